@@ -1,0 +1,27 @@
+/**
+ * The `cnxnspec` command. Subcommands arrive with their issues; today: `spec`, the summary of requirements by
+ * area and level (also what `npm start` runs until the conformance suite exists).
+ */
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { requirements } from '../../spec/requirements/index.ts';
+import { parsePending } from '../../docs/tools/pending.ts';
+import { specSummary } from './spec-summary.ts';
+
+const pendingFile = fileURLToPath(new URL('../../spec/pending.txt', import.meta.url));
+
+const program = new Command()
+  .name('cnxnspec')
+  .description('Executable specification and conformance suite for ZooKeeper-style server connection factories');
+
+program
+  .command('spec', { isDefault: true })
+  .description('print the requirements by area and level, and how many are not yet tested')
+  .action(() => {
+    const pending = parsePending(readFileSync(pendingFile, 'utf8'));
+    console.log(specSummary(requirements, new Set(pending.keys())));
+  });
+
+await program.parseAsync(process.argv);

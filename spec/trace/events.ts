@@ -1,0 +1,82 @@
+/**
+ * The trace event vocabulary: one JSON object per line (JSONL), one event per runtime operation, plus the
+ * few factory-level facts that no runtime call reveals. A Java, Go or Rust factory writes the same lines to be
+ * judged by the same invariants. Ids are stable names (`ch3`, `k3`, `sel1`, `ss0`,
+ * `acceptedQueue@SelectorThread-1`), never object identities.
+ */
+
+/** Fields every event carries. */
+export interface EventBase {
+  /** 0, 1, 2, ... in emission order. */
+  readonly seq: number;
+  /** Runtime clock in ms (virtual in the simulation). */
+  readonly t: number;
+  /** Logical thread that caused the event (`peer <ip>#<n>` for scripted peers in the simulation). */
+  readonly thread: string;
+}
+
+export interface ReadyKey {
+  readonly key: string;
+  readonly ops: number;
+}
+
+/** Events the runtime emits for its own operations. */
+export type RuntimeEvent =
+  | { readonly ev: 'threadStart'; readonly name: string }
+  | { readonly ev: 'threadEnd'; readonly name: string; readonly error?: string }
+  | { readonly ev: 'selectBegin'; readonly sel: string; readonly timeout?: number }
+  | { readonly ev: 'selectEnd'; readonly sel: string; readonly ready: readonly ReadyKey[]; readonly woken: boolean }
+  | { readonly ev: 'wakeup'; readonly sel: string }
+  | { readonly ev: 'selectorClose'; readonly sel: string }
+  | { readonly ev: 'register'; readonly sel: string; readonly ch: string; readonly key: string; readonly ops: number }
+  | { readonly ev: 'interestOps'; readonly key: string; readonly ch: string; readonly ops: number }
+  | { readonly ev: 'cancel'; readonly key: string; readonly ch: string }
+  | { readonly ev: 'offer'; readonly queue: string; readonly item: string; readonly ok: boolean }
+  | { readonly ev: 'poll'; readonly queue: string; readonly item: string | null }
+  | { readonly ev: 'takeBegin'; readonly queue: string }
+  | { readonly ev: 'take'; readonly queue: string; readonly item: string }
+  | { readonly ev: 'bind'; readonly ss: string; readonly host: string; readonly port: number; readonly backlog: number }
+  | { readonly ev: 'accept'; readonly ss: string; readonly ch: string | null; readonly remote?: string; readonly error?: string }
+  | { readonly ev: 'read'; readonly ch: string; readonly n: number }
+  | { readonly ev: 'write'; readonly ch: string; readonly requested: number; readonly n: number }
+  | { readonly ev: 'close'; readonly ch: string; readonly reason: string; readonly reset?: boolean }
+  | { readonly ev: 'sleep'; readonly ms: number }
+  | { readonly ev: 'interrupted'; readonly name: string }
+  | { readonly ev: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly msg: string };
+
+/** Events scripted peers cause (simulation only; a recorded trace may also carry them from a client-side capture). */
+export type PeerEvent =
+  | { readonly ev: 'peerConnect'; readonly peer: string; readonly ip: string }
+  | { readonly ev: 'peerSend'; readonly peer: string; readonly ch: string; readonly n: number }
+  | { readonly ev: 'peerRecv'; readonly peer: string; readonly ch: string; readonly n: number; readonly digest?: string }
+  | { readonly ev: 'peerClose'; readonly peer: string; readonly ch: string; readonly how: 'halfClose' | 'reset' | 'close' };
+
+/** Factory-level facts, reported through `runtime.fact` (the runtime stamps seq, t and thread). */
+export type FactoryFact =
+  | {
+      readonly ev: 'configured';
+      readonly factory: string;
+      readonly selectors: readonly string[];
+      readonly workers: number;
+      readonly maxClientCnxns: number;
+      readonly sessionlessTimeout: number;
+      readonly expiryInterval: number;
+    }
+  | { readonly ev: 'lifecycle'; readonly phase: 'start' | 'stop' | 'joined' }
+  | { readonly ev: 'cnxnCreated'; readonly ch: string; readonly key: string; readonly ip: string }
+  | { readonly ev: 'cnxnRefused'; readonly ch: string; readonly ip: string; readonly why: string }
+  | { readonly ev: 'session'; readonly ch: string; readonly sessionId: string; readonly timeout: number }
+  | { readonly ev: 'touch'; readonly ch: string; readonly deadline: number }
+  | { readonly ev: 'expire'; readonly ch: string }
+  | { readonly ev: 'ioScheduled'; readonly ch: string }
+  | { readonly ev: 'ioStart'; readonly ch: string }
+  | { readonly ev: 'ioEnd'; readonly ch: string }
+  | { readonly ev: 'acceptPaused'; readonly ms: number }
+  | { readonly ev: 'outgoing'; readonly ch: string; readonly n: number; readonly digest: string };
+
+export type TraceBody = RuntimeEvent | PeerEvent | FactoryFact;
+
+/** One line of a trace. */
+export type TraceEvent = EventBase & TraceBody;
+
+export type EventName = TraceBody['ev'];
