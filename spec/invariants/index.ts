@@ -1,0 +1,38 @@
+/** Every invariant, in the order reports list them. */
+
+import type { Invariant, Violation, CheckContext } from './invariant.ts';
+import type { TraceEvent } from '../trace/events.ts';
+import { registerOnOwner } from './register-on-owner.ts';
+import { interestViaUpdateQueue } from './interest-via-update-queue.ts';
+import { wakeupAfterOffer } from './wakeup-after-offer.ts';
+import { expiryOnTime } from './expiry-on-time.ts';
+import { ioExclusive } from './io-exclusive.ts';
+import { roundRobin } from './round-robin.ts';
+import { perIpLimit } from './per-ip-limit.ts';
+import { acceptedEndsRegisteredOrClosed } from './accepted-ends-registered-or-closed.ts';
+import { outgoingCompleteInOrder } from './outgoing-complete-in-order.ts';
+import { stopEndsEverything } from './stop-ends-everything.ts';
+import { livenessNoLostWakeup } from './liveness-no-lost-wakeup.ts';
+import { livenessRepliesOwed } from './liveness-replies-owed.ts';
+
+export type { Invariant, Violation, CheckContext };
+
+export const invariants: readonly Invariant[] = [
+  registerOnOwner,
+  interestViaUpdateQueue,
+  wakeupAfterOffer,
+  expiryOnTime,
+  ioExclusive,
+  roundRobin,
+  perIpLimit,
+  acceptedEndsRegisteredOrClosed,
+  outgoingCompleteInOrder,
+  stopEndsEverything,
+  livenessNoLostWakeup,
+  livenessRepliesOwed,
+];
+
+/** Runs every invariant (or those given) over one trace. */
+export function checkTrace(trace: readonly TraceEvent[], context: CheckContext, only: readonly Invariant[] = invariants): Violation[] {
+  return only.flatMap((invariant) => invariant.check(trace, context));
+}
