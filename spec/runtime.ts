@@ -34,7 +34,10 @@ export interface LogicalThread {
   start(): void;
   /** Resolves when the body has ended (at once if it never started). */
   join(): Promise<void>;
-  /** Makes the thread's current or next blocking call (sleep, take, select) throw InterruptedError. */
+  /**
+   * Makes the thread's current or next blocking call (sleep, take, select) throw InterruptedError. An
+   * interrupt before start is kept for the first blocking call; after the thread ended it does nothing.
+   */
   interrupt(): void;
 }
 
@@ -61,6 +64,11 @@ export interface Selector {
    * Blocks until at least one registered key is ready for an op in its interest set, a wakeup is pending or
    * arrives, the timeout (ms) passes, or the selector is closed. Returns the ready keys (possibly none).
    * Level-triggered: a key whose channel is still ready is returned again by the next select.
+   * An absent or 0 timeout means no timeout, as in Java. Interest changes and registrations made while a
+   * select is blocked need not end it (Java applies them at the next select): a factory that needs the
+   * select to see them must call wakeup(). The simulation never lets them end a blocked select; a select may
+   * still return early with no keys, so callers loop.
+   * Only one thread may select on a selector at a time (CNXNSPEC_ERR_THREAD_STATE otherwise).
    */
   select(timeoutMs?: number): Promise<SelectionKey[]>;
   /** Like select but never blocks. */
@@ -101,7 +109,9 @@ export interface SocketChannel extends SelectableChannel {
   readonly remoteAddress: SocketAddress;
   /**
    * Non-blocking read into `into`: the number of bytes copied (0 when none are available), or -1 at end
-   * of stream. Never reads more than `into.length`, so unread bytes stay with the socket.
+   * of stream. Never reads more than `into.length`, so unread bytes stay with the socket. After the peer
+   * reset the connection, bytes that arrived before the reset are read first, then every read throws
+   * RuntimeIOError ECONNRESET (traced as a read of -1).
    */
   read(into: Uint8Array): Promise<number>;
   /** Non-blocking write: how many leading bytes of `data` the socket took (possibly 0). */
@@ -125,7 +135,7 @@ export interface BlockingQueue<T> {
 }
 
 export interface Clock {
-  /** Monotonic milliseconds. */
+  /** Monotonic whole milliseconds since the runtime was created. */
   now(): number;
   /** Interruptible sleep. */
   sleep(ms: number): Promise<void>;
@@ -151,6 +161,11 @@ export interface HostRuntime {
   readonly log: Logger;
   /** Records a factory-level fact that no runtime call reveals (connection created, touched, expired...). */
   fact(fact: FactoryFact): void;
+  /**
+   * True when events are being recorded. A factory checks it before computing what only a fact needs (such as
+   * the running digest of its outgoing bytes), so that tracing off costs nothing.
+   */
+  readonly tracing: boolean;
   /** Shuffles in place with the runtime's randomness (seeded in the simulation). */
   shuffle<T>(items: T[]): T[];
 }
