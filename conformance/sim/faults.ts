@@ -4,7 +4,7 @@
  *
  * - accept: counts only accept() calls that find a pending connection (an accept with nothing pending returns
  *   null whatever the plan says); a failed accept leaves the connection pending, as the kernel does on EMFILE.
- * - register: counts register() calls that would otherwise succeed.
+ * - register: counts register() calls of client channels (not listening sockets) that would otherwise succeed.
  * - offer: counts each queue's offers; a rule applies to every queue whose name matches its pattern
  *   (a RegExp, or a string where `*` matches anything: `acceptedQueue@*`).
  */

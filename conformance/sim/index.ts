@@ -6,6 +6,8 @@ export type { BlockedActor, Outcome, OutcomeStatus } from './outcome.ts';
 export { describeOutcome } from './outcome.ts';
 export type { SchedulingStrategy, StrategyToken } from './strategy.ts';
 export { randomWalk, randomWalkFromSeed } from './random-walk.ts';
+export { DEFAULT_PCT_EXPECTED_STEPS, pct, pctFromSeed, pctParamsFromChoices } from './pct.ts';
+export type { PctParams } from './pct.ts';
 export { decodeReplayToken, encodeReplayToken } from './replay-token.ts';
 export type { ReplayToken, StrategyCode } from './replay-token.ts';
 export { createPrng, STREAM } from './prng.ts';

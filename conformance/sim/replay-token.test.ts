@@ -42,6 +42,6 @@ test('[runtime.deterministic-replay] sim: a malformed token says which part is w
   }
 });
 
-test('[runtime.deterministic-replay] sim: a PCT token decodes but is refused until a PCT strategy exists', TIMEOUT, () => {
-  assert.throws(() => createSimulation({ token: 'c1.s3.p2.AQ' }), (e: unknown) => e instanceof CnxnspecError && e.code === 'CNXNSPEC_ERR_UNSUPPORTED');
+test('[runtime.deterministic-replay] sim: a PCT token whose choices promise more change points than they hold is refused', TIMEOUT, () => {
+  assert.throws(() => createSimulation({ token: 'c1.s3.p2.AQ' }), (e: unknown) => e instanceof CnxnspecError && e.code === 'CNXNSPEC_ERR_CONFIG');
 });

@@ -4,11 +4,14 @@
  *   token    = "c1" "." "s" seed "." strategy [ "." choices ]
  *   seed     = a safe integer in decimal, e.g. 42 or -7
  *   strategy = "r"            random walk
- *            | "p" depth      PCT with bug depth d (a later strategy file reads it)
+ *            | "p" depth      PCT with bug depth d, 1 to 99 (pct.ts)
  *   choices  = base64url, no padding, of the choices as unsigned LEB128 varints; absent when the strategy
  *              draws its choices from the seeded PRNG. `c1.s7.r.` (empty) means explicitly no choices.
+ *              For PCT: [number of change points, ...change points, ...priorities]; absent = pctFromSeed
+ *              with DEFAULT_PCT_EXPECTED_STEPS.
  *
- * Examples: `c1.s42.r` (seeded random walk), `c1.s42.r.AQID` (random walk over [1, 2, 3]).
+ * Examples: `c1.s42.r` (seeded random walk), `c1.s42.r.AQID` (random walk over [1, 2, 3]), `c1.s42.p2.AQcDBQ`
+ * (PCT depth 2, change point at step 7, priorities [3, 5]).
  */
 
 import { CnxnspecError } from '../../spec/errors.ts';

@@ -49,7 +49,8 @@ export abstract class SimChannel implements SelectableChannel {
     let key = this.keys.get(selector);
     // Java: a cancelled key stays until the selector's next select deregisters it, and blocks re-registration.
     key?.ensureValid('register');
-    const errno = ctx.faults.registerFault();
+    // Faults target connections, not the factory's own listening sockets, so a plan means the same for any factory.
+    const errno = this.id.startsWith('ch') ? ctx.faults.registerFault() : undefined;
     if (errno) throw new RuntimeIOError(errno, `register ${this.id} with ${selector.id} failed (injected fault)`);
     if (key) key.reregister(ops, attachment);
     else {

@@ -14,6 +14,7 @@ import { SimFaults, type FaultPlan } from './faults.ts';
 import { SimNetwork } from './network.ts';
 import { classifyStuck, pendingWork, type Outcome, type OutcomeStatus } from './outcome.ts';
 import type { PeerScript } from './peer.ts';
+import { DEFAULT_PCT_EXPECTED_STEPS, pct, pctFromSeed, pctParamsFromChoices } from './pct.ts';
 import { createPrng, STREAM } from './prng.ts';
 import { randomWalk, randomWalkFromSeed } from './random-walk.ts';
 import { decodeReplayToken, encodeReplayToken, type ReplayToken } from './replay-token.ts';
@@ -142,22 +143,25 @@ function resolveStrategy(options: SimulationOptions): { seed: number; strategy: 
   return { seed, strategy: randomWalkFromSeed(seed) };
 }
 
+/**
+ * The strategy a decoded token names. `p<d>` without choices is `pctFromSeed(seed, d)` with
+ * DEFAULT_PCT_EXPECTED_STEPS (10,000: change points spread over a run of that many steps); with choices, `pct`
+ * over `[count, ...changePoints, ...priorities]`.
+ */
 export function strategyFromToken(decoded: ReplayToken, text: string): SchedulingStrategy {
   if (decoded.strategy.kind === 'random-walk') {
     return decoded.choices === undefined ? randomWalkFromSeed(decoded.seed) : randomWalk(decoded.choices);
   }
-  throw new CnxnspecError(
-    'CNXNSPEC_ERR_UNSUPPORTED',
-    `replay token ${text} names PCT with depth ${decoded.strategy.depth}, which this build cannot replay yet; ` +
-      'random-walk tokens (c1.s<seed>.r or c1.s<seed>.r.<choices>) replay',
-  );
+  const { depth } = decoded.strategy;
+  if (decoded.choices === undefined) return pctFromSeed(decoded.seed, depth, DEFAULT_PCT_EXPECTED_STEPS);
+  return pct(pctParamsFromChoices(depth, decoded.choices, `replay token ${text} names PCT with depth ${depth}`));
 }
 
 /** The strategy's own token when it has one; otherwise the recorded picks, replayed as a random walk. */
 function tokenFor(seed: number, strategy: SchedulingStrategy, picks: readonly number[]): string {
   const own = strategy.token;
   if (own?.code === 'r') return encodeReplayToken({ seed, strategy: { kind: 'random-walk' }, choices: own.choices });
-  const pct = own ? /^p([1-9][0-9]?)$/.exec(own.code) : null;
-  if (own && pct) return encodeReplayToken({ seed, strategy: { kind: 'pct', depth: Number(pct[1]) }, choices: own.choices });
+  const pctCode = own ? /^p([1-9][0-9]?)$/.exec(own.code) : null;
+  if (own && pctCode) return encodeReplayToken({ seed, strategy: { kind: 'pct', depth: Number(pctCode[1]) }, choices: own.choices });
   return encodeReplayToken({ seed, strategy: { kind: 'random-walk' }, choices: picks });
 }

@@ -144,4 +144,25 @@ export const factoryRequirements: readonly Requirement[] = [
     invariants: ['stop-ends-everything'],
     tests: 'simulation with stop at every point of a chosen schedule; real sockets for port release',
   },
+  {
+    id: 'factory.host-runtime-only',
+    area: 'factory',
+    level: 'MUST',
+    statement:
+      'A factory MUST do everything that involves threads, sockets, selectors, queues or time through the host runtime it is ' +
+      'given, awaiting every call, and MUST NOT touch node:net, timers, Date.now or any other source of real time or real IO ' +
+      'itself. Between two runtime calls a logical thread MUST finish in bounded time: no synchronous busy loops, no awaiting ' +
+      'promises that only something outside the runtime settles. A logical thread\'s body MUST NOT end with an uncaught exception.',
+    rationale:
+      'The simulation can only explore interleavings it can see, and it sees exactly the runtime calls. A factory that waits on a ' +
+      'real timer or spins between calls escapes the scheduler, so the suite would judge a different program from the one that ' +
+      'runs in production. The same rule is what lets one factory run unchanged on real sockets and in the simulation, and it is ' +
+      'why the harness runs factories under a watchdog that names the run that stopped answering.',
+    sources: [
+      { kind: 'design', section: 'The host runtime contract' },
+      { kind: 'design', section: 'The conformance harness' },
+    ],
+    invariants: [],
+    tests: 'conformance harness: broken factories that await a real timer, spin, or throw from a thread are reported with a replay line',
+  },
 ];

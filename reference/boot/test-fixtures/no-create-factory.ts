@@ -1,0 +1,2 @@
+/** Test fixture: a module that exports no createFactory. */
+export const somethingElse = 42;

@@ -1,0 +1,316 @@
+/**
+ * NIOServerCnxn: one client connection of the NIO factory. Its IO runs on whichever thread holds its IO work
+ * request (a worker, or its selector thread with 0 workers), one pass at a time; other threads only queue
+ * frames in outgoingBuffers and ask the owning selector thread, through its updateQueue, to recompute the
+ * interest ops.
+ *
+ *     handler (any thread) --send()--> [outgoingBuffers] --handleWrite()--> socket   (IO thread only)
+ *     socket --FrameReader (one frame per pass)--> handler.processConnectRequest / processPacket
+ *     throttle / send --requestInterestOpsUpdate()--> [updateQueue@SelectorThread-i]
+ *
+ * Implements: cnxn.framing, cnxn.outgoing-buffers, cnxn.interest-ops, cnxn.throttle, cnxn.close,
+ * expiry.session-timeout (setSession), wire.slow-reader (reads stop while too much output is pending).
+ */
+import type { DisconnectReason } from '../../spec/disconnect-reasons.ts';
+import { CnxnspecError } from '../../spec/errors.ts';
+import { OP_READ, OP_WRITE, type SelectionKey, type SocketAddress, type SocketChannel } from '../../spec/runtime.ts';
+import type { ServerConnection } from '../../spec/server-cnxn-factory.ts';
+import { DIGEST_START, digestHex, digestUpdate } from '../../spec/trace/digest.ts';
+import { FrameLengthError, FrameReader } from './frame-reader.ts';
+import type { NioContext } from './nio-context.ts';
+import { OutgoingBuffers } from './outgoing-buffers.ts';
+import type { SelectorThread } from './selector-thread.ts';
+import { describeError as describe } from './describe-error.ts';
+
+/** The xid of a frame (its first int after the length), or 0 when it has none. */
+function frameXid(bytes: Uint8Array, offset: number): number {
+  if (bytes.length < offset + 4) return 0;
+  return new DataView(bytes.buffer, bytes.byteOffset + offset, 4).getInt32(0, false);
+}
+
+/**
+ * A connection of the NIO factory. Implements: cnxn.framing, cnxn.outgoing-buffers, cnxn.interest-ops, cnxn.throttle,
+ * cnxn.close, expiry.session-timeout, wire.slow-reader.
+ */
+export class NIOServerCnxn implements ServerConnection {
+  readonly id: string;
+  readonly remoteAddress: SocketAddress;
+  readonly ip: string;
+  private readonly reader: FrameReader;
+  private readonly outgoing = new OutgoingBuffers();
+  /** Running digest of every byte queued for the client, kept only while the runtime traces. */
+  private outgoingDigest = DIGEST_START;
+  private sessionIdValue = 0n;
+  private timeout: number;
+  /** False while an IO pass is out for this connection (and forever once closed). */
+  private selectable = true;
+  private closed = false;
+  private closeReason: DisconnectReason | undefined;
+  /** The first frame has been read (it was the ConnectRequest). */
+  private initialized = false;
+  /** Reading is held from the ConnectRequest until its ConnectResponse is queued. */
+  private awaitingConnectResponse = false;
+  /** disableRecv() by the server. */
+  private recvDisabled = false;
+  /** Too many requests in flight: held until a reply brings the count back under the limit. */
+  private outstandingThrottled = false;
+  private outstanding = 0;
+
+  constructor(
+    private readonly ctx: NioContext,
+    readonly channel: SocketChannel,
+    readonly key: SelectionKey,
+    readonly owner: SelectorThread,
+  ) {
+    this.id = channel.id;
+    this.remoteAddress = channel.remoteAddress;
+    this.ip = channel.remoteAddress.host;
+    this.reader = new FrameReader(ctx.settings.juteMaxBuffer);
+    this.timeout = ctx.settings.sessionlessCnxnTimeout;
+  }
+
+  sessionId(): bigint {
+    return this.sessionIdValue;
+  }
+
+  sessionTimeout(): number {
+    return this.timeout;
+  }
+
+  /** Sets the session and its negotiated timeout, which from now on is the idle timeout; touches. */
+  setSession(sessionId: bigint, timeoutMs: number): void {
+    this.sessionIdValue = sessionId;
+    this.timeout = timeoutMs;
+    this.ctx.registry.setSession(this, sessionId);
+    this.ctx.runtime.fact({ ev: 'session', ch: this.id, sessionId: `0x${sessionId.toString(16)}`, timeout: timeoutMs });
+    this.ctx.registry.touch(this);
+  }
+
+  isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** The reason of the first close, if closed. */
+  disconnectReason(): DisconnectReason | undefined {
+    return this.closeReason;
+  }
+
+  /** Selectable = key valid and no IO pass out. */
+  isSelectable(): boolean {
+    return this.selectable && this.key.isValid();
+  }
+
+  disableSelectable(): void {
+    this.selectable = false;
+  }
+
+  enableSelectable(): void {
+    if (!this.closed) this.selectable = true;
+  }
+
+  /** Why reads are off, if they are. */
+  readThrottled(): boolean {
+    return (
+      this.recvDisabled ||
+      this.awaitingConnectResponse ||
+      this.outstandingThrottled ||
+      this.outgoing.pendingBytes() > this.ctx.settings.outgoingHighWaterBytes
+    );
+  }
+
+  /** 0 when not selectable; else OP_READ unless throttled, plus OP_WRITE while output is pending. */
+  interestOps(): number {
+    if (!this.isSelectable()) return 0;
+    let ops = this.readThrottled() ? 0 : OP_READ;
+    if (!this.outgoing.isEmpty()) ops |= OP_WRITE;
+    return ops;
+  }
+
+  /** Bytes queued for the client and not yet written. */
+  pendingOutgoingBytes(): number {
+    return this.outgoing.pendingBytes();
+  }
+
+  /** Bytes reserved for a partly read incoming frame. */
+  reservedIncomingBytes(): number {
+    return this.reader.reservedBytes();
+  }
+
+  /** Queues one whole frame; the first one after the ConnectRequest is its ConnectResponse. */
+  async send(frame: Uint8Array): Promise<void> {
+    if (this.closed) {
+      this.ctx.runtime.log.log('debug', `dropping a ${frame.length}-byte reply for closed connection ${this.id}`);
+      return;
+    }
+    this.outgoing.push(frame);
+    if (this.ctx.runtime.tracing) {
+      this.outgoingDigest = digestUpdate(this.outgoingDigest, frame);
+      this.ctx.runtime.fact({ ev: 'outgoing', ch: this.id, n: frame.length, digest: digestHex(this.outgoingDigest) });
+    }
+    if (this.awaitingConnectResponse) {
+      this.awaitingConnectResponse = false;
+    } else if (frameXid(frame, 4) > 0 && this.outstanding > 0) {
+      this.outstanding--;
+      this.ctx.registry.inFlight--;
+      if (this.outstandingThrottled && !this.shouldThrottle()) this.outstandingThrottled = false;
+    }
+    await this.requestInterestOpsUpdate();
+  }
+
+  /** Closes (with `reason`) once everything queued before this call has been written. */
+  async sendCloseAfterFlush(reason: DisconnectReason = 'client_closed_connection'): Promise<void> {
+    if (this.closed) return;
+    this.outgoing.pushClose(reason);
+    await this.requestInterestOpsUpdate();
+  }
+
+  async disableRecv(): Promise<void> {
+    if (this.recvDisabled) return;
+    this.recvDisabled = true;
+    await this.requestInterestOpsUpdate();
+  }
+
+  async enableRecv(): Promise<void> {
+    if (!this.recvDisabled) return;
+    this.recvDisabled = false;
+    await this.requestInterestOpsUpdate();
+  }
+
+  /**
+   * Asks the owning selector thread to recompute the interest ops. Only while selectable: during an IO pass the
+   * pass's own update request at its end picks up the change.
+   */
+  async requestInterestOpsUpdate(): Promise<void> {
+    if (this.isSelectable()) await this.owner.addInterestOpsUpdateRequest(this.key);
+  }
+
+  /**
+   * One IO pass, on the IO thread, with the ready ops captured by select:
+   * 1. a closed socket means nothing to do;
+   * 2. readable: read towards the current frame and process it if complete (at most one frame);
+   * 3. writable: write what the socket takes, gathering queued replies;
+   * 4. failures close the connection with the matching reason.
+   */
+  async doIO(): Promise<void> {
+    // 1.
+    if (!this.channel.isOpen()) {
+      this.ctx.runtime.log.log('warn', `IO on a closed socket for session 0x${this.sessionIdValue.toString(16)} (${this.id})`);
+      return;
+    }
+    const ready = this.key.readyOps();
+    try {
+      // 2.
+      if ((ready & OP_READ) !== 0) await this.doRead();
+      // 3. Only on write readiness, as ZooKeeper does: a reply produced by this pass waits for the next one, where
+      // it is gathered with the replies produced meanwhile into one socket write (far fewer, larger writes).
+      if (!this.closed && (ready & OP_WRITE) !== 0) await this.handleWrite();
+    } catch (err) {
+      // 4.
+      await this.closeOnError(err);
+    }
+  }
+
+  /** Closes once, with `reason`: out of every factory structure, key cancelled, socket closed, handler told. */
+  async close(reason: DisconnectReason): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeReason = reason;
+    this.selectable = false;
+    this.ctx.registry.remove(this);
+    this.ctx.registry.inFlight -= this.outstanding;
+    this.outstanding = 0;
+    const log = this.ctx.runtime.log;
+    try {
+      if (this.key.isValid()) await this.key.cancel();
+    } catch (err) {
+      log.log('warn', `cancelling the key of ${this.id} failed: ${describe(err)}`);
+    }
+    try {
+      await this.channel.close(reason);
+    } catch (err) {
+      log.log('warn', `closing socket ${this.id} failed: ${describe(err)}`);
+    }
+    try {
+      this.ctx.handler()?.connectionClosed(this, reason);
+    } catch (err) {
+      log.log('warn', `the request handler failed on close of ${this.id}: ${describe(err)}`);
+    }
+  }
+
+  private async doRead(): Promise<void> {
+    const step = await this.reader.step((into) => this.channel.read(into));
+    if (step.kind === 'eof') {
+      this.ctx.runtime.log.log(
+        'info',
+        `Unable to read additional data from client ${this.ip}:${this.remoteAddress.port} (session 0x${this.sessionIdValue.toString(16)}): it probably closed the socket`,
+      );
+      await this.close('unable_to_read_from_client');
+      return;
+    }
+    if (step.kind === 'frame') await this.processFrame(step.payload);
+  }
+
+  private async processFrame(payload: Uint8Array): Promise<void> {
+    const handler = this.ctx.handler();
+    if (handler === undefined) {
+      throw new CnxnspecError('CNXNSPEC_ERR_IO', 'no request handler is attached (call startup(handler) before clients connect)');
+    }
+    if (!this.initialized) {
+      this.initialized = true;
+      // Nothing after the ConnectRequest is read until its response has been queued (send() clears this).
+      this.awaitingConnectResponse = true;
+      await handler.processConnectRequest(this, payload);
+      return;
+    }
+    if (frameXid(payload, 0) > 0) {
+      this.outstanding++;
+      this.ctx.registry.inFlight++;
+      if (this.shouldThrottle()) this.outstandingThrottled = true;
+    }
+    await handler.processPacket(this, payload);
+  }
+
+  /** ZooKeeper's rule: throttle a connection that has requests out while the server has too many in flight. */
+  private shouldThrottle(): boolean {
+    return this.ctx.registry.inFlight > this.ctx.settings.globalOutstandingLimit && this.outstanding > 0;
+  }
+
+  /** Writes queued frames until the socket stops taking bytes, the queue empties or a close marker is reached. */
+  private async handleWrite(): Promise<void> {
+    for (;;) {
+      const next = this.outgoing.next();
+      if (next === null) return;
+      if ('close' in next) {
+        this.outgoing.takeClose();
+        await this.close(next.reason);
+        return;
+      }
+      const n = await this.channel.write(next.bytes);
+      this.outgoing.consume(n);
+      if (n < next.bytes.length) return;
+    }
+  }
+
+  private async closeOnError(err: unknown): Promise<void> {
+    const log = this.ctx.runtime.log;
+    if (err instanceof FrameLengthError) {
+      log.log(
+        'warn',
+        `Len error: ${this.ip}:${this.remoteAddress.port} announced a frame of ${err.length} bytes, which is negative or above jute.maxbuffer=${err.max}; closing the connection`,
+      );
+      await this.close('io_exception');
+      return;
+    }
+    if (err instanceof CnxnspecError) {
+      if (err.code === 'CNXNSPEC_ERR_CANCELLED_KEY') {
+        await this.close('cancelled_key_exception');
+        return;
+      }
+      log.log('warn', `Closing session 0x${this.sessionIdValue.toString(16)} (${this.id}): ${describe(err)}`);
+      await this.close('io_exception');
+      return;
+    }
+    // Anything else is a bug, not an IO condition: let the worker wrapper log it and clean up.
+    throw err;
+  }
+}
