@@ -1,6 +1,5 @@
 /**
- * The `cnxnspec` command. Subcommands arrive with their issues; today: `spec`, the summary of requirements by
- * area and level (also what `npm start` runs until the conformance suite exists).
+ * The `cnxnspec` command: `spec` (requirements by area and level) and `test` (the conformance suite).
  */
 
 import { readFileSync } from 'node:fs';
@@ -9,6 +8,7 @@ import { Command } from 'commander';
 import { requirements } from '../../spec/requirements/index.ts';
 import { parsePending } from '../../docs/tools/pending.ts';
 import { specSummary } from './spec-summary.ts';
+import { testCommand } from './test-command.ts';
 
 const pendingFile = fileURLToPath(new URL('../../spec/pending.txt', import.meta.url));
 
@@ -24,4 +24,12 @@ program
     console.log(specSummary(requirements, new Set(pending.keys())));
   });
 
-await program.parseAsync(process.argv);
+program.addCommand(testCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  const error = err as { code?: string; message?: string };
+  console.error(`cnxnspec: ${error.message ?? String(err)}${error.code ? ` [${error.code}]` : ''}`);
+  process.exitCode = 2;
+}

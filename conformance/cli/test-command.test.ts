@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const TIMEOUT = { timeout: 90_000 };
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'conformance/cli/main.ts', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 80_000,
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+test('cli: cnxnspec test passes the reference factory, prints progress to stderr and the verdict to stdout', TIMEOUT, () => {
+  const run = cli(['test', '--runs', '60', '--seed', '4']);
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  assert.match(run.stderr, /cnxnspec test: the reference NIO factory; up to 60 runs or 120 s, seed 4, random walk/);
+  assert.match(run.stdout, /^PASS: \d+ passed, 0 failed, 0 expected failures, 0 unexpected passes; 60 runs in/m);
+});
+
+test('cli: --json prints the per-requirement result', TIMEOUT, () => {
+  const run = cli(['test', '--runs', '20', '--seed', '2', '--strategy', 'pct', '--depth', '3', '--json']);
+  assert.equal(run.status, 0, run.stderr);
+  const result = JSON.parse(run.stdout) as { ok: boolean; runs: number; requirements: { id: string; status: string }[] };
+  assert.equal(result.ok, true);
+  assert.equal(result.runs, 20);
+  assert.ok(result.requirements.some((r) => r.id === 'selector.wakeup-after-offer' && r.status === 'pass'));
+});
+
+test("[factory.select-error] cli: a factory module that cannot be used exits 2 with Couldn't instantiate, from the flag or CNXNSPEC_FACTORY", TIMEOUT, () => {
+  for (const run of [cli(['test', '--factory', 'fixtures/factories/no-export.ts', '--runs', '5']), cli(['test', '--runs', '5'], { CNXNSPEC_FACTORY: 'fixtures/factories/no-export.ts' })]) {
+    assert.equal(run.status, 2, run.stdout + run.stderr);
+    assert.match(run.stderr, /cnxnspec: Couldn't instantiate fixtures\/factories\/no-export\.ts: it has no createFactory function/);
+    assert.match(run.stderr, /\[CNXNSPEC_ERR_FACTORY_LOAD\]/);
+  }
+});
+
+test('cli: bad flags are refused with what was wrong', TIMEOUT, () => {
+  const token = cli(['test', '--replay', 'h1.bogus']);
+  assert.equal(token.status, 2);
+  assert.match(token.stderr, /malformed replay token "h1.bogus"/);
+  const pattern = cli(['test', '--only', '[']);
+  assert.equal(pattern.status, 2);
+  assert.match(pattern.stderr, /--only \[ is not a regular expression/);
+  const runs = cli(['test', '--runs', 'many']);
+  assert.notEqual(runs.status, 0);
+  assert.match(runs.stderr, /expected a whole number/);
+});

@@ -1,0 +1,114 @@
+/**
+ * `cnxnspec test`: the conformance suite against a factory module (the reference NIO factory by default) on the
+ * simulated runtime. Progress goes to stderr a line at a time; the verdict, failures and replay lines to stdout.
+ * Exit status 0 only when every checked requirement passed or failed as the expectations file says.
+ */
+
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { CnxnspecError } from '../../spec/errors.ts';
+import { CHECKED_REQUIREMENTS, runConformance, type ConformanceResult } from '../harness/conformance-run.ts';
+import { parseExpectations } from '../harness/expectations.ts';
+import { renderFailure } from '../harness/failure-report.ts';
+import { decodeSuiteToken, type StrategyName } from '../harness/suite-token.ts';
+
+interface TestFlags {
+  factory?: string;
+  runs: number;
+  seed?: number;
+  strategy: 'random' | 'pct';
+  depth: number;
+  timeBudget: number;
+  only?: string;
+  replay?: string;
+  expectations?: string;
+  json?: boolean;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of 1 or more');
+  return n;
+}
+
+function anyInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
+export function testCommand(): Command {
+  return new Command('test')
+    .description('run the conformance suite on the simulated runtime under generated interleavings')
+    .option('--factory <module>', 'factory module exporting createFactory(runtime, options) (default: $CNXNSPEC_FACTORY or the reference NIO factory)')
+    .option('--runs <n>', 'scenario runs at most, shrinking not counted', positiveInt, 2_000)
+    .option('--seed <n>', 'seed for the search (default: chosen and printed)', anyInt)
+    .addOption(new Option('--strategy <name>', 'scheduling strategy').choices(['random', 'pct']).default('random'))
+    .option('--depth <d>', 'PCT bug depth', positiveInt, 2)
+    .option('--time-budget <seconds>', 'stop searching after this long', positiveInt, 120)
+    .option('--only <pattern>', 'only requirements whose ID matches this regular expression, e.g. "^selector\\."')
+    .option('--replay <token>', 'run exactly the case a failure printed')
+    .option('--expectations <file>', 'JSON file of expected failures with reasons')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async (flags: TestFlags) => {
+      process.exitCode = await runTestCommand(flags);
+    });
+}
+
+async function runTestCommand(flags: TestFlags): Promise<number> {
+  const factoryPath = flags.factory ?? process.env.CNXNSPEC_FACTORY;
+  const only = flags.only ? compilePattern(flags.only) : undefined;
+  const strategy: StrategyName = flags.strategy === 'pct' ? { kind: 'pct', depth: flags.depth } : { kind: 'random' };
+  if (flags.replay) decodeSuiteToken(flags.replay);
+  const expectations = flags.expectations ? parseExpectations(flags.expectations, readFileSync(flags.expectations, 'utf8'), CHECKED_REQUIREMENTS) : undefined;
+  const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const name = factoryPath ?? 'the reference NIO factory';
+  const strategyName = strategy.kind === 'pct' ? `pct d=${strategy.depth}` : 'random walk';
+  progress(`cnxnspec test: ${name}; ${flags.replay ? `replaying ${flags.replay}` : `up to ${flags.runs} runs or ${flags.timeBudget} s, seed ${seed}, ${strategyName}`}`);
+  let lastLine = 0;
+  const result = await runConformance({
+    ...(factoryPath ? { factoryPath } : {}),
+    runs: flags.runs,
+    seed,
+    strategy,
+    timeBudgetMs: flags.timeBudget * 1000,
+    ...(only ? { only } : {}),
+    ...(flags.replay ? { replay: flags.replay } : {}),
+    ...(expectations ? { expectations } : {}),
+    onProgress: (p) => {
+      if (Date.now() - lastLine < 2_000) return;
+      lastLine = Date.now();
+      const rate = p.elapsedMs > 0 ? (p.runs / p.elapsedMs) * 1000 : 0;
+      const left = Math.max(0, Math.min((p.budgetMs - p.elapsedMs) / 1000, rate > 0 ? (flags.runs - p.runs) / rate : Infinity));
+      progress(`  ${p.shrinking ? 'shrinking a failure' : 'searching'}: ${p.runs} runs, ${rate.toFixed(0)} runs/s, ~${left.toFixed(0)} s left (round ${p.round}, ${strategyName})`);
+    },
+  });
+  if (flags.json) console.log(JSON.stringify(result, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2));
+  else console.log(summarize(result, factoryPath));
+  return result.ok ? 0 : 1;
+}
+
+function summarize(result: ConformanceResult, factoryArg?: string): string {
+  const lines: string[] = [];
+  for (const failure of result.failures) lines.push(renderFailure(failure, factoryArg ? { factoryArg } : {}), '');
+  const count = (status: string) => result.requirements.filter((r) => r.status === status).length;
+  for (const r of result.requirements.filter((x) => x.status === 'unexpected-pass')) lines.push(`UNEXPECTED PASS [${r.id}] expected to fail: ${r.reason}`);
+  for (const r of result.requirements.filter((x) => x.status === 'expected-fail')) lines.push(`expected fail [${r.id}]: ${r.reason}`);
+  lines.push(
+    `${result.ok ? 'PASS' : 'FAIL'}: ${count('pass')} passed, ${count('fail')} failed, ${count('expected-fail')} expected failures, ` +
+      `${count('unexpected-pass')} unexpected passes; ${result.runs} runs in ${(result.durationMs / 1000).toFixed(1)} s`,
+  );
+  return lines.join('\n');
+}
+
+function compilePattern(pattern: string): RegExp {
+  try {
+    return new RegExp(pattern);
+  } catch (err) {
+    throw new CnxnspecError('CNXNSPEC_ERR_CONFIG', `--only ${pattern} is not a regular expression (${(err as Error).message}); try --only '^selector\\.'`);
+  }
+}
+
+function progress(line: string): void {
+  process.stderr.write(`${line}\n`);
+}

@@ -1,0 +1,37 @@
+/**
+ * A failure as people read it on a terminal: the requirement and what went wrong, the shrunk interleaving as a
+ * table with the evidence marked, and the one line that replays it.
+ */
+
+import { renderInterleaving } from './interleaving-table.ts';
+import type { Failure } from './run-suite.ts';
+import { describeSchedule } from './schedule.ts';
+
+export interface ReportContext {
+  /** How the user named the factory on the command line, for the replay line (absent: the reference). */
+  readonly factoryArg?: string;
+  readonly maxRows?: number;
+}
+
+export function replayCommand(token: string, factoryArg?: string): string {
+  return `npx cnxnspec test${factoryArg ? ` --factory ${factoryArg}` : ''} --replay ${token}`;
+}
+
+export function renderFailure(failure: Failure, context: ReportContext = {}): string {
+  const { finding } = failure;
+  const ids = finding.requirements.join(', ');
+  const events = finding.evidence.length ? ` (events ${finding.evidence.join(', ')})` : '';
+  const shrunk = failure.shrinks > 0 ? ` (shrunk from ${failure.firstTraceLength} in ${failure.shrinks} attempts)` : '';
+  const lines = [
+    `FAIL [${ids}] ${finding.message}${events}`,
+    `  found by ${finding.source} after ${failure.runsToFailure} run(s); ${failure.scenario.peers.length} peer(s), ` +
+      `${failure.scenario.config.selectors} selector(s), ${failure.scenario.config.workers} worker(s)`,
+    `minimal interleaving: ${failure.trace.length} events${shrunk}, ${describeSchedule(failure.schedule)}`,
+  ];
+  if (failure.trace.length > 0) {
+    lines.push(renderInterleaving(failure.trace, { highlight: finding.evidence, maxRows: context.maxRows ?? 40 }));
+  }
+  for (const other of failure.others.slice(0, 3)) lines.push(`  also [${other.requirements.join(', ')}] ${other.message}`);
+  lines.push(`replay: ${replayCommand(failure.token, context.factoryArg)}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,149 @@
+/**
+ * Runs one scenario under one schedule against a factory in the simulation, in three phases, and judges the
+ * trace:
+ *   A. configure, start, and let the peers play until shortly after the last scripted action is due (or until
+ *      stopAt). Nothing is runnable when the phase ends, so liveness is judged on the trace so far.
+ *   B. let virtual time run on until every idle connection is past its expiry (skipped after a stop).
+ *   C. shutdown and join, then run to rest; stop-ends-everything is judged there.
+ * Safety invariants judge the whole trace. Problems the invariants cannot see (the simulation failed, a run
+ * that never settles, a thread that died, a method that threw) are reported with the requirement they break.
+ */
+
+import type { HostRuntime } from '../../spec/runtime.ts';
+import type { FactoryModule, ServerCnxnFactory } from '../../spec/server-cnxn-factory.ts';
+import type { TraceEvent } from '../../spec/trace/events.ts';
+import { invariants, type Violation } from '../../spec/invariants/index.ts';
+import { EchoHandler } from '../../reference/server/echo-handler.ts';
+import { createSimulation, type Outcome } from '../sim/index.ts';
+import { LONGEST_SESSION_TIMEOUT, peerScript, peersDoneAt, SCENARIO_PORT, type Scenario } from './scenario.ts';
+import { strategyOf, type Schedule } from './schedule.ts';
+
+export interface Problem {
+  readonly requirements: readonly string[];
+  readonly message: string;
+  readonly evidence: readonly number[];
+}
+
+export interface RunResult {
+  readonly violations: readonly Violation[];
+  readonly problems: readonly Problem[];
+  readonly trace: readonly TraceEvent[];
+  readonly steps: number;
+  readonly virtualTime: number;
+}
+
+export interface RunOptions {
+  /** Seeds runtime.shuffle. */
+  readonly seed: number;
+  /** Scheduling steps each phase may take before the run counts as never settling. */
+  readonly maxSteps?: number;
+}
+
+/**
+ * How long after the last scripted action the factory may take to settle before liveness is judged: room for
+ * accept pauses and retries, well below the shortest expiry timeout a scenario uses (1 s).
+ */
+const SETTLE_MS = 500;
+const ACCEPTABLE_ENDS = new Set(['done', 'quiescent', 'time-bound']);
+const THREAD_LOOPS: readonly [RegExp, string][] = [
+  [/^AcceptThread/, 'accept.loop'],
+  [/^SelectorThread/, 'selector.loop'],
+  [/Expirer/, 'expiry.thread'],
+];
+
+async function park(rt: HostRuntime): Promise<void> {
+  await rt.newQueue<never>('main-parked').take();
+}
+
+function phaseProblem(phase: string, outcome: Outcome): Problem | undefined {
+  if (ACCEPTABLE_ENDS.has(outcome.status)) return undefined;
+  const last = outcome.trace.length - 1;
+  if (outcome.status === 'error') {
+    const why = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+    const requirements = outcome.errorSource === 'main' ? ['factory.lifecycle-start-once', 'factory.lifecycle-stop'] : ['factory.host-runtime-only'];
+    return { requirements, message: `${phase}: ${outcome.errorSource === 'main' ? 'a factory method threw' : 'the simulation failed'}: ${why}`, evidence: [last] };
+  }
+  if (outcome.status === 'deadlock') {
+    return { requirements: ['selector.loop'], message: `${phase}: deadlock: ${outcome.blocked.map((b) => `${b.thread} waits on ${b.on}`).join(', ')} while ${outcome.pending.join('; ')}`, evidence: [last] };
+  }
+  return { requirements: ['selector.loop'], message: `${phase}: did not settle within ${outcome.steps} steps (a busy loop?)`, evidence: [last] };
+}
+
+function threadDeaths(trace: readonly TraceEvent[]): Problem[] {
+  return trace.flatMap((e) => {
+    if (e.ev !== 'threadEnd' || e.error === undefined || e.name === 'main') return [];
+    const loop = THREAD_LOOPS.find(([pattern]) => pattern.test(e.name))?.[1];
+    return [{ requirements: [...(loop ? [loop] : []), 'factory.host-runtime-only'], message: `thread ${e.name} died: ${e.error}`, evidence: [e.seq] }];
+  });
+}
+
+export async function runScenario(factoryModule: FactoryModule, scenario: Scenario, schedule: Schedule, options: RunOptions): Promise<RunResult> {
+  const sim = createSimulation({
+    seed: options.seed,
+    strategy: strategyOf(schedule),
+    peers: scenario.peers.map(peerScript),
+    faults: scenario.faults,
+    maxSteps: options.maxSteps ?? 200_000,
+  });
+  const { config } = scenario;
+  const handler = new EchoHandler();
+  let factory: ServerCnxnFactory | undefined;
+  const problems: Problem[] = [];
+
+  // A. Serve until the peers are done (or the stop comes).
+  const doneAt = peersDoneAt(scenario) + SETTLE_MS;
+  const stopping = scenario.stopAt !== undefined && scenario.stopAt < doneAt;
+  const a = await sim.run({
+    main: async (rt) => {
+      factory = factoryModule.createFactory(rt, {
+        numSelectorThreads: config.selectors,
+        numWorkerThreads: config.workers,
+        sessionlessCnxnTimeout: config.sessionlessTimeout,
+        cores: 2,
+      });
+      await factory.configure({ host: '127.0.0.1', port: SCENARIO_PORT }, config.maxClientCnxns, 50, false);
+      await factory.startup(handler);
+      await park(rt);
+    },
+    maxVirtualTime: stopping ? scenario.stopAt : doneAt,
+  });
+  const phaseA = phaseProblem('serving', a);
+  if (phaseA) problems.push(phaseA);
+  const atRest = a.trace.length;
+
+  // B. Let idle connections expire.
+  if (!stopping && !phaseA) {
+    const b = await sim.run({ maxVirtualTime: doneAt + LONGEST_SESSION_TIMEOUT + 2 * config.sessionlessTimeout });
+    const problem = phaseProblem('expiring', b);
+    if (problem) problems.push(problem);
+  }
+
+  // C. Shut down and let everything end.
+  if (factory) {
+    const stopped = factory;
+    let returned = false;
+    const c = await sim.run({
+      main: async (rt) => {
+        await stopped.shutdown();
+        returned = true;
+        await park(rt);
+      },
+      maxVirtualTime: sim.now() + 60_000,
+    });
+    const problem = phaseProblem('shutting down', c);
+    if (problem) problems.push(problem);
+    if (!problem && !returned) {
+      problems.push({ requirements: ['factory.lifecycle-stop'], message: 'shutdown did not return: join waits for a thread that never ends', evidence: [c.trace.length - 1] });
+    }
+  }
+
+  const trace = sim.trace();
+  const violations: Violation[] = [];
+  for (const invariant of invariants) {
+    if (invariant.kind === 'safety') violations.push(...invariant.check(trace, { atQuiescence: false }));
+    else if (invariant.name === 'stop-ends-everything') violations.push(...invariant.check(trace, { atQuiescence: problems.length === 0 }));
+    else if (!stopping && !phaseA) violations.push(...invariant.check(trace.slice(0, atRest), { atQuiescence: true }));
+  }
+  problems.push(...threadDeaths(trace));
+  return { violations, problems, trace, steps: trace.length, virtualTime: sim.now() };
+}

@@ -1,0 +1,22 @@
+/**
+ * How a run is scheduled: a random walk over a choices array, or PCT with its priorities and change points.
+ * Both are plain arrays that fast-check draws and shrinks together with the scenario.
+ */
+
+import { pct, randomWalk, type SchedulingStrategy } from '../sim/index.ts';
+
+export type Schedule =
+  | { readonly kind: 'random'; readonly choices: readonly number[] }
+  | { readonly kind: 'pct'; readonly depth: number; readonly changePoints: readonly number[]; readonly priorities: readonly number[] };
+
+export function strategyOf(schedule: Schedule): SchedulingStrategy {
+  return schedule.kind === 'random'
+    ? randomWalk(schedule.choices)
+    : pct({ depth: schedule.depth, changePoints: schedule.changePoints, priorities: schedule.priorities });
+}
+
+export function describeSchedule(schedule: Schedule): string {
+  return schedule.kind === 'random'
+    ? `random walk over ${schedule.choices.length} choices`
+    : `pct d=${schedule.depth}, change points ${schedule.changePoints.join(', ') || 'none'}`;
+}

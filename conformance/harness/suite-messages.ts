@@ -1,0 +1,23 @@
+/** What the suite process and its watchdog say to each other over IPC. */
+
+import type { Scenario } from './scenario.ts';
+import type { Schedule } from './schedule.ts';
+import type { Progress, SuiteResult } from './run-suite.ts';
+import type { StrategyName } from './suite-token.ts';
+
+export interface SuiteRequest {
+  readonly factoryPath?: string;
+  readonly runs: number;
+  readonly seed: number;
+  readonly strategy: StrategyName;
+  readonly timeBudgetMs?: number;
+  /** RegExp source. */
+  readonly only?: string;
+  readonly replay?: string;
+}
+
+export type SuiteMessage =
+  | { readonly type: 'run'; readonly scenario: Scenario; readonly schedule: Schedule; readonly seed: number }
+  | { readonly type: 'progress'; readonly progress: Progress }
+  | { readonly type: 'result'; readonly result: SuiteResult }
+  | { readonly type: 'error'; readonly code: string; readonly message: string };

@@ -1,0 +1,38 @@
+/**
+ * The child process that runs the suite, so that a factory which hangs or spins in a synchronous loop can be
+ * killed without taking the harness with it. It reports every run before starting it (the watchdog's
+ * heartbeat, and what it names if the run never returns), progress, and the result.
+ */
+
+import { loadFactory } from './factory-module.ts';
+import { runSuite } from './run-suite.ts';
+import type { SuiteRequest, SuiteMessage } from './suite-messages.ts';
+import { decodeSuiteToken } from './suite-token.ts';
+
+function send(message: SuiteMessage): void {
+  process.send?.(message);
+}
+
+process.once('message', (request: SuiteRequest) => {
+  void (async () => {
+    try {
+      const factory = await loadFactory(request.factoryPath);
+      const result = await runSuite({
+        factory: factory.module,
+        runs: request.runs,
+        seed: request.seed,
+        strategy: request.strategy,
+        ...(request.timeBudgetMs ? { timeBudgetMs: request.timeBudgetMs } : {}),
+        ...(request.only ? { only: new RegExp(request.only) } : {}),
+        ...(request.replay ? { replay: decodeSuiteToken(request.replay) } : {}),
+        onRun: (scenario, schedule, seed) => send({ type: 'run', scenario, schedule, seed }),
+        onProgress: (progress) => send({ type: 'progress', progress }),
+      });
+      send({ type: 'result', result });
+    } catch (err) {
+      const error = err as { code?: string; message?: string };
+      send({ type: 'error', code: error.code ?? 'CNXNSPEC_ERR_SIM', message: error.message ?? String(err) });
+    }
+    process.disconnect?.();
+  })();
+});
