@@ -8,3 +8,6 @@ export * from './runtime.ts';
 export * from './server-cnxn-factory.ts';
 export type * from './trace/events.ts';
 export * from './trace/schema.ts';
+export * from './result/conformance-report.ts';
+export * from './result/schema.ts';
+export * from './invariants/index.ts';

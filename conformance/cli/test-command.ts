@@ -11,6 +11,9 @@ import { CHECKED_REQUIREMENTS, runConformance, type ConformanceResult } from '..
 import { parseExpectations } from '../harness/expectations.ts';
 import { renderFailure } from '../harness/failure-report.ts';
 import { decodeSuiteToken, type StrategyName } from '../harness/suite-token.ts';
+import { buildReport } from '../report/build-report.ts';
+import { writeReport } from '../report/write-report.ts';
+import { badgeData } from '../report/badge.ts';
 
 interface TestFlags {
   factory?: string;
@@ -23,6 +26,7 @@ interface TestFlags {
   replay?: string;
   expectations?: string;
   json?: boolean;
+  out?: string;
 }
 
 function positiveInt(value: string): number {
@@ -50,6 +54,7 @@ export function testCommand(): Command {
     .option('--replay <token>', 'run exactly the case a failure printed')
     .option('--expectations <file>', 'JSON file of expected failures with reasons')
     .option('--json', 'print the result as JSON on stdout')
+    .option('--out <dir>', 'write the result (JSON, Markdown, JUnit XML) and the badge (SVG, shields.io JSON) under this folder')
     .action(async (flags: TestFlags) => {
       process.exitCode = await runTestCommand(flags);
     });
@@ -66,6 +71,7 @@ async function runTestCommand(flags: TestFlags): Promise<number> {
   const strategyName = strategy.kind === 'pct' ? `pct d=${strategy.depth}` : 'random walk';
   progress(`cnxnspec test: ${name}; ${flags.replay ? `replaying ${flags.replay}` : `up to ${flags.runs} runs or ${flags.timeBudget} s, seed ${seed}, ${strategyName}`}`);
   let lastLine = 0;
+  const startedAt = new Date();
   const result = await runConformance({
     ...(factoryPath ? { factoryPath } : {}),
     runs: flags.runs,
@@ -83,8 +89,23 @@ async function runTestCommand(flags: TestFlags): Promise<number> {
       progress(`  ${p.shrinking ? 'shrinking a failure' : 'searching'}: ${p.runs} runs, ${rate.toFixed(0)} runs/s, ~${left.toFixed(0)} s left (round ${p.round}, ${strategyName})`);
     },
   });
-  if (flags.json) console.log(JSON.stringify(result, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2));
+  const report = buildReport(result, {
+    ...(factoryPath ? { module: factoryPath } : {}),
+    name,
+    seed,
+    strategy: strategyName,
+    runs: flags.runs,
+    timeBudgetSeconds: flags.timeBudget,
+    startedAt,
+  });
+  if (flags.json) console.log(JSON.stringify(report, null, 2));
   else console.log(summarize(result, factoryPath));
+  if (flags.out) {
+    const paths = writeReport(flags.out, report);
+    const badge = badgeData(report);
+    progress(`\nreport written (badge: ${badge.label} | ${badge.message}, ${badge.color}):`);
+    for (const [what, path] of Object.entries(paths)) progress(`  ${what.padEnd(9)} ${path}`);
+  }
   return result.ok ? 0 : 1;
 }
 

@@ -12,7 +12,7 @@ import { indexTrace, queueKind } from './trace-index.ts';
 export const perIpLimit: Invariant = {
   name: 'per-ip-limit',
   kind: 'safety',
-  requirements: ['accept.per-ip-limit', 'netty.per-ip-limit'],
+  requirements: ['accept.per-ip-limit'],
   description: 'No handoff once an address holds maxClientCnxns registered connections; no refusal below the limit.',
   check(trace) {
     const index = indexTrace(trace);
