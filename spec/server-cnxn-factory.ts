@@ -28,10 +28,10 @@ export interface ServerConnection {
   sessionTimeout(): number;
   /** Sets the session (after a ConnectRequest); also postpones expiry. */
   setSession(sessionId: bigint, timeoutMs: number): void;
-  /** Queues one complete frame (length prefix included) for the client, in order. */
+  /** Queues bytes for the client, in order: one complete frame (length prefix included), or a 4lw answer. */
   send(frame: Uint8Array): Promise<void>;
-  /** Closes once everything queued before it has been written. */
-  sendCloseAfterFlush(): Promise<void>;
+  /** Closes (with `reason`, client_closed_connection when absent) once everything queued before it has been written. */
+  sendCloseAfterFlush(reason?: DisconnectReason): Promise<void>;
   close(reason: DisconnectReason): Promise<void>;
   /** Throttling: stop and resume reading from this connection. */
   disableRecv(): Promise<void>;
@@ -45,7 +45,20 @@ export interface RequestHandler {
   processPacket(cnxn: ServerConnection, payload: Uint8Array): Promise<void>;
   /** Called once when a connection closes, for any reason. */
   connectionClosed(cnxn: ServerConnection, reason: DisconnectReason): void;
+  /**
+   * Four-letter words (`ruok`, `srvr`, ...): when the first 4 bytes of a connection spell one of
+   * FOUR_LETTER_WORDS, the factory offers them here before reading them as a frame length. A handler that takes
+   * the word answers with `send` (raw text, no length prefix), then `sendCloseAfterFlush`, and returns true; the
+   * factory then reads nothing more from that connection. False (or no method) lets the factory treat the 4 bytes
+   * as a length, which fails the length check and closes the connection.
+   */
+  fourLetterWord?(cnxn: ServerConnection, word: string): Promise<boolean>;
 }
+
+/** The four-letter words ZooKeeper knows; others are ordinary frame lengths. */
+export const FOUR_LETTER_WORDS = [
+  'conf', 'cons', 'crst', 'dirs', 'dump', 'envi', 'gtmk', 'ruok', 'stmk', 'srvr', 'srst', 'stat', 'wchc', 'wchp', 'wchs', 'mntr', 'isro', 'hash',
+] as const;
 
 export interface ConnectionInfo {
   readonly id: string;

@@ -77,9 +77,11 @@ export function scheduleArbitrary(strategy: StrategyName): fc.Arbitrary<Schedule
 }
 
 export function findingsOf(result: RunResult, only?: RegExp): Finding[] {
+  // Invariant violations first: they name the rule and the events, where a harness problem (a busy loop, a
+  // deadlock) is often only the symptom.
   const all: Finding[] = [
-    ...result.problems.map((p) => ({ requirements: p.requirements, source: 'harness', message: p.message, evidence: p.evidence })),
     ...result.violations.map((v) => ({ requirements: v.requirements, source: v.invariant, message: v.message, evidence: v.evidence })),
+    ...result.problems.map((p) => ({ requirements: p.requirements, source: 'harness', message: p.message, evidence: p.evidence })),
   ];
   return only ? all.filter((f) => f.requirements.some((id) => only.test(id))) : all;
 }

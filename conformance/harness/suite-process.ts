@@ -9,8 +9,12 @@ import { runSuite } from './run-suite.ts';
 import type { SuiteRequest, SuiteMessage } from './suite-messages.ts';
 import { decodeSuiteToken } from './suite-token.ts';
 
-function send(message: SuiteMessage): void {
-  process.send?.(message);
+function send(message: SuiteMessage): Promise<void> {
+  // Resolved once the message is handed to the channel: a large result must not be cut off by disconnect.
+  return new Promise((resolve) => {
+    if (!process.send) resolve();
+    else process.send(message, undefined, undefined, () => resolve());
+  });
 }
 
 process.once('message', (request: SuiteRequest) => {
@@ -25,13 +29,13 @@ process.once('message', (request: SuiteRequest) => {
         ...(request.timeBudgetMs ? { timeBudgetMs: request.timeBudgetMs } : {}),
         ...(request.only ? { only: new RegExp(request.only) } : {}),
         ...(request.replay ? { replay: decodeSuiteToken(request.replay) } : {}),
-        onRun: (scenario, schedule, seed) => send({ type: 'run', scenario, schedule, seed }),
-        onProgress: (progress) => send({ type: 'progress', progress }),
+        onRun: (scenario, schedule, seed) => void send({ type: 'run', scenario, schedule, seed }),
+        onProgress: (progress) => void send({ type: 'progress', progress }),
       });
-      send({ type: 'result', result });
+      await send({ type: 'result', result });
     } catch (err) {
       const error = err as { code?: string; message?: string };
-      send({ type: 'error', code: error.code ?? 'CNXNSPEC_ERR_SIM', message: error.message ?? String(err) });
+      await send({ type: 'error', code: error.code ?? 'CNXNSPEC_ERR_SIM', message: error.message ?? String(err) });
     }
     process.disconnect?.();
   })();

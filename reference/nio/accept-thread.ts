@@ -25,26 +25,45 @@ export class AcceptThread {
   /** Index of the selector thread that gets the next connection. */
   private next = 0;
 
-  private constructor(
-    private readonly ctx: NioContext,
-    private readonly serverSocket: ServerSocketChannel,
-    private readonly selector: Selector,
-    private readonly acceptKey: SelectionKey,
-    private readonly selectorThreads: readonly SelectorThread[],
+  protected constructor(
+    protected readonly ctx: NioContext,
+    protected readonly serverSocket: ServerSocketChannel,
+    protected readonly selector: Selector,
+    protected readonly acceptKey: SelectionKey,
+    protected readonly selectorThreads: readonly SelectorThread[],
   ) {
     this.thread = ctx.runtime.thread(this.name, () => this.run());
   }
 
-  /** Opens the accept selector and registers the listening socket for OP_ACCEPT; does not start the thread. */
-  static async open(ctx: NioContext, serverSocket: ServerSocketChannel, selectorThreads: readonly SelectorThread[]): Promise<AcceptThread> {
+  /**
+   * Opens the accept selector and registers the listening socket for OP_ACCEPT; does not start the thread.
+   * `create` builds the role on them (the reference AcceptThread unless a variant of the factory says otherwise).
+   */
+  static async open(
+    ctx: NioContext,
+    serverSocket: ServerSocketChannel,
+    selectorThreads: readonly SelectorThread[],
+    create: typeof AcceptThread.create = AcceptThread.create,
+  ): Promise<AcceptThread> {
     const selector = await ctx.runtime.openSelector();
     try {
       const key = await serverSocket.register(selector, OP_ACCEPT);
-      return new AcceptThread(ctx, serverSocket, selector, key, selectorThreads);
+      return create(ctx, serverSocket, selector, key, selectorThreads);
     } catch (err) {
       await selector.close();
       throw err;
     }
+  }
+
+  /** On a selector already opened, with the listening socket registered on it as `acceptKey`; not started. */
+  static create(
+    ctx: NioContext,
+    serverSocket: ServerSocketChannel,
+    selector: Selector,
+    acceptKey: SelectionKey,
+    selectorThreads: readonly SelectorThread[],
+  ): AcceptThread {
+    return new AcceptThread(ctx, serverSocket, selector, acceptKey, selectorThreads);
   }
 
   /** stop(): wake the running thread; close the selector of one that never ran. */
@@ -54,7 +73,7 @@ export class AcceptThread {
     else await this.selector.close();
   }
 
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     const log = this.ctx.runtime.log;
     try {
       while (!this.ctx.isStopped() && this.serverSocket.isOpen() && this.selector.isOpen()) {
@@ -71,7 +90,7 @@ export class AcceptThread {
   }
 
   /** One select; the listening key is the only key, so each pass accepts at most one connection. */
-  private async select(): Promise<void> {
+  protected async select(): Promise<void> {
     const ready = await this.selector.select();
     for (const key of ready) {
       if (this.ctx.isStopped()) break;
@@ -92,7 +111,7 @@ export class AcceptThread {
    * 4. (channels from the runtime are already non-blocking);
    * 5. hand it to the next selector thread in round-robin order; if refused, close it (handoff_failed).
    */
-  private async doAccept(): Promise<boolean> {
+  protected async doAccept(): Promise<boolean> {
     const { runtime, registry, settings, maxClientCnxns } = this.ctx;
     // 1.
     let channel: SocketChannel | null;
@@ -116,8 +135,7 @@ export class AcceptThread {
     }
     // 4. Nothing to do: channels from the runtime are always non-blocking.
     // 5.
-    const target = this.selectorThreads[this.next] as SelectorThread;
-    this.next = (this.next + 1) % this.selectorThreads.length;
+    const target = this.nextSelector();
     registry.reserve(ip);
     if (!(await target.addAcceptedConnection(channel))) {
       registry.release(ip);
@@ -126,6 +144,13 @@ export class AcceptThread {
       await this.closeRefused(channel, 'handoff_failed');
     }
     return true;
+  }
+
+  /** Round robin: the selector thread whose turn it is, and the turn moves on. */
+  protected nextSelector(): SelectorThread {
+    const target = this.selectorThreads[this.next] as SelectorThread;
+    this.next = (this.next + 1) % this.selectorThreads.length;
+    return target;
   }
 
   private async refuse(channel: SocketChannel, reason: SocketCloseReason, message: string): Promise<void> {

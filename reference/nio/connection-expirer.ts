@@ -10,6 +10,7 @@
 import { InterruptedError } from '../../spec/errors.ts';
 import type { LogicalThread } from '../../spec/runtime.ts';
 import type { NioContext } from './nio-context.ts';
+import type { NIOServerCnxn } from './nio-server-cnxn.ts';
 import { describeError as describe } from './describe-error.ts';
 
 export const EXPIRER_THREAD_NAME = 'ConnnectionExpirer';
@@ -18,7 +19,7 @@ export const EXPIRER_THREAD_NAME = 'ConnnectionExpirer';
 export class ConnectionExpirer {
   readonly thread: LogicalThread;
 
-  constructor(private readonly ctx: NioContext) {
+  constructor(protected readonly ctx: NioContext) {
     this.thread = ctx.runtime.thread(EXPIRER_THREAD_NAME, () => this.run());
   }
 
@@ -27,7 +28,7 @@ export class ConnectionExpirer {
     if (this.thread.state === 'RUNNABLE') this.thread.interrupt();
   }
 
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     const { runtime, registry } = this.ctx;
     while (!this.ctx.isStopped()) {
       try {
@@ -39,13 +40,18 @@ export class ConnectionExpirer {
         // One bucket per pass: a late expirer catches up bucket by bucket without sleeping.
         for (const cnxn of registry.pollExpired(runtime.clock.now())) {
           if (cnxn.isClosed()) continue;
-          runtime.fact({ ev: 'expire', ch: cnxn.id });
-          await cnxn.close('connection_expired');
+          await this.expire(cnxn);
         }
       } catch (err) {
         if (err instanceof InterruptedError) break;
         runtime.log.log('warn', `${EXPIRER_THREAD_NAME}: ignoring an exception: ${describe(err)}`);
       }
     }
+  }
+
+  /** Closes one connection whose bucket is due. */
+  protected async expire(cnxn: NIOServerCnxn): Promise<void> {
+    this.ctx.runtime.fact({ ev: 'expire', ch: cnxn.id });
+    await cnxn.close('connection_expired');
   }
 }

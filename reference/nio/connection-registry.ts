@@ -31,11 +31,13 @@ export class ConnectionRegistry<C extends RegisteredCnxn> {
   /** Requests read and not yet answered, over all connections (ZooKeeper's server-wide in-flight count). */
   inFlight = 0;
 
+  /** `makeQueue` builds the expiry queue (the reference ExpiryQueue unless a variant of the factory says otherwise). */
   constructor(
-    private readonly runtime: HostRuntime,
+    protected readonly runtime: HostRuntime,
     readonly expiryInterval: number,
+    makeQueue: (interval: number, now: number) => ExpiryQueue<C> = (interval, now) => new ExpiryQueue<C>(interval, now),
   ) {
-    this.expiry = new ExpiryQueue(expiryInterval, runtime.clock.now());
+    this.expiry = makeQueue(expiryInterval, runtime.clock.now());
   }
 
   /** Connections from `ip`, registered or handed off and not yet registered. */

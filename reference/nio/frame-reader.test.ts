@@ -122,3 +122,29 @@ test('[cnxn.framing] property: any split of any frame sequence yields the same p
     ),
   );
 });
+
+test('[cnxn.framing] unit: only the first 4 bytes of a stream are offered as a four-letter word', async () => {
+  const words = new Set(['ruok', 'stat']);
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  const first = new FrameReader(1000, 4096, words);
+  const step = await first.step(async (into) => {
+    into.set(bytes('ruok'));
+    return 4;
+  });
+  assert.deepEqual(step, { kind: 'word', word: 'ruok', length: 0x72756f6b });
+  const later = new FrameReader(1000, 4096, words);
+  const frame = Uint8Array.of(0, 0, 0, 1, 7);
+  let at = 0;
+  const read = async (into: Uint8Array) => {
+    const n = Math.min(into.length, frame.length - at);
+    into.set(frame.subarray(at, at + n));
+    at += n;
+    return n;
+  };
+  assert.equal((await later.step(read)).kind, 'frame');
+  at = 0;
+  frame.set(bytes('stat'), 0);
+  await assert.rejects(later.step(read), /frame length .* is negative or greater than jute.maxbuffer=1000/);
+  const unknown = new FrameReader(1000, 4096, words);
+  await assert.rejects(unknown.step(async (into) => (into.set(bytes('nope')), 4)), /jute.maxbuffer/);
+});

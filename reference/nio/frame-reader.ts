@@ -8,6 +8,9 @@
  * sends only a large length prefix costs the server at most `initialChunk` bytes, and a frame in flight never
  * reserves more than twice what has arrived plus one chunk.
  *
+ * The first 4 bytes of a stream are offered as a four-letter word (`ruok`, `srvr`...) when they spell one of
+ * the words the reader was given, before they are judged as a length.
+ *
  * Implements: cnxn.framing (length check, resume where a partial read stopped, at most one frame per step).
  */
 import { CnxnspecError } from '../../spec/errors.ts';
@@ -17,6 +20,8 @@ export type ReadFn = (into: Uint8Array) => Promise<number>;
 
 export type FrameStep =
   | { readonly kind: 'frame'; readonly payload: Uint8Array }
+  /** The stream's first 4 bytes spell one of the words the reader was given (a four-letter word). */
+  | { readonly kind: 'word'; readonly word: string; readonly length: number }
   | { readonly kind: 'partial' }
   | { readonly kind: 'eof' };
 
@@ -44,10 +49,13 @@ export class FrameReader {
   private expected = -1;
   private payload: Uint8Array = EMPTY;
   private filled = 0;
+  /** Only the first 4 bytes of a stream can be a four-letter word, as in ZooKeeper. */
+  private atStreamStart = true;
 
   constructor(
     readonly maxBuffer: number,
     readonly initialChunk: number = DEFAULT_INITIAL_CHUNK,
+    readonly words: ReadonlySet<string> = new Set(),
   ) {}
 
   /**
@@ -62,6 +70,11 @@ export class FrameReader {
       if (this.lenFilled < 4) return { kind: 'partial' };
       const len = new DataView(this.lenBuf.buffer).getInt32(0, false);
       this.lenFilled = 0;
+      if (this.atStreamStart) {
+        this.atStreamStart = false;
+        const word = String.fromCharCode(...this.lenBuf);
+        if (this.words.has(word)) return { kind: 'word', word, length: len };
+      }
       if (len < 0 || len > this.maxBuffer) throw new FrameLengthError(len, this.maxBuffer);
       this.expected = len;
       this.payload = EMPTY;

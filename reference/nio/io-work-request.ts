@@ -22,7 +22,7 @@ export class IOWorkRequest implements WorkRequest {
   private started = false;
 
   constructor(
-    private readonly ctx: NioContext,
+    protected readonly ctx: NioContext,
     readonly owner: SelectorThread,
     readonly key: SelectionKey,
     readonly cnxn: NIOServerCnxn,
@@ -39,7 +39,7 @@ export class IOWorkRequest implements WorkRequest {
    *    the connection closes with connection_mode_changed.
    */
   async doWork(): Promise<void> {
-    const { runtime, registry } = this.ctx;
+    const { runtime } = this.ctx;
     this.started = true;
     runtime.fact({ ev: 'ioStart', ch: this.id });
     let proceed = false;
@@ -60,7 +60,7 @@ export class IOWorkRequest implements WorkRequest {
           await this.owner.cleanupInvalidKey(this.key);
           return;
         }
-        registry.touch(this.cnxn);
+        this.touchAfterIO();
       }
       proceed = true;
     } finally {
@@ -71,9 +71,19 @@ export class IOWorkRequest implements WorkRequest {
     // 3.
     this.cnxn.enableSelectable();
     // 4.
-    if (!(await this.owner.addInterestOpsUpdateRequest(this.key))) {
+    if (!(await this.requestInterestRestore())) {
       await this.cnxn.close('connection_mode_changed');
     }
+  }
+
+  /** Step 2's touch: the pass was activity, so the idle deadline starts again now. */
+  protected touchAfterIO(): void {
+    this.ctx.registry.touch(this.cnxn);
+  }
+
+  /** Step 4: ask the owner, through its updateQueue, to restore the interest ops. False if it refused. */
+  protected async requestInterestRestore(): Promise<boolean> {
+    return this.owner.addInterestOpsUpdateRequest(this.key);
   }
 
   /** The work will not run (pool stopped, refused, or doWork failed): close the connection. */

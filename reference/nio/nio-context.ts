@@ -5,6 +5,7 @@
 import type { HostRuntime, SelectionKey, SocketChannel } from '../../spec/runtime.ts';
 import type { RequestHandler } from '../../spec/server-cnxn-factory.ts';
 import type { ConnectionRegistry } from './connection-registry.ts';
+import type { IOWorkRequest } from './io-work-request.ts';
 import type { NIOServerCnxn } from './nio-server-cnxn.ts';
 import type { NioSettings } from './nio-settings.ts';
 import type { SelectorThread } from './selector-thread.ts';
@@ -25,4 +26,6 @@ export interface NioContext {
   workerPool(): WorkerService;
   /** Builds the connection object for a channel just registered on `owner`'s selector. */
   createConnection(channel: SocketChannel, key: SelectionKey, owner: SelectorThread): NIOServerCnxn;
+  /** Builds the IO work request for one IO pass of `cnxn`, whose key `owner` found ready. */
+  createWorkRequest(owner: SelectorThread, key: SelectionKey, cnxn: NIOServerCnxn): IOWorkRequest;
 }

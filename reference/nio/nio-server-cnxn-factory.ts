@@ -9,7 +9,8 @@
  *     shutdown:  stop, join, close what is still queued or open (server_shutdown)
  *
  * It runs on any HostRuntime (real sockets or the simulation) and never touches time, sockets or threads except
- * through it.
+ * through it. Every role is built through NioRoles (nio-roles.ts); createNioFactory replaces some of them, which
+ * is how the mutants in fixtures/mutants/ change one thing and reuse the rest.
  *
  * Implements: configure.bind, configure.port-zero, configure.secure-needs-tls, nio.thread-counts,
  * factory.lifecycle-start-once, factory.lifecycle-stop, lifecycle.open-accept-io-clean.
@@ -24,26 +25,28 @@ import type {
   ServerCnxnFactory,
 } from '../../spec/server-cnxn-factory.ts';
 import { AcceptThread } from './accept-thread.ts';
-import { ConnectionExpirer } from './connection-expirer.ts';
-import { ConnectionRegistry } from './connection-registry.ts';
+import type { ConnectionExpirer } from './connection-expirer.ts';
+import type { ConnectionRegistry } from './connection-registry.ts';
+import type { IOWorkRequest } from './io-work-request.ts';
 import type { NioContext } from './nio-context.ts';
-import { NIOServerCnxn } from './nio-server-cnxn.ts';
+import type { NIOServerCnxn } from './nio-server-cnxn.ts';
+import { resolveNioRoles, type NioRoles } from './nio-roles.ts';
 import { resolveNioSettings, type NioFactoryOptions, type NioSettings } from './nio-settings.ts';
-import { SelectorThread } from './selector-thread.ts';
+import type { SelectorThread } from './selector-thread.ts';
 import { describeError as describe } from './describe-error.ts';
-import { WorkerService } from './worker-service.ts';
+import type { WorkerService } from './worker-service.ts';
 
 export const NIO_FACTORY_NAME = 'NIOServerCnxnFactory';
 
 /** The values configure fixes first; the roles built after them read them through NioContext. */
-interface Basics {
+export interface Basics {
   readonly settings: NioSettings;
   readonly maxClientCnxns: number;
   readonly registry: ConnectionRegistry<NIOServerCnxn>;
 }
 
 /** What configure builds; absent until configure succeeds. */
-interface Configured extends Basics {
+export interface Configured extends Basics {
   readonly serverSocket: ServerSocketChannel;
   readonly selectorThreads: readonly SelectorThread[];
   readonly acceptThread: AcceptThread;
@@ -58,17 +61,23 @@ export class NIOServerCnxnFactory implements ServerCnxnFactory, NioContext {
   readonly name = NIO_FACTORY_NAME;
   private basics: Basics | undefined;
   private state: Configured | undefined;
-  private pool: WorkerService | undefined;
+  protected pool: WorkerService | undefined;
   private requestHandler: RequestHandler | undefined;
   private stopped = false;
   /** Set by the first stop(); a stopped factory is never started again. */
   private stopRequested = false;
   private started = false;
 
+  /** The roles built by this factory: the reference ones, with any that `roles` replaces. */
+  protected readonly roles: NioRoles;
+
   constructor(
     readonly runtime: HostRuntime,
     private readonly options: NioFactoryOptions = {},
-  ) {}
+    roles: Partial<NioRoles> = {},
+  ) {
+    this.roles = resolveNioRoles(roles);
+  }
 
   // --- NioContext -------------------------------------------------------------------------------------------
 
@@ -98,7 +107,11 @@ export class NIOServerCnxnFactory implements ServerCnxnFactory, NioContext {
   }
 
   createConnection(channel: SocketChannel, key: SelectionKey, owner: SelectorThread): NIOServerCnxn {
-    return new NIOServerCnxn(this, channel, key, owner);
+    return this.roles.connection(this, channel, key, owner);
+  }
+
+  createWorkRequest(owner: SelectorThread, key: SelectionKey, cnxn: NIOServerCnxn): IOWorkRequest {
+    return this.roles.ioWorkRequest(this, owner, key, cnxn);
   }
 
   // --- ServerCnxnFactory ------------------------------------------------------------------------------------
@@ -128,16 +141,16 @@ export class NIOServerCnxnFactory implements ServerCnxnFactory, NioContext {
     const opened: { close(): Promise<void> }[] = [];
     try {
       // 3.
-      const registry = new ConnectionRegistry<NIOServerCnxn>(runtime, settings.sessionlessCnxnTimeout);
+      const registry = this.roles.registry(runtime, settings.sessionlessCnxnTimeout, this.roles.expiryQueue);
       const basics = { settings, maxClientCnxns, registry };
       this.basics = basics;
-      const expirer = new ConnectionExpirer(this);
+      const expirer = this.roles.expirer(this);
       // 4.
       const selectorThreads: SelectorThread[] = [];
       for (let i = 0; i < settings.numSelectorThreads; i++) {
-        const st = await SelectorThread.open(this, i);
-        opened.push(st.selector);
-        selectorThreads.push(st);
+        const selector = await runtime.openSelector();
+        opened.push(selector);
+        selectorThreads.push(this.roles.selectorThread(this, i, selector));
       }
       // 5.
       const serverSocket = await runtime.openServerSocket();
@@ -149,7 +162,7 @@ export class NIOServerCnxnFactory implements ServerCnxnFactory, NioContext {
         runtime.log.log('info', `bound to ephemeral port ${bound.port} (configured port 0)`);
       }
       // 6.
-      const acceptThread = await AcceptThread.open(this, serverSocket, selectorThreads);
+      const acceptThread = await AcceptThread.open(this, serverSocket, selectorThreads, this.roles.acceptThread);
       this.state = { ...basics, serverSocket, selectorThreads, acceptThread, expirer };
       runtime.log.log(
         'info',
@@ -190,7 +203,7 @@ export class NIOServerCnxnFactory implements ServerCnxnFactory, NioContext {
     this.started = true;
     this.stopped = false;
     if (this.pool === undefined) {
-      this.pool = new WorkerService(this.runtime, 'NIOWorker', state.settings.numWorkerThreads);
+      this.pool = this.roles.workerService(this.runtime, 'NIOWorker', state.settings.numWorkerThreads);
       this.pool.start();
     }
     for (const st of state.selectorThreads) if (st.thread.state === 'NEW') st.thread.start();
@@ -297,7 +310,7 @@ export class NIOServerCnxnFactory implements ServerCnxnFactory, NioContext {
     return this.basics;
   }
 
-  private configured(): Configured {
+  protected configured(): Configured {
     if (this.state === undefined) throw lifecycleError('the factory is not configured: call configure() first');
     return this.state;
   }
@@ -310,6 +323,14 @@ function lifecycleError(message: string): CnxnspecError {
 /** Creates an unconfigured NIO factory on `runtime`. */
 export function createFactory(runtime: HostRuntime, options: NioFactoryOptions = {}): ServerCnxnFactory {
   return new NIOServerCnxnFactory(runtime, options);
+}
+
+/**
+ * Creates an unconfigured NIO factory whose roles are the reference ones except those `roles` replaces (see
+ * nio-roles.ts). With no roles it is createFactory. The seam the mutants in fixtures/mutants/ are built on.
+ */
+export function createNioFactory(runtime: HostRuntime, options: NioFactoryOptions = {}, roles: Partial<NioRoles> = {}): NIOServerCnxnFactory {
+  return new NIOServerCnxnFactory(runtime, options, roles);
 }
 
 const nioFactoryModule: FactoryModule = { createFactory };

@@ -16,6 +16,7 @@ import { CnxnspecError } from '../../spec/errors.ts';
 import { OP_READ, OP_WRITE, type SelectionKey, type SocketAddress, type SocketChannel } from '../../spec/runtime.ts';
 import type { ServerConnection } from '../../spec/server-cnxn-factory.ts';
 import { DIGEST_START, digestHex, digestUpdate } from '../../spec/trace/digest.ts';
+import { FOUR_LETTER_WORDS } from '../../spec/server-cnxn-factory.ts';
 import { FrameLengthError, FrameReader } from './frame-reader.ts';
 import type { NioContext } from './nio-context.ts';
 import { OutgoingBuffers } from './outgoing-buffers.ts';
@@ -28,6 +29,8 @@ function frameXid(bytes: Uint8Array, offset: number): number {
   return new DataView(bytes.buffer, bytes.byteOffset + offset, 4).getInt32(0, false);
 }
 
+const FOUR_LETTER_WORD_SET: ReadonlySet<string> = new Set(FOUR_LETTER_WORDS);
+
 /**
  * A connection of the NIO factory. Implements: cnxn.framing, cnxn.outgoing-buffers, cnxn.interest-ops, cnxn.throttle,
  * cnxn.close, expiry.session-timeout, wire.slow-reader.
@@ -37,7 +40,6 @@ export class NIOServerCnxn implements ServerConnection {
   readonly remoteAddress: SocketAddress;
   readonly ip: string;
   private readonly reader: FrameReader;
-  private readonly outgoing = new OutgoingBuffers();
   /** Running digest of every byte queued for the client, kept only while the runtime traces. */
   private outgoingDigest = DIGEST_START;
   private sessionIdValue = 0n;
@@ -52,20 +54,24 @@ export class NIOServerCnxn implements ServerConnection {
   private awaitingConnectResponse = false;
   /** disableRecv() by the server. */
   private recvDisabled = false;
+  /** A four-letter word was taken: the answer is on its way and nothing more is read. */
+  private answeringWord = false;
   /** Too many requests in flight: held until a reply brings the count back under the limit. */
   private outstandingThrottled = false;
   private outstanding = 0;
 
+  /** `outgoing` holds the frames waiting to be written (a fresh OutgoingBuffers unless a variant passes its own). */
   constructor(
-    private readonly ctx: NioContext,
+    protected readonly ctx: NioContext,
     readonly channel: SocketChannel,
     readonly key: SelectionKey,
     readonly owner: SelectorThread,
+    protected readonly outgoing: OutgoingBuffers = new OutgoingBuffers(),
   ) {
     this.id = channel.id;
     this.remoteAddress = channel.remoteAddress;
     this.ip = channel.remoteAddress.host;
-    this.reader = new FrameReader(ctx.settings.juteMaxBuffer);
+    this.reader = new FrameReader(ctx.settings.juteMaxBuffer, undefined, FOUR_LETTER_WORD_SET);
     this.timeout = ctx.settings.sessionlessCnxnTimeout;
   }
 
@@ -112,6 +118,7 @@ export class NIOServerCnxn implements ServerConnection {
   readThrottled(): boolean {
     return (
       this.recvDisabled ||
+      this.answeringWord ||
       this.awaitingConnectResponse ||
       this.outstandingThrottled ||
       this.outgoing.pendingBytes() > this.ctx.settings.outgoingHighWaterBytes
@@ -247,7 +254,22 @@ export class NIOServerCnxn implements ServerConnection {
       await this.close('unable_to_read_from_client');
       return;
     }
-    if (step.kind === 'frame') await this.processFrame(step.payload);
+    if (step.kind === 'word') await this.offerFourLetterWord(step.word, step.length);
+    else if (step.kind === 'frame') await this.processFrame(step.payload);
+  }
+
+  /**
+   * The first 4 bytes spell a four-letter word: the handler may answer it. Reading stops at once, so a client
+   * that half-closes after sending the word (as nc does) is not closed for end of stream before its answer is
+   * written; the connection stays in the connection set until the answer is flushed. A word the handler does not
+   * take is a length like any other, and fails the length check.
+   */
+  private async offerFourLetterWord(word: string, length: number): Promise<void> {
+    const handler = this.ctx.handler();
+    this.answeringWord = true;
+    if (handler?.fourLetterWord && (await handler.fourLetterWord(this, word))) return;
+    this.answeringWord = false;
+    throw new FrameLengthError(length, this.ctx.settings.juteMaxBuffer);
   }
 
   private async processFrame(payload: Uint8Array): Promise<void> {
@@ -276,7 +298,7 @@ export class NIOServerCnxn implements ServerConnection {
   }
 
   /** Writes queued frames until the socket stops taking bytes, the queue empties or a close marker is reached. */
-  private async handleWrite(): Promise<void> {
+  protected async handleWrite(): Promise<void> {
     for (;;) {
       const next = this.outgoing.next();
       if (next === null) return;

@@ -20,11 +20,11 @@ export const DEFAULT_GATHER_BYTES = 64 * 1024;
 
 /** A connection's pending output. Implements: cnxn.outgoing-buffers. */
 export class OutgoingBuffers {
-  private items: (Uint8Array | CloseRequest)[] = [];
+  protected items: (Uint8Array | CloseRequest)[] = [];
   /** Index of the head item (items before it are consumed; compacted lazily). */
-  private head = 0;
+  protected head = 0;
   /** Bytes of the head frame already written. */
-  private headOffset = 0;
+  protected headOffset = 0;
   private pending = 0;
 
   /** Appends one frame. Empty frames are ignored (there is nothing to send). */

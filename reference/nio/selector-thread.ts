@@ -15,7 +15,6 @@
  * selector.level-triggered, io.zero-workers (via WorkerService), accept.handoff (the receiving side).
  */
 import { OP_READ, OP_WRITE, type BlockingQueue, type LogicalThread, type Selector, type SelectionKey, type SocketChannel } from '../../spec/runtime.ts';
-import { IOWorkRequest } from './io-work-request.ts';
 import type { NioContext } from './nio-context.ts';
 import { NIOServerCnxn } from './nio-server-cnxn.ts';
 import { describeError as describe } from './describe-error.ts';
@@ -30,8 +29,8 @@ export class SelectorThread {
   readonly acceptedQueue: BlockingQueue<SocketChannel>;
   readonly updateQueue: BlockingQueue<SelectionKey>;
 
-  private constructor(
-    private readonly ctx: NioContext,
+  protected constructor(
+    protected readonly ctx: NioContext,
     readonly index: number,
     readonly selector: Selector,
   ) {
@@ -43,7 +42,12 @@ export class SelectorThread {
 
   /** Opens the selector; the thread is created, not started. */
   static async open(ctx: NioContext, index: number): Promise<SelectorThread> {
-    return new SelectorThread(ctx, index, await ctx.runtime.openSelector());
+    return SelectorThread.create(ctx, index, await ctx.runtime.openSelector());
+  }
+
+  /** On a selector already opened; the thread is created, not started. */
+  static create(ctx: NioContext, index: number, selector: Selector): SelectorThread {
+    return new SelectorThread(ctx, index, selector);
   }
 
   /** Called by the accept thread: queue the channel, then wake this selector. False if stopped or refused. */
@@ -69,7 +73,7 @@ export class SelectorThread {
     else await this.selector.close();
   }
 
-  private async wakeup(): Promise<void> {
+  protected async wakeup(): Promise<void> {
     // A selector closed by a concurrent exit needs no wakeup; the exit path closes what is queued.
     if (this.selector.isOpen()) await this.selector.wakeup();
   }
@@ -125,10 +129,10 @@ export class SelectorThread {
    * 4. touch the connection;
    * 5. schedule the work (inline with 0 workers).
    */
-  private async handleIO(key: SelectionKey): Promise<void> {
+  protected async handleIO(key: SelectionKey): Promise<void> {
     const cnxn = key.attachment() as NIOServerCnxn;
     // 1.
-    const work = new IOWorkRequest(this.ctx, this, key, cnxn);
+    const work = this.ctx.createWorkRequest(this, key, cnxn);
     // 2.
     cnxn.disableSelectable();
     // 3.
@@ -212,7 +216,7 @@ export class SelectorThread {
   }
 
   /** Closes a handed-off channel that never became a connection, releasing its per-address reservation. */
-  private async closeUnregistered(channel: SocketChannel, reason: 'register_failed' | 'not_registered_at_stop'): Promise<void> {
+  protected async closeUnregistered(channel: SocketChannel, reason: 'register_failed' | 'not_registered_at_stop'): Promise<void> {
     this.ctx.registry.release(channel.remoteAddress.host);
     try {
       await channel.close(reason, { reset: true });

@@ -25,8 +25,8 @@ export interface WorkRequest {
 /** The IO worker pool. Implements: io.zero-workers, nio.thread-counts, factory.lifecycle-stop. */
 export class WorkerService {
   private readonly queue: BlockingQueue<WorkRequest> | undefined;
-  private readonly threads: LogicalThread[] = [];
-  private stopped = false;
+  protected readonly threads: LogicalThread[] = [];
+  protected stopped = false;
 
   constructor(
     private readonly runtime: HostRuntime,

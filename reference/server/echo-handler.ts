@@ -123,8 +123,6 @@ function withReadOnly<T extends object>(record: T, readOnly: boolean | undefined
   return readOnly === undefined ? record : { ...record, readOnly: false };
 }
 
-/** Uses the reference connection's optional reason when it has one. */
 async function closeAfterFlush(cnxn: ServerConnection, reason: DisconnectReason): Promise<void> {
-  const withReason = cnxn.sendCloseAfterFlush as (reason?: DisconnectReason) => Promise<void>;
-  await withReason.call(cnxn, reason);
+  await cnxn.sendCloseAfterFlush(reason);
 }

@@ -1,13 +1,23 @@
 /**
  * With maxClientCnxns > 0, a connection from an address that already holds that many registered connections
  * is refused, and one is never refused while the address holds fewer. The slack is exactly ZooKeeper's accept
- * race: connections handed off but not yet registered may or may not be counted, so a handoff is wrong only
- * when the registered count alone reaches the limit, and a refusal only when registered plus in-flight are
- * still below it.
+ * race: connections handed off but not yet registered may or may not be counted. The accept thread decides
+ * somewhere between a channel's accept and its handoff or refusal, while other threads may open and close
+ * connections, so each decision is judged against the counts over that whole window: a handoff is wrong only
+ * if the registered count alone stayed at the limit throughout, and a refusal only if registered plus
+ * in-flight stayed below it throughout.
  */
 
 import { violation, type Invariant, type Violation } from './invariant.ts';
 import { indexTrace, queueKind } from './trace-index.ts';
+
+interface Window {
+  readonly ip: string;
+  /** Lowest registered count seen since accept. */
+  floor: number;
+  /** Highest registered + in-flight count seen since accept. */
+  peak: number;
+}
 
 export const perIpLimit: Invariant = {
   name: 'per-ip-limit',
@@ -21,27 +31,42 @@ export const perIpLimit: Invariant = {
     const out: Violation[] = [];
     const registered = new Map<string, Set<string>>();
     const inFlight = new Map<string, Set<string>>();
+    const deciding = new Map<string, Window>();
     const set = (m: Map<string, Set<string>>, ip: string) => m.get(ip) ?? m.set(ip, new Set()).get(ip)!;
+    const observe = () => {
+      for (const w of deciding.values()) {
+        const held = set(registered, w.ip).size;
+        w.floor = Math.min(w.floor, held);
+        w.peak = Math.max(w.peak, held + set(inFlight, w.ip).size);
+      }
+    };
     for (const e of trace) {
-      if (e.ev === 'offer' && queueKind(e.queue) === 'acceptedQueue') {
-        const ip = index.channelIp.get(e.item);
-        if (ip === undefined) continue;
-        const held = set(registered, ip).size;
-        if (held >= max) out.push(violation(this, `${e.item} from ${ip} was handed off while ${ip} already held ${held} registered connections (max ${max})`, [e.seq]));
-        set(inFlight, ip).add(e.item);
+      if (e.ev === 'accept' && e.ch) {
+        const ip = index.channelIp.get(e.ch);
+        if (ip !== undefined) deciding.set(e.ch, { ip, floor: Number.POSITIVE_INFINITY, peak: 0 });
+        observe();
+      } else if (e.ev === 'offer' && queueKind(e.queue) === 'acceptedQueue') {
+        const w = deciding.get(e.item);
+        deciding.delete(e.item);
+        if (!w) continue;
+        if (w.floor >= max) out.push(violation(this, `${e.item} from ${w.ip} was handed off while ${w.ip} held at least ${w.floor} registered connections from its accept on (max ${max})`, [e.seq]));
+        set(inFlight, w.ip).add(e.item);
+        observe();
       } else if (e.ev === 'cnxnCreated') {
         set(inFlight, e.ip).delete(e.ch);
         set(registered, e.ip).add(e.ch);
+        observe();
       } else if (e.ev === 'close') {
-        const ip = index.channelIp.get(e.ch);
-        if (ip === undefined) continue;
-        if (e.reason === 'refused_per_ip_limit') {
-          const held = set(registered, ip).size;
-          const pending = set(inFlight, ip).size;
-          if (held + pending < max) out.push(violation(this, `${e.ch} from ${ip} was refused while ${ip} held ${held} registered and ${pending} in-flight connections (max ${max})`, [e.seq]));
+        const w = deciding.get(e.ch);
+        deciding.delete(e.ch);
+        if (w && e.reason === 'refused_per_ip_limit' && w.peak < max) {
+          out.push(violation(this, `${e.ch} from ${w.ip} was refused though ${w.ip} held at most ${w.peak} registered and in-flight connections from its accept on (max ${max})`, [e.seq]));
         }
-        set(registered, ip).delete(e.ch);
-        set(inFlight, ip).delete(e.ch);
+        const ip = index.channelIp.get(e.ch);
+        if (ip !== undefined) {
+          set(registered, ip).delete(e.ch);
+          set(inFlight, ip).delete(e.ch);
+        }
       }
     }
     return out;

@@ -1,7 +1,7 @@
 /**
  * A selector thread blocks only in select, never on its queues, so whoever offers to its acceptedQueue or
  * updateQueue must wake its selector afterwards, before blocking or ending; otherwise the item waits for some
- * unrelated event (a lost wakeup).
+ * unrelated event (a lost wakeup). A selector closed in the meantime needs no wakeup.
  */
 
 import type { TraceEvent } from '../trace/events.ts';
@@ -30,6 +30,9 @@ export const wakeupAfterOffer: Invariant = {
         owed.set(e.thread, mine);
       } else if (e.ev === 'wakeup') {
         owed.get(e.thread)?.delete(e.sel);
+      } else if (e.ev === 'selectorClose') {
+        // A closed selector never sleeps again; whoever closed it drains what its queues hold.
+        for (const mine of owed.values()) mine.delete(e.sel);
       } else if (BLOCKING.has(e.ev)) {
         const mine = owed.get(e.thread);
         if (!mine) continue;

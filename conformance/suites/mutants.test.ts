@@ -1,0 +1,94 @@
+/**
+ * The suite bites: each mutant factory in fixtures/mutants/ (the reference NIO factory with one defect) must be
+ * rejected by the conformance suite run in-process with its default strategy (random walk) and a fixed seed, for
+ * the requirement the defect breaks, and the replay token of the failure must reproduce a failure for that same
+ * requirement. A mutant the suite does not kill is a todo here, with the reason (see docs/kill-matrix.md,
+ * written by bench/kill-matrix.ts).
+ *
+ * The requirement may be named by the shrunk case's first finding or by another finding of the same case: the
+ * shrinker keeps whatever still fails, and for some mutants the smallest failing case also fails a harness check
+ * (a busy loop, a hung peer) that is listed first.
+ */
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { loadFactory } from '../harness/factory-module.ts';
+import { runSuite, type Failure } from '../harness/run-suite.ts';
+import { decodeSuiteToken } from '../harness/suite-token.ts';
+
+const TIMEOUT = { timeout: 60_000 };
+const SEED = 1;
+/** Runs per mutant at most; every killable mutant here falls well within it. */
+const RUNS = 2_000;
+
+function requirementsOf(failure: Failure): string[] {
+  return [...new Set([failure.finding, ...failure.others].flatMap((f) => f.requirements))];
+}
+
+function describeFailure(failure: Failure): string {
+  return `${failure.finding.source}: ${failure.finding.message} (requirements ${requirementsOf(failure).join(', ')}; token ${failure.token})`;
+}
+
+async function assertRejected(mutant: string, requirement: string): Promise<void> {
+  const path = fileURLToPath(new URL(`../../fixtures/mutants/${mutant}.ts`, import.meta.url));
+  const { module: factory } = await loadFactory(path);
+  const strategy = { kind: 'random' } as const;
+  const result = await runSuite({ factory, runs: RUNS, seed: SEED, strategy });
+  const failure = result.failure;
+  assert.ok(failure, `mutant ${mutant} survived ${result.runs} runs (seed ${SEED}, random walk)`);
+  assert.ok(requirementsOf(failure).includes(requirement), `mutant ${mutant} failed, but not for ${requirement}: ${describeFailure(failure)}`);
+
+  const replayed = await runSuite({ factory, runs: 1, seed: SEED, strategy, replay: decodeSuiteToken(failure.token) });
+  assert.ok(replayed.failure, `replaying ${failure.token} against mutant ${mutant} passed`);
+  assert.ok(
+    requirementsOf(replayed.failure).includes(requirement),
+    `replaying ${failure.token} failed, but not for ${requirement}: ${describeFailure(replayed.failure)}`,
+  );
+}
+
+test('[selector.register-on-owner] mutant register-on-accept-thread is rejected', TIMEOUT, () => assertRejected('register-on-accept-thread', 'selector.register-on-owner'));
+
+test('[selector.interest-via-update-queue] mutant worker-restores-interest is rejected', TIMEOUT, () =>
+  assertRejected('worker-restores-interest', 'selector.interest-via-update-queue'));
+
+test('[selector.wakeup-after-offer] mutant wakeup-before-offer is rejected', TIMEOUT, () => assertRejected('wakeup-before-offer', 'selector.wakeup-after-offer'));
+
+test('[selector.wakeup-after-offer] mutant offer-without-wakeup (acceptedQueue) is rejected', TIMEOUT, () =>
+  assertRejected('offer-without-wakeup', 'selector.wakeup-after-offer'));
+
+test('[selector.wakeup-after-offer] mutant update-without-wakeup (updateQueue) is rejected', TIMEOUT, () =>
+  assertRejected('update-without-wakeup', 'selector.wakeup-after-offer'));
+
+test('[io.exclusive] mutant no-interest-clear is rejected', TIMEOUT, () => assertRejected('no-interest-clear', 'io.exclusive'));
+
+test('[expiry.buckets] mutant expiry-early is rejected', TIMEOUT, () => assertRejected('expiry-early', 'expiry.buckets'));
+
+test('[expiry.buckets] mutant expiry-late is rejected', TIMEOUT, () => assertRejected('expiry-late', 'expiry.buckets'));
+
+test('[expiry.buckets] mutant no-expiry is rejected', TIMEOUT, () => assertRejected('no-expiry', 'expiry.buckets'));
+
+test.todo('mutant no-touch-after-io (expiry.touch) survives: an IO pass takes no virtual time, so its end touches at the same instant as handleIO did');
+
+test('[cnxn.interest-ops] mutant selectable-after-restore is rejected', TIMEOUT, () => assertRejected('selectable-after-restore', 'cnxn.interest-ops'));
+
+test('[accept.round-robin] mutant round-robin-stuck is rejected', TIMEOUT, () => assertRejected('round-robin-stuck', 'accept.round-robin'));
+
+test('[accept.per-ip-limit] mutant per-ip-not-released is rejected', TIMEOUT, () => assertRejected('per-ip-not-released', 'accept.per-ip-limit'));
+
+test('[factory.lifecycle-stop] mutant queued-not-closed-on-stop is rejected', TIMEOUT, () => assertRejected('queued-not-closed-on-stop', 'factory.lifecycle-stop'));
+
+test('[cnxn.outgoing-buffers] mutant partial-write-drops-rest is rejected', TIMEOUT, () => assertRejected('partial-write-drops-rest', 'cnxn.outgoing-buffers'));
+
+test('[cnxn.outgoing-buffers] mutant outgoing-reordered is rejected', TIMEOUT, () => assertRejected('outgoing-reordered', 'cnxn.outgoing-buffers'));
+
+test('[io.exclusive] mutant two-io-items is rejected', TIMEOUT, () => assertRejected('two-io-items', 'io.exclusive'));
+
+test('[accept.loop] mutant accept-loop-dies is rejected', TIMEOUT, () => assertRejected('accept-loop-dies', 'accept.loop'));
+
+test('[factory.lifecycle-start-once] mutant start-twice is rejected', TIMEOUT, () => assertRejected('start-twice', 'factory.lifecycle-start-once'));
+
+test('[lifecycle.open-accept-io-clean] mutant register-failure-leaks is rejected', TIMEOUT, () =>
+  assertRejected('register-failure-leaks', 'lifecycle.open-accept-io-clean'));
+
+test('[factory.lifecycle-stop] mutant workers-not-interrupted is rejected', TIMEOUT, () => assertRejected('workers-not-interrupted', 'factory.lifecycle-stop'));
