@@ -19,6 +19,7 @@ export const AREAS = [
   'expiry',
   'netty',
   'wire',
+  'zk',
   'runtime',
 ] as const;
 

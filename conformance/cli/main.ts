@@ -9,6 +9,7 @@ import { requirements } from '../../spec/requirements/index.ts';
 import { parsePending } from '../../docs/tools/pending.ts';
 import { specSummary } from './spec-summary.ts';
 import { testCommand } from './test-command.ts';
+import { serveCommand } from './serve-command.ts';
 
 const pendingFile = fileURLToPath(new URL('../../spec/pending.txt', import.meta.url));
 
@@ -25,6 +26,7 @@ program
   });
 
 program.addCommand(testCommand());
+program.addCommand(serveCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -23,6 +23,7 @@ const AREA_TITLES: Record<Area, string> = {
   expiry: 'Connection expiry',
   netty: 'Netty-style factory',
   wire: 'Black-box wire behaviour',
+  zk: 'The ZooKeeper server behind the reference',
   runtime: 'The host runtime contract',
 };
 

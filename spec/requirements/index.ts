@@ -12,6 +12,7 @@ import { nioRequirements } from './nio.ts';
 import { runtimeRequirements } from './runtime.ts';
 import { selectorRequirements } from './selector.ts';
 import { wireRequirements } from './wire.ts';
+import { zkRequirements } from './zk.ts';
 
 /** Every requirement, area by area in AREAS order. */
 export const requirements: readonly Requirement[] = [
@@ -27,5 +28,6 @@ export const requirements: readonly Requirement[] = [
   ...expiryRequirements,
   ...nettyRequirements,
   ...wireRequirements,
+  ...zkRequirements,
   ...runtimeRequirements,
 ];

@@ -1,0 +1,323 @@
+/**
+ * DataTree: the in-memory znode tree, its zxid counter and the ephemeral nodes of each session.
+ *
+ * Every mutation takes the zxid and the time of its transaction from the caller (the server draws one zxid per
+ * write request, as ZooKeeper does, failed writes included) and returns the tree events it causes, which the
+ * server hands to the WatchManager. Failures throw KeeperError with ZooKeeper's code, checked in ZooKeeper's
+ * order (e.g. a create of an existing path under an ephemeral parent is NODEEXISTS, not NOCHILDRENFOREPHEMERALS).
+ *
+ * `atomically(fn)` records an undo step for every mutation made inside `fn` and replays them backwards if `fn`
+ * throws, which is how multi is all or nothing.
+ *
+ * The tree starts as a ZooKeeper standalone server's: `/`, `/zookeeper`, `/zookeeper/quota`, `/zookeeper/config`.
+ * ACLs are stored, never enforced (see acl.ts).
+ *
+ * Implements: zk.data-tree.
+ */
+import { OPEN_ACL_UNSAFE, type Acl } from './acl.ts';
+import { parseCreateFlags, sequenceSuffix } from './create-mode.ts';
+import { Err, KeeperError } from './error-codes.ts';
+import type { Stat } from './stat.ts';
+import { EventType, type TreeEvent } from './watch-events.ts';
+import { nameOf, parentOf, validatePath } from './zk-path.ts';
+
+type MutableStat = { -readonly [K in keyof Stat]: Stat[K] };
+
+interface ZNode {
+  data: Uint8Array | null;
+  acl: readonly Acl[];
+  stat: MutableStat;
+  readonly children: Set<string>;
+}
+
+export interface CreateResult {
+  readonly path: string;
+  readonly stat: Stat;
+  readonly events: readonly TreeEvent[];
+}
+
+export interface Tx {
+  readonly zxid: bigint;
+  /** ctime/mtime for nodes this transaction touches: ms since the epoch. */
+  readonly time: bigint;
+}
+
+const BUILT_IN = ['/zookeeper', '/zookeeper/quota', '/zookeeper/config'];
+
+function emptyStat(): MutableStat {
+  return {
+    czxid: 0n,
+    mzxid: 0n,
+    ctime: 0n,
+    mtime: 0n,
+    version: 0,
+    cversion: 0,
+    aversion: 0,
+    ephemeralOwner: 0n,
+    dataLength: 0,
+    numChildren: 0,
+    pzxid: 0n,
+  };
+}
+
+function versionMatches(expected: number, actual: number): boolean {
+  return expected === -1 || expected === actual;
+}
+
+export class DataTree {
+  private readonly nodes = new Map<string, ZNode>();
+  private readonly ephemerals = new Map<bigint, Set<string>>();
+  private zxid = 0n;
+  private undoLog: (() => void)[] | null = null;
+
+  constructor() {
+    this.nodes.set('/', { data: null, acl: OPEN_ACL_UNSAFE, stat: emptyStat(), children: new Set() });
+    for (const path of BUILT_IN) this.attach(path, { data: new Uint8Array(0), acl: OPEN_ACL_UNSAFE, stat: emptyStat(), children: new Set() });
+  }
+
+  /** The zxid of the last transaction (what replies carry). */
+  lastZxid(): bigint {
+    return this.zxid;
+  }
+
+  /** Draws the zxid of a new transaction. */
+  nextZxid(): bigint {
+    this.zxid += 1n;
+    return this.zxid;
+  }
+
+  nodeCount(): number {
+    return this.nodes.size;
+  }
+
+  ephemeralCount(): number {
+    let n = 0;
+    for (const paths of this.ephemerals.values()) n += paths.size;
+    return n;
+  }
+
+  /** Path lengths plus data lengths, ZooKeeper's approximate_data_size. */
+  approximateDataSize(): number {
+    let size = 0;
+    for (const [path, node] of this.nodes) size += path.length + (node.data?.length ?? 0);
+    return size;
+  }
+
+  ephemeralsOf(sessionId: bigint): string[] {
+    return [...(this.ephemerals.get(sessionId) ?? [])].sort();
+  }
+
+  // --- reads ----------------------------------------------------------------------------------------------
+
+  exists(path: string): Stat | undefined {
+    const node = this.nodes.get(path);
+    return node === undefined ? undefined : { ...node.stat };
+  }
+
+  getData(path: string): { data: Uint8Array | null; stat: Stat } {
+    const node = this.need(path);
+    return { data: node.data, stat: { ...node.stat } };
+  }
+
+  /** Children in name order (ZooKeeper gives no order; a fixed one makes answers reproducible). */
+  getChildren(path: string): { children: string[]; stat: Stat } {
+    const node = this.need(path);
+    return { children: [...node.children].sort(), stat: { ...node.stat } };
+  }
+
+  getAcl(path: string): { acl: readonly Acl[]; stat: Stat } {
+    const node = this.need(path);
+    return { acl: node.acl, stat: { ...node.stat } };
+  }
+
+  // --- writes ---------------------------------------------------------------------------------------------
+
+  /**
+   * 1. validate the path (a sequential one with its suffix to come) and the flags;
+   * 2. the parent must exist (NONODE);
+   * 3. a sequential name takes the parent's cversion as suffix;
+   * 4. the node must not exist (NODEEXISTS); the parent must not be ephemeral (NOCHILDRENFOREPHEMERALS);
+   * 5. an empty ACL is INVALIDACL;
+   * 6. add the node; the parent's cversion goes up and its pzxid becomes this zxid.
+   */
+  create(path: string, data: Uint8Array | null, acl: readonly Acl[], flags: number, sessionId: bigint, tx: Tx): CreateResult {
+    // 1.
+    const mode = parseCreateFlags(flags, path);
+    validatePath(path, mode.sequential);
+    // 2.
+    const parentPath = parentOf(path);
+    const parent = this.need(parentPath);
+    // 3.
+    const actual = mode.sequential ? `${path}${sequenceSuffix(parent.stat.cversion)}` : path;
+    validatePath(actual);
+    // 4.
+    if (this.nodes.has(actual)) throw new KeeperError(Err.NODEEXISTS, actual);
+    if (parent.stat.ephemeralOwner !== 0n) throw new KeeperError(Err.NOCHILDRENFOREPHEMERALS, parentPath);
+    // 5.
+    if (acl.length === 0) throw new KeeperError(Err.INVALIDACL, actual);
+    // 6.
+    const stat: MutableStat = {
+      ...emptyStat(),
+      czxid: tx.zxid,
+      mzxid: tx.zxid,
+      pzxid: tx.zxid,
+      ctime: tx.time,
+      mtime: tx.time,
+      ephemeralOwner: mode.ephemeral ? sessionId : 0n,
+      dataLength: data?.length ?? 0,
+    };
+    const savedParent = { ...parent.stat };
+    this.attach(actual, { data, acl: [...acl], stat, children: new Set() });
+    parent.stat.cversion += 1;
+    parent.stat.pzxid = tx.zxid;
+    if (mode.ephemeral) this.addEphemeral(sessionId, actual);
+    this.onUndo(() => {
+      this.detach(actual);
+      parent.stat = savedParent;
+      if (mode.ephemeral) this.removeEphemeral(sessionId, actual);
+    });
+    return {
+      path: actual,
+      stat: { ...stat },
+      events: [
+        { type: EventType.NodeCreated, path: actual, zxid: tx.zxid },
+        { type: EventType.NodeChildrenChanged, path: parentPath, zxid: tx.zxid },
+      ],
+    };
+  }
+
+  /** NONODE, then BADVERSION, then NOTEMPTY; the root cannot be deleted (BADARGUMENTS). */
+  delete(path: string, version: number, tx: Tx): TreeEvent[] {
+    validatePath(path);
+    if (path === '/') throw new KeeperError(Err.BADARGUMENTS, 'the root cannot be deleted');
+    const node = this.need(path);
+    if (!versionMatches(version, node.stat.version)) throw new KeeperError(Err.BADVERSION, path);
+    if (node.children.size > 0) throw new KeeperError(Err.NOTEMPTY, path);
+    return this.remove(path, node, tx);
+  }
+
+  setData(path: string, data: Uint8Array | null, version: number, tx: Tx): { stat: Stat; events: TreeEvent[] } {
+    validatePath(path);
+    const node = this.need(path);
+    if (!versionMatches(version, node.stat.version)) throw new KeeperError(Err.BADVERSION, path);
+    const saved = { data: node.data, stat: { ...node.stat } };
+    node.data = data;
+    node.stat.version += 1;
+    node.stat.mzxid = tx.zxid;
+    node.stat.mtime = tx.time;
+    node.stat.dataLength = data?.length ?? 0;
+    this.onUndo(() => {
+      node.data = saved.data;
+      node.stat = saved.stat;
+    });
+    return { stat: { ...node.stat }, events: [{ type: EventType.NodeDataChanged, path, zxid: tx.zxid }] };
+  }
+
+  setAcl(path: string, acl: readonly Acl[], version: number): Stat {
+    validatePath(path);
+    const node = this.need(path);
+    if (!versionMatches(version, node.stat.aversion)) throw new KeeperError(Err.BADVERSION, path);
+    if (acl.length === 0) throw new KeeperError(Err.INVALIDACL, path);
+    node.acl = [...acl];
+    node.stat.aversion += 1;
+    return { ...node.stat };
+  }
+
+  /** The check of a multi: the node exists and has `version` (or -1). Changes nothing. */
+  check(path: string, version: number): void {
+    validatePath(path);
+    const node = this.need(path);
+    if (!versionMatches(version, node.stat.version)) throw new KeeperError(Err.BADVERSION, path);
+  }
+
+  /** Deletes every ephemeral node of a closed or expired session (ephemerals have no children, so any order). */
+  killSession(sessionId: bigint, tx: Tx): TreeEvent[] {
+    const events: TreeEvent[] = [];
+    for (const path of this.ephemeralsOf(sessionId)) {
+      const node = this.nodes.get(path);
+      if (node !== undefined) events.push(...this.remove(path, node, tx));
+    }
+    this.ephemerals.delete(sessionId);
+    return events;
+  }
+
+  /** Runs `fn`; if it throws, every mutation it made is undone before the error propagates. */
+  atomically<T>(fn: () => T): T {
+    if (this.undoLog !== null) return fn();
+    const log: (() => void)[] = [];
+    this.undoLog = log;
+    try {
+      return fn();
+    } catch (err) {
+      for (const undo of log.reverse()) undo();
+      throw err;
+    } finally {
+      this.undoLog = null;
+    }
+  }
+
+  // --- internals ------------------------------------------------------------------------------------------
+
+  private need(path: string): ZNode {
+    const node = this.nodes.get(path);
+    if (node === undefined) throw new KeeperError(Err.NONODE, path);
+    return node;
+  }
+
+  private remove(path: string, node: ZNode, tx: Tx): TreeEvent[] {
+    const parentPath = parentOf(path);
+    const parent = this.nodes.get(parentPath);
+    const savedParent = parent === undefined ? undefined : { ...parent.stat };
+    this.detach(path);
+    if (parent !== undefined) {
+      parent.stat.cversion += 1;
+      parent.stat.pzxid = tx.zxid;
+    }
+    const owner = node.stat.ephemeralOwner;
+    if (owner !== 0n) this.removeEphemeral(owner, path);
+    this.onUndo(() => {
+      this.attach(path, node);
+      if (parent !== undefined && savedParent !== undefined) parent.stat = savedParent;
+      if (owner !== 0n) this.addEphemeral(owner, path);
+    });
+    return [
+      { type: EventType.NodeDeleted, path, zxid: tx.zxid },
+      { type: EventType.NodeChildrenChanged, path: parentPath, zxid: tx.zxid },
+    ];
+  }
+
+  /** Adds a node and links it under its parent, keeping numChildren in step. */
+  private attach(path: string, node: ZNode): void {
+    this.nodes.set(path, node);
+    const parent = this.nodes.get(parentOf(path));
+    if (parent !== undefined && path !== '/') {
+      parent.children.add(nameOf(path));
+      parent.stat.numChildren = parent.children.size;
+    }
+  }
+
+  private detach(path: string): void {
+    this.nodes.delete(path);
+    const parent = this.nodes.get(parentOf(path));
+    if (parent !== undefined) {
+      parent.children.delete(nameOf(path));
+      parent.stat.numChildren = parent.children.size;
+    }
+  }
+
+  private addEphemeral(sessionId: bigint, path: string): void {
+    let paths = this.ephemerals.get(sessionId);
+    if (paths === undefined) this.ephemerals.set(sessionId, (paths = new Set()));
+    paths.add(path);
+  }
+
+  private removeEphemeral(sessionId: bigint, path: string): void {
+    const paths = this.ephemerals.get(sessionId);
+    paths?.delete(path);
+    if (paths?.size === 0) this.ephemerals.delete(sessionId);
+  }
+
+  private onUndo(step: () => void): void {
+    this.undoLog?.push(step);
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * multi (op 14): the operations run in order inside one transaction (one zxid for all). The first failure undoes
+ * everything the earlier ones did and the reply lists an error result per operation: 0 before the failing one,
+ * its code for it, RUNTIMEINCONSISTENCY after it. The ReplyHeader's err stays 0 either way; clients find the
+ * failure in the results. Watches fire only when the whole multi succeeds.
+ *
+ * Implements: zk.data-tree (multi).
+ */
+import { Err, KeeperError } from './error-codes.ts';
+import { MultiRequestCodec, MultiResponseCodec, type MultiOp, type MultiResult } from './multi-records.ts';
+import { OpCode } from './op-codes.ts';
+import { txOf, type OpContext, type OpHandler } from './request-ops.ts';
+import type { TreeEvent } from './watch-events.ts';
+
+function apply(ctx: OpContext, op: MultiOp, events: TreeEvent[]): MultiResult {
+  const tx = txOf(ctx);
+  switch (op.type) {
+    case OpCode.create:
+    case OpCode.create2: {
+      const { path, data, acl, flags } = op.request;
+      const created = ctx.tree.create(path, data, acl, flags, ctx.client.sessionId, tx);
+      events.push(...created.events);
+      return op.type === OpCode.create ? { type: op.type, path: created.path } : { type: op.type, path: created.path, stat: created.stat };
+    }
+    case OpCode.delete:
+      events.push(...ctx.tree.delete(op.request.path, op.request.version, tx));
+      return { type: op.type };
+    case OpCode.check:
+      ctx.tree.check(op.request.path, op.request.version);
+      return { type: op.type };
+    case OpCode.setData: {
+      const changed = ctx.tree.setData(op.request.path, op.request.data, op.request.version, tx);
+      events.push(...changed.events);
+      return { type: op.type, stat: changed.stat };
+    }
+  }
+}
+
+function failedResults(count: number, failedAt: number, code: number): MultiResult[] {
+  return Array.from({ length: count }, (_, i): MultiResult => ({
+    type: OpCode.error,
+    err: i < failedAt ? Err.OK : i === failedAt ? code : Err.RUNTIMEINCONSISTENCY,
+  }));
+}
+
+export const multi: OpHandler = {
+  write: true,
+  run(ctx, r) {
+    const ops = MultiRequestCodec.read(r);
+    const events: TreeEvent[] = [];
+    let at = 0;
+    let results: MultiResult[];
+    try {
+      results = ctx.tree.atomically(() =>
+        ops.map((op, i) => {
+          at = i;
+          return apply(ctx, op, events);
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof KeeperError)) throw err;
+      return { body: (w) => MultiResponseCodec.write(w, failedResults(ops.length, at, err.code)) };
+    }
+    return { body: (w) => MultiResponseCodec.write(w, results), events };
+  },
+};

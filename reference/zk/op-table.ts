@@ -1,0 +1,31 @@
+/**
+ * Which op codes the server answers with which handler. Anything not listed here (and not handled by the server
+ * itself: ping, closeSession, auth) is unimplemented: ZooKeeper replies UNIMPLEMENTED (-6) and closes the
+ * connection. That includes `check` and `notification` sent as top-level requests, as in ZooKeeper, and the
+ * operations the reference leaves out (containers, TTL nodes, multiRead, persistent watches, removeWatches,
+ * reconfig, getEphemerals, getAllChildrenNumber, whoAmI, SASL).
+ */
+import type { Logger } from '../../spec/runtime.ts';
+import { multi } from './multi-op.ts';
+import { OpCode } from './op-codes.ts';
+import { DATA_OPS, type OpHandler } from './request-ops.ts';
+import { setWatchesOp } from './set-watches-op.ts';
+
+export function opTable(log: Logger): ReadonlyMap<number, OpHandler> {
+  return new Map<number, OpHandler>([
+    [OpCode.create, DATA_OPS.create],
+    [OpCode.create2, DATA_OPS.create2],
+    [OpCode.delete, DATA_OPS.delete],
+    [OpCode.exists, DATA_OPS.exists],
+    [OpCode.getData, DATA_OPS.getData],
+    [OpCode.setData, DATA_OPS.setData],
+    [OpCode.getACL, DATA_OPS.getAcl],
+    [OpCode.setACL, DATA_OPS.setAcl],
+    [OpCode.getChildren, DATA_OPS.getChildren],
+    [OpCode.getChildren2, DATA_OPS.getChildren2],
+    [OpCode.sync, DATA_OPS.sync],
+    [OpCode.multi, multi],
+    [OpCode.setWatches, setWatchesOp(false, log)],
+    [OpCode.setWatches2, setWatchesOp(true, log)],
+  ]);
+}

@@ -1,0 +1,177 @@
+/**
+ * The data operations: one handler per op code, from the request body to the reply body and the tree events the
+ * operation causes. A handler throws KeeperError for an expected failure (the reply then carries the code and no
+ * body) and JuteError for a body it cannot decode (ZooKeeper answers those with MARSHALLINGERROR).
+ *
+ * Write operations (`write: true`) run inside a transaction whose zxid the server draws before decoding, so a
+ * failed write uses up a zxid as it does in ZooKeeper. Watches are set only by reads that succeed, except
+ * exists, which sets its watch on a missing path too (that is how a client waits for a node to appear).
+ *
+ * Multi and setWatches live in their own files; ping, closeSession, auth and unknown op codes are the server's.
+ *
+ * Implements: zk.data-tree, zk.watches (registration).
+ */
+import type { ClientConnection } from './client-connection.ts';
+import type { DataTree, Tx } from './data-tree.ts';
+import { Err, KeeperError } from './error-codes.ts';
+import type { JuteReader } from './jute-reader.ts';
+import type { JuteWriter } from './jute-writer.ts';
+import { AclCodec } from './acl.ts';
+import { listOf, stringList } from './record-codec.ts';
+import {
+  CreateRequestCodec,
+  PathRequestCodec,
+  PathVersionRequestCodec,
+  PathWatchRequestCodec,
+  SetAclRequestCodec,
+  SetDataRequestCodec,
+} from './request-records.ts';
+import { Create2ResponseCodec, GetDataResponseCodec, PathResponseCodec, StatResponseCodec } from './response-records.ts';
+import { StatCodec } from './stat.ts';
+import type { WatchManager } from './watch-manager.ts';
+import type { TreeEvent } from './watch-events.ts';
+
+export interface OpContext {
+  readonly tree: DataTree;
+  readonly watches: WatchManager<ClientConnection>;
+  /** The requesting connection: its session owns ephemerals, and it is the watcher of the watches it sets. */
+  readonly client: ClientConnection;
+  /** The transaction of a write operation (undefined for reads). */
+  readonly tx: Tx | undefined;
+}
+
+export interface OpOutcome {
+  /** Writes the reply body (only sent when the operation succeeded). */
+  readonly body?: (w: JuteWriter) => void;
+  /** Tree changes: they fire the watches of every connection. */
+  readonly events?: readonly TreeEvent[];
+  /** Notifications for the requesting connection alone, sent before its reply (setWatches). */
+  readonly direct?: readonly TreeEvent[];
+}
+
+export interface OpHandler {
+  readonly write: boolean;
+  run(ctx: OpContext, r: JuteReader): OpOutcome;
+}
+
+const aclList = listOf(AclCodec);
+
+export function txOf(ctx: OpContext): Tx {
+  if (ctx.tx === undefined) throw new Error('a write operation ran without a transaction');
+  return ctx.tx;
+}
+
+function create(withStat: boolean): OpHandler {
+  return {
+    write: true,
+    run(ctx, r) {
+      const req = CreateRequestCodec.read(r);
+      const result = ctx.tree.create(req.path, req.data, req.acl, req.flags, ctx.client.sessionId, txOf(ctx));
+      const body = withStat
+        ? (w: JuteWriter) => Create2ResponseCodec.write(w, { path: result.path, stat: result.stat })
+        : (w: JuteWriter) => PathResponseCodec.write(w, { path: result.path });
+      return { body, events: result.events };
+    },
+  };
+}
+
+const remove: OpHandler = {
+  write: true,
+  run(ctx, r) {
+    const req = PathVersionRequestCodec.read(r);
+    return { events: ctx.tree.delete(req.path, req.version, txOf(ctx)) };
+  },
+};
+
+const setData: OpHandler = {
+  write: true,
+  run(ctx, r) {
+    const req = SetDataRequestCodec.read(r);
+    const { stat, events } = ctx.tree.setData(req.path, req.data, req.version, txOf(ctx));
+    return { body: (w) => StatResponseCodec.write(w, { stat }), events };
+  },
+};
+
+const setAcl: OpHandler = {
+  write: true,
+  run(ctx, r) {
+    const req = SetAclRequestCodec.read(r);
+    const stat = ctx.tree.setAcl(req.path, req.acl, req.version);
+    return { body: (w) => StatResponseCodec.write(w, { stat }) };
+  },
+};
+
+const exists: OpHandler = {
+  write: false,
+  run(ctx, r) {
+    const req = PathWatchRequestCodec.read(r);
+    if (req.path.includes('\0')) throw new KeeperError(Err.BADARGUMENTS, 'a path with NUL');
+    if (req.watch) ctx.watches.add('data', req.path, ctx.client);
+    const stat = ctx.tree.exists(req.path);
+    if (stat === undefined) throw new KeeperError(Err.NONODE, req.path);
+    return { body: (w) => StatCodec.write(w, stat) };
+  },
+};
+
+const getData: OpHandler = {
+  write: false,
+  run(ctx, r) {
+    const req = PathWatchRequestCodec.read(r);
+    const { data, stat } = ctx.tree.getData(req.path);
+    if (req.watch) ctx.watches.add('data', req.path, ctx.client);
+    return { body: (w) => GetDataResponseCodec.write(w, { data, stat }) };
+  },
+};
+
+function getChildren(withStat: boolean): OpHandler {
+  return {
+    write: false,
+    run(ctx, r) {
+      const req = PathWatchRequestCodec.read(r);
+      const { children, stat } = ctx.tree.getChildren(req.path);
+      if (req.watch) ctx.watches.add('child', req.path, ctx.client);
+      return {
+        body: (w) => {
+          stringList.write(w, children);
+          if (withStat) StatCodec.write(w, stat);
+        },
+      };
+    },
+  };
+}
+
+const getAcl: OpHandler = {
+  write: false,
+  run(ctx, r) {
+    const { acl, stat } = ctx.tree.getAcl(PathRequestCodec.read(r).path);
+    return {
+      body: (w) => {
+        aclList.write(w, [...acl]);
+        StatCodec.write(w, stat);
+      },
+    };
+  },
+};
+
+/** Standalone, every read already sees every write: sync only echoes its path. */
+const sync: OpHandler = {
+  write: false,
+  run(_ctx, r) {
+    const { path } = PathRequestCodec.read(r);
+    return { body: (w) => PathResponseCodec.write(w, { path }) };
+  },
+};
+
+export const DATA_OPS = {
+  create: create(false),
+  create2: create(true),
+  delete: remove,
+  setData,
+  setAcl,
+  exists,
+  getData,
+  getChildren: getChildren(false),
+  getChildren2: getChildren(true),
+  getAcl,
+  sync,
+} as const;

@@ -1,0 +1,157 @@
+/**
+ * SessionTracker: the live sessions, their ids and deadlines, and the logical thread that expires them.
+ *
+ *     handshake, every request --create()/touch()--> [sessions] <--due ones-- SessionTracker thread --onExpire-->
+ *                                                                              server (ephemerals, watches, close)
+ *
+ * Deadlines are rounded up to the next multiple of tickTime, as ZooKeeper's expiry buckets are, so a session is
+ * never expired before `last touch + timeout` and at most one tick after it. The thread sleeps on the runtime
+ * clock for at most one tick at a time while sessions exist (a session created meanwhile with a shorter timeout
+ * is then late by less than a tick), and blocks on a wake-up queue while there are none, so an idle server has
+ * no timer running. Sessions outlive their connections: a client may come back with id and password until the
+ * deadline passes.
+ *
+ * Session ids follow ZooKeeper's layout: server id (1, standalone) in the top byte, then the start time in ms
+ * shifted left by 24 bits, then a counter, so ids from two runs of a server differ.
+ *
+ * Implements: zk.session-expiry, zk.session-lifecycle (ids, touch).
+ */
+import { InterruptedError } from '../../spec/errors.ts';
+import type { BlockingQueue, HostRuntime, LogicalThread } from '../../spec/runtime.ts';
+
+export const SESSION_TRACKER_THREAD = 'SessionTracker';
+
+export interface Session {
+  readonly id: bigint;
+  /** The negotiated timeout of the session's latest connection. */
+  timeout: number;
+  /** Runtime-clock ms at which it expires unless touched. */
+  deadline: number;
+}
+
+export type ExpireHandler = (session: Session) => Promise<void>;
+
+const STANDALONE_SERVER_ID = 1n;
+
+/** ZooKeeper's first session id for a server: (serverId << 56) | ((startMs << 24) >>> 8). */
+export function firstSessionId(startMs: number, serverId = STANDALONE_SERVER_ID): bigint {
+  const time = BigInt.asUintN(64, BigInt(Math.max(0, Math.floor(startMs))) << 24n) >> 8n;
+  return BigInt.asIntN(64, (serverId << 56n) | time);
+}
+
+export class SessionTracker {
+  private readonly sessions = new Map<bigint, Session>();
+  private nextId: bigint;
+  private thread: LogicalThread | undefined;
+  private readonly wake: BlockingQueue<true>;
+  private idle = false;
+  private stopped = false;
+
+  constructor(
+    private readonly runtime: HostRuntime,
+    private readonly tickTime: number,
+    firstId: bigint,
+    private readonly onExpire: ExpireHandler,
+  ) {
+    this.nextId = firstId;
+    this.wake = runtime.newQueue<true>(`wake@${SESSION_TRACKER_THREAD}`, 1);
+  }
+
+  /** A deadline `timeout` from now, rounded up to the next tick boundary. */
+  deadlineFor(timeout: number): number {
+    const t = this.runtime.clock.now() + timeout;
+    return (Math.floor(t / this.tickTime) + 1) * this.tickTime;
+  }
+
+  create(timeout: number): Session {
+    const session: Session = { id: this.nextId, timeout, deadline: this.deadlineFor(timeout) };
+    this.nextId += 1n;
+    this.sessions.set(session.id, session);
+    if (this.idle) {
+      this.idle = false;
+      this.wake.offer(true).catch((err: unknown) => this.runtime.log.log('warn', `${SESSION_TRACKER_THREAD}: wake-up failed: ${String(err)}`));
+    }
+    return session;
+  }
+
+  get(id: bigint): Session | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** Postpones the deadline (and adopts `timeout` if given); false when the session is gone. */
+  touch(id: bigint, timeout?: number): boolean {
+    const session = this.sessions.get(id);
+    if (session === undefined) return false;
+    if (timeout !== undefined) session.timeout = timeout;
+    session.deadline = Math.max(session.deadline, this.deadlineFor(session.timeout));
+    return true;
+  }
+
+  /** Forgets a session (closeSession); true if it was live. */
+  remove(id: bigint): boolean {
+    return this.sessions.delete(id);
+  }
+
+  count(): number {
+    return this.sessions.size;
+  }
+
+  ids(): bigint[] {
+    return [...this.sessions.keys()];
+  }
+
+  /** Starts the expiry thread once. */
+  start(): void {
+    if (this.thread !== undefined || this.stopped) return;
+    this.thread = this.runtime.thread(SESSION_TRACKER_THREAD, () => this.run());
+    this.thread.start();
+  }
+
+  /** Ends the thread; sessions are left as they are (the server is going away). */
+  async shutdown(): Promise<void> {
+    this.stopped = true;
+    const thread = this.thread;
+    if (thread === undefined) return;
+    thread.interrupt();
+    await thread.join();
+  }
+
+  private async run(): Promise<void> {
+    const { clock, log } = this.runtime;
+    while (!this.stopped) {
+      try {
+        if (this.sessions.size === 0) {
+          this.idle = true;
+          await this.wake.take();
+          continue;
+        }
+        const now = clock.now();
+        const due = [...this.sessions.values()].filter((s) => s.deadline <= now);
+        if (due.length === 0) {
+          const next = Math.min(...[...this.sessions.values()].map((s) => s.deadline));
+          await clock.sleep(Math.min(next - now, this.tickTime));
+          continue;
+        }
+        for (const session of due) {
+          // Touched or closed while an earlier one of this batch was being expired.
+          if (this.sessions.get(session.id) !== session || session.deadline > clock.now()) continue;
+          this.sessions.delete(session.id);
+          await this.expire(session);
+        }
+      } catch (err) {
+        if (err instanceof InterruptedError) break;
+        log.log('warn', `${SESSION_TRACKER_THREAD}: ignoring an exception: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+
+  private async expire(session: Session): Promise<void> {
+    this.runtime.log.log('info', `Expiring session 0x${session.id.toString(16)}, timeout of ${session.timeout}ms exceeded`);
+    try {
+      await this.onExpire(session);
+    } catch (err) {
+      if (err instanceof InterruptedError) throw err;
+      this.runtime.log.log('warn', `expiring session 0x${session.id.toString(16)} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}

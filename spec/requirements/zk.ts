@@ -1,0 +1,149 @@
+import type { Requirement } from '../requirement.ts';
+
+/**
+ * The ZooKeeper server behind the reference factories (reference/zk): enough of the client protocol that real
+ * ZooKeeper clients use the reference, so the connection layer is exercised by code nobody here wrote.
+ */
+export const zkRequirements: readonly Requirement[] = [
+  {
+    id: 'zk.jute-encoding',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'The server MUST encode and decode jute records as ZooKeeper does: big-endian int and long, a one-byte boolean, ' +
+      'buffers, strings and vectors prefixed by a signed length where -1 means null, and records as their fields in order. ' +
+      'A truncated field, or a length outside -1 .. jute.maxbuffer + extrasize, MUST be refused with a typed ' +
+      'CNXNSPEC_ERR_FRAME error before anything is allocated for it.',
+    rationale:
+      'Every client library writes these bytes by hand from the same informal rules, so the only safe server is one ' +
+      'that follows them to the bit, including the odd corners such as -1 for null. Checking a length against the bytes ' +
+      'that are actually there, before allocating, is what keeps a forged length from costing memory.',
+    sources: [{ kind: 'zk', section: '5.1 Jute binary encoding' }],
+    invariants: [],
+    tests: 'unit and property round trips; truncation at every cut point',
+  },
+  {
+    id: 'zk.session-lifecycle',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'A ConnectRequest with session 0 MUST create a session with a fresh id, a 16-byte password derived from it with a ' +
+      'server secret, and the requested timeout clamped to [minSessionTimeout, maxSessionTimeout] (2 and 20 x tickTime ' +
+      'by default). A reconnect with a matching id and password MUST move the session to the new connection and close ' +
+      'the old one with client_reconnect; an unknown or expired session, or a wrong password, MUST be answered with ' +
+      'timeout 0 and then closed. closeSession MUST be answered, remove the session\'s ephemeral nodes, and close the ' +
+      'connection once the answer is written.',
+    rationale:
+      'Sessions outlive connections: a client that loses its socket reconnects, possibly to another server, and keeps its ' +
+      'ephemeral nodes and watches. The password stops one client from stealing another\'s session by guessing its id. ' +
+      'Answering a dead session with timeout 0 instead of silence tells the client to start over rather than retry forever.',
+    sources: [{ kind: 'zk', section: '5.2 Connect handshake' }, { kind: 'zk', section: '3.6 close' }],
+    invariants: [],
+    tests: 'real ZooKeeper client (node-zookeeper-client) and raw sockets',
+  },
+  {
+    id: 'zk.session-expiry',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'A session that hears nothing from its client for its negotiated timeout MUST be expired by the server\'s own session ' +
+      'thread, not before the timeout and at most one tickTime after it: its ephemeral nodes are deleted, the watches on them ' +
+      'fire, its connection is closed with client_closed_session, and a later reconnect to it gets timeout 0.',
+    rationale:
+      'Ephemeral nodes are how ZooKeeper users build locks and membership, and they only work if a dead client\'s nodes go ' +
+      'away on time. Expiring on the server\'s clock, in tick-sized buckets, bounds the lateness without a timer per session.',
+    sources: [{ kind: 'zk', section: '2.8 Connection expiry' }, { kind: 'zk', section: '3.7 DisconnectReason' }],
+    invariants: [],
+    tests: 'real ZooKeeper client with a short session timeout',
+  },
+  {
+    id: 'zk.data-tree',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'create (persistent, ephemeral, sequential and both), delete, exists, getData, setData, getChildren, getChildren2, ' +
+      'sync and multi MUST keep ZooKeeper\'s Stat fields, versions, 10-digit sequence suffixes and error codes (NONODE, ' +
+      'NODEEXISTS, BADVERSION, NOTEMPTY, NOCHILDRENFOREPHEMERALS, BADARGUMENTS). Every write MUST take a new zxid, and a ' +
+      'multi MUST apply all of its operations or none, with a result per operation.',
+    rationale:
+      'Clients build recipes (locks, queues, leader election) on exact Stat and version semantics, so a server that is ' +
+      'only roughly right breaks them in ways that look like races. The tree is small here, but its rules are the ones ' +
+      'real clients check.',
+    sources: [{ kind: 'zk', section: '5.4 Op codes and records' }],
+    invariants: [],
+    tests: 'unit tests of the tree; real ZooKeeper client',
+  },
+  {
+    id: 'zk.watches',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'Data, exists and child watches MUST fire at most once, as WatcherEvent notifications with xid -1, before the reply to ' +
+      'the change that fired them. They MUST end with their connection, and setWatches on a reconnect MUST arm them again, or ' +
+      'fire them at once for changes made after the zxid the client reports.',
+    rationale:
+      'Watches are one-shot so that a client re-reads state instead of trusting a stream of deltas; ordering the event before ' +
+      'the reply is what lets a client reason about what it has seen. setWatches closes the gap a reconnect would otherwise open.',
+    sources: [{ kind: 'zk', section: '5.4 Op codes and records' }],
+    invariants: [],
+    tests: 'unit tests of the watch manager; real ZooKeeper client',
+  },
+  {
+    id: 'zk.four-letter-words',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'When the first 4 bytes of a connection spell ruok, srvr, stat, cons or mntr, the server MUST answer in ZooKeeper\'s ' +
+      'text shape (standalone mode; counts from the server and the factory\'s connections) and then close the connection ' +
+      'once the answer is written, even if the client half-closed after sending the word.',
+    rationale:
+      'Operators and monitoring scripts talk to ZooKeeper with nc and these words, so they are part of its wire surface. ' +
+      'They are recognised only at the start of a connection, where a real frame length could never spell four letters.',
+    sources: [{ kind: 'zk', section: '3.3 Four-letter words (NIO)' }, { kind: 'zk', section: '5.5 Four-letter words: response shapes' }],
+    invariants: [],
+    tests: 'raw sockets, including an nc-style half-close; unit tests of the output shapes',
+  },
+  {
+    id: 'zk.whitelist',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'Only the words in 4lw.commands.whitelist (comma-separated, trimmed, * for all; srvr always) MAY run. Any other known ' +
+      'word MUST be answered with `<word> is not executed because it is not in the whitelist.` and a close.',
+    rationale:
+      'Some words reveal client addresses or cost the server work, so exposing them is an operator\'s choice. Answering a ' +
+      'refused word, instead of dropping the connection, tells the operator why nothing came back.',
+    sources: [{ kind: 'zk', section: '1.1 Factory selection and sockets (both factories)' }, { kind: 'zk', section: '3.3 Four-letter words (NIO)' }],
+    invariants: [],
+    tests: 'unit tests and raw sockets',
+  },
+  {
+    id: 'zk.bad-request',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'Input the server cannot use MUST cost only its own connection: an undecodable ConnectRequest or request header is ' +
+      'closed with a log line naming the reason; an undecodable request body is answered MARSHALLINGERROR (-5); an unknown ' +
+      'op code is answered UNIMPLEMENTED (-6) and the connection is closed. Every other connection MUST go on being served.',
+    rationale:
+      'A server shared by thousands of clients cannot let one buggy or hostile client take it down. ZooKeeper answers what ' +
+      'it can answer, so a client library learns what went wrong, and closes only what it cannot trust.',
+    sources: [{ kind: 'zk', section: '3.2 Read state machine' }, { kind: 'zk', section: '5.3 Request/response headers' }],
+    invariants: [],
+    tests: 'raw sockets while another client keeps working',
+  },
+  {
+    id: 'zk.serve',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      '`cnxnspec serve [--config zoo.cfg] [--port N]` MUST start the ZooKeeper server from a zoo.cfg with the factory chosen ' +
+      'as boot chooses it (NIO by default), log every bound address, and shut down cleanly with exit status 0 on SIGINT or SIGTERM.',
+    rationale:
+      'A server people can start with one command, from the configuration file they already have, is what lets real ' +
+      'clients and tools be pointed at the reference without writing any code.',
+    sources: [{ kind: 'seed', file: '000', section: 'QuorumPeerMain::runFromConfig' }],
+    invariants: [],
+    tests: 'in process and as a child process with signals',
+  },
+];
