@@ -63,7 +63,11 @@ export class WorkerService {
     if (!(await this.queue.offer(request))) {
       this.runtime.log.log('warn', `${this.queue.name} refused work for ${request.id}; cleaning it up`);
       await this.cleanup(request);
+      return;
     }
+    // stop() may have come while the offer waited its turn; the workers may have drained and ended already, so
+    // whatever is still queued is cleaned up here (each item is taken once, by a worker or by this drain).
+    if (this.stopped) await this.drain();
   }
 
   /** No more work runs; workers are interrupted and end after cleaning up what is queued. */
@@ -90,6 +94,12 @@ export class WorkerService {
       }
       await this.run(request);
     }
+    await this.drain();
+  }
+
+  /** Cleans up everything still queued; used once the pool is stopped. */
+  private async drain(): Promise<void> {
+    const queue = this.queue as BlockingQueue<WorkRequest>;
     for (let request = await queue.poll(); request !== undefined; request = await queue.poll()) {
       await this.cleanup(request);
     }

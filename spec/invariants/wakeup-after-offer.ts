@@ -21,10 +21,11 @@ export const wakeupAfterOffer: Invariant = {
     const out: Violation[] = [];
     /** thread -> offers it still owes a wakeup for, by selector. */
     const owed = new Map<string, Map<string, number>>();
+    const closed = new Set<string>();
     for (const e of trace) {
       if (e.ev === 'offer' && e.ok && SELECTOR_QUEUES.has(queueKind(e.queue))) {
         const sel = index.threadSelector.get(queueOwner(e.queue) ?? '');
-        if (sel === undefined) continue;
+        if (sel === undefined || closed.has(sel)) continue;
         const mine = owed.get(e.thread) ?? new Map<string, number>();
         if (!mine.has(sel)) mine.set(sel, e.seq);
         owed.set(e.thread, mine);
@@ -32,6 +33,7 @@ export const wakeupAfterOffer: Invariant = {
         owed.get(e.thread)?.delete(e.sel);
       } else if (e.ev === 'selectorClose') {
         // A closed selector never sleeps again; whoever closed it drains what its queues hold.
+        closed.add(e.sel);
         for (const mine of owed.values()) mine.delete(e.sel);
       } else if (BLOCKING.has(e.ev)) {
         const mine = owed.get(e.thread);
