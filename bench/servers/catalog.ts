@@ -1,0 +1,160 @@
+/**
+ * The servers a run measures, and how to start each on 127.0.0.1 in its own process:
+ * - the reference NIO factory with its defaults (thread counts from the core count, node's default backlog of 511),
+ *   and with 1, 2, 4 selector threads x 0, 4 workers, each with an explicit backlog of 4096, because under a storm
+ *   the listen backlog, not the factory, decides how many SYNs wait instead of being retransmitted a second later;
+ * - Apache ZooKeeper 3.8 NIO with the JDK's default backlog (50) and with clientPortListenBacklog=4096, and its Netty
+ *   factory with clientPortListenBacklog=4096 (the same as Netty's own default here, which is net.core.somaxconn);
+ * - the bare node:net floor with backlog 4096.
+ * Every server gets the same sessionless (pre-handshake) timeout, short so that the idle-socket phase is quick.
+ * In `short` (chart legends) the backlog is named only where it is not 4096.
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { defaultSelectorThreads, defaultWorkerThreads } from '../../spec/knobs.ts';
+import { javaLiveHeapKiB } from './heap-probe.ts';
+import { spawnServer, type ServerProcess } from './processes.ts';
+import { startZooKeeper, type ZooKeeperInstall } from './zookeeper.ts';
+
+export type ServerFamily = 'reference' | 'zookeeper' | 'bare';
+
+export interface ServerSpec {
+  readonly id: string;
+  readonly label: string;
+  /** For chart legends. */
+  readonly short: string;
+  readonly family: ServerFamily;
+  readonly selectors?: number;
+  readonly workers?: number;
+  /** Listen backlog; absent means the implementation's default. */
+  readonly backlog?: number;
+  readonly netty?: boolean;
+}
+
+export interface RunningServer {
+  readonly proc: ServerProcess;
+  readonly port: number;
+  /** The handler a node server serves (ZooKeeper serves itself). */
+  readonly handler?: string;
+  /**
+   * Live heap after a full collection, in KiB: V8 heap used plus off-heap buffers (node), Java heap used (ZooKeeper,
+   * when jcmd is there). Undefined when the server cannot tell.
+   */
+  readonly liveHeapKiB: () => Promise<number | undefined>;
+}
+
+export const EXPLICIT_BACKLOG = 4096;
+export const NODE_DEFAULT_BACKLOG = 511;
+export const JDK_DEFAULT_BACKLOG = 50;
+
+/** The reference's default configuration on this machine: the one the issue's targets are about. */
+export const REFERENCE_DEFAULT_ID = 'ref-default';
+/** The same thread counts with backlog 4096, compared with ZooKeeper NIO at backlog 4096. */
+export const REFERENCE_DEFAULT_THREADS_ID = `ref-s${defaultSelectorThreads(availableParallelism())}-w${defaultWorkerThreads(availableParallelism())}`;
+export const ZK_NIO_ID = 'zk-nio';
+export const ZK_NIO_4096_ID = 'zk-nio-4096';
+export const ZK_NETTY_ID = 'zk-netty';
+export const BARE_ID = 'bare';
+
+export function serverCatalog(): ServerSpec[] {
+  const cores = availableParallelism();
+  const selectors = defaultSelectorThreads(cores);
+  const workers = defaultWorkerThreads(cores);
+  const reference: ServerSpec[] = [
+    {
+      id: REFERENCE_DEFAULT_ID,
+      label: `reference NIO, defaults (${selectors} selector, ${workers} workers, backlog ${NODE_DEFAULT_BACKLOG})`,
+      short: `ref defaults (${selectors} sel, ${workers} wk, backlog ${NODE_DEFAULT_BACKLOG})`,
+      family: 'reference',
+    },
+  ];
+  for (const s of [1, 2, 4]) {
+    for (const w of [0, 4]) {
+      reference.push({
+        id: `ref-s${s}-w${w}`,
+        label: `reference NIO ${s} sel / ${w} workers, backlog ${EXPLICIT_BACKLOG}`,
+        short: `ref ${s} sel, ${w} wk`,
+        family: 'reference',
+        selectors: s,
+        workers: w,
+        backlog: EXPLICIT_BACKLOG,
+      });
+    }
+  }
+  return [
+    { id: ZK_NIO_ID, label: `ZooKeeper 3.8 NIO (backlog ${JDK_DEFAULT_BACKLOG}, default)`, short: `ZK NIO (backlog ${JDK_DEFAULT_BACKLOG})`, family: 'zookeeper' },
+    { id: ZK_NIO_4096_ID, label: `ZooKeeper 3.8 NIO, backlog ${EXPLICIT_BACKLOG}`, short: 'ZK NIO', family: 'zookeeper', backlog: EXPLICIT_BACKLOG },
+    { id: ZK_NETTY_ID, label: `ZooKeeper 3.8 Netty, backlog ${EXPLICIT_BACKLOG}`, short: 'ZK Netty', family: 'zookeeper', netty: true, backlog: EXPLICIT_BACKLOG },
+    ...reference,
+    { id: BARE_ID, label: `bare node:net, backlog ${EXPLICIT_BACKLOG} (floor)`, short: 'bare node:net (floor)', family: 'bare', backlog: EXPLICIT_BACKLOG },
+  ];
+}
+
+const NODE_SERVER = fileURLToPath(new URL('./node-server.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+async function startNode(spec: ServerSpec, sessionlessMs: number, logFile: string): Promise<RunningServer> {
+  const args = [
+    '--expose-gc',
+    '--import',
+    'tsx',
+    NODE_SERVER,
+    '--kind',
+    spec.family === 'bare' ? 'bare' : 'nio',
+    `--sessionless=${sessionlessMs}`,
+    `--backlog=${spec.backlog ?? -1}`,
+    ...(spec.selectors !== undefined ? [`--selectors=${spec.selectors}`] : []),
+    ...(spec.workers !== undefined ? [`--workers=${spec.workers}`] : []),
+  ];
+  const proc = spawnServer(process.execPath, args, logFile, { cwd: ROOT });
+  const ready = await new Promise<{ port: number; handler: string }>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${spec.id} did not start within 30 s (log: ${logFile})`)), 30_000);
+    proc.child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /READY (\d+) (.*)\n/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ port: Number(match[1]), handler: match[2] as string });
+      }
+    });
+    void proc.exited.then((how) => {
+      clearTimeout(timer);
+      reject(new Error(`${spec.id} ${how} before it was ready (log: ${logFile})`));
+    });
+  }).catch(async (err: unknown) => {
+    await proc.stop();
+    throw err;
+  });
+  const liveHeapKiB = () =>
+    new Promise<number | undefined>((resolve) => {
+      let out = '';
+      const timer = setTimeout(() => done(undefined), 5_000);
+      const onData = (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /MEM (\{.*\})\n/.exec(out);
+        if (!match) return;
+        const usage = JSON.parse(match[1] as string) as NodeJS.MemoryUsage;
+        done((usage.heapUsed + usage.external) / 1024);
+      };
+      const done = (value: number | undefined) => {
+        clearTimeout(timer);
+        proc.child.stdout?.off('data', onData);
+        resolve(value);
+      };
+      proc.child.stdout?.on('data', onData);
+      proc.child.stdin?.write('mem\n');
+    });
+  return { proc, port: ready.port, handler: ready.handler, liveHeapKiB };
+}
+
+export async function startServer(
+  spec: ServerSpec,
+  options: { readonly sessionlessMs: number; readonly workDir: string; readonly logFile: string; readonly zookeeper?: ZooKeeperInstall },
+): Promise<RunningServer> {
+  if (spec.family !== 'zookeeper') return startNode(spec, options.sessionlessMs, options.logFile);
+  if (options.zookeeper === undefined) throw new Error('Apache ZooKeeper is not available');
+  const zkOptions = { netty: spec.netty === true, sessionlessMs: options.sessionlessMs, ...(spec.backlog !== undefined ? { backlog: spec.backlog } : {}) };
+  const { proc, port } = await startZooKeeper(options.zookeeper, zkOptions, options.workDir, options.logFile);
+  return { proc, port, liveHeapKiB: () => javaLiveHeapKiB(proc.pid) };
+}

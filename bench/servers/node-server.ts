@@ -1,0 +1,79 @@
+/**
+ * A node server under test, run as its own process so the load generator never shares its event loop:
+ *
+ *     node --import tsx bench/servers/node-server.ts --kind nio|bare [--selectors N] [--workers M] [--backlog B] [--sessionless MS]
+ *
+ * nio: the reference NIO factory (createFactory on the node runtime, tracing off) on 127.0.0.1:0; absent thread
+ * counts take the factory's defaults. bare: the bare node:net floor. Both serve the handler chosen by handler.ts,
+ * built on one node runtime (the factory's, for nio).
+ * Prints `READY <port> <handler name>` on stdout once listening; answers a line `mem` on stdin with a full GC (when
+ * run with --expose-gc, as bench/run.ts does) and `MEM <process.memoryUsage() as JSON>`; exits when stdin closes or
+ * on SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { createFactory } from '../../reference/nio/nio-server-cnxn-factory.ts';
+import { createNodeRuntime } from '../../reference/runtime/node/index.ts';
+import type { FactoryOptions, RequestHandler, ServerCnxnFactory } from '../../spec/server-cnxn-factory.ts';
+import { serveBare } from './bare-server.ts';
+import { chooseHandler } from './handler.ts';
+
+const { values } = parseArgs({
+  options: {
+    kind: { type: 'string' },
+    selectors: { type: 'string' },
+    workers: { type: 'string' },
+    backlog: { type: 'string', default: '-1' },
+    sessionless: { type: 'string', default: '10000' },
+  },
+});
+
+let warnings = 0;
+/** Tracing off (the default); warnings are expected under a storm (resets), so only the first few are printed. */
+const runtime = createNodeRuntime({
+  logger: {
+    log: (level, message) => {
+      if (level === 'error' || (level === 'warn' && warnings++ < 20)) console.error(`${level.toUpperCase()} ${message}`);
+    },
+  },
+});
+
+async function serveNio(handler: RequestHandler, backlog: number, sessionless: number): Promise<number> {
+  const options: FactoryOptions = {
+    sessionlessCnxnTimeout: sessionless,
+    ...(values.selectors !== undefined ? { numSelectorThreads: Number(values.selectors) } : {}),
+    ...(values.workers !== undefined ? { numWorkerThreads: Number(values.workers) } : {}),
+  };
+  const factory = createFactory(runtime, options);
+  await runtime.runAs('main', async () => {
+    // maxClientCnxns 0: no per-IP limit, as for ZooKeeper (every client comes from 127.0.0.1).
+    await factory.configure({ host: '127.0.0.1', port: 0 }, 0, backlog, false);
+    (handler as { attachFactory?: (f: ServerCnxnFactory) => void }).attachFactory?.(factory);
+    await factory.startup(handler);
+  });
+  return factory.localAddress()?.port as number;
+}
+
+async function main(): Promise<void> {
+  const backlog = Number(values.backlog);
+  const sessionless = Number(values.sessionless);
+  const chosen = await runtime.runAs('main', () => chooseHandler(runtime));
+  const port =
+    values.kind === 'nio'
+      ? await serveNio(chosen.handler, backlog, sessionless)
+      : values.kind === 'bare'
+        ? await serveBare(chosen.handler, backlog, sessionless)
+        : (() => {
+            throw new Error(`--kind must be nio or bare, got ${values.kind}`);
+          })();
+  process.stdout.write(`READY ${port} ${chosen.name} | ${chosen.note}\n`);
+  // `mem` on stdin: the parent asks for the live heap, after a full collection when run with --expose-gc.
+  process.stdin.on('data', (chunk: Buffer) => {
+    if (!chunk.toString().includes('mem')) return;
+    (globalThis as { gc?: () => void }).gc?.();
+    process.stdout.write(`MEM ${JSON.stringify(process.memoryUsage())}\n`);
+  });
+  process.stdin.on('end', () => process.exit(0));
+  process.on('SIGTERM', () => process.exit(0));
+}
+
+await main();
