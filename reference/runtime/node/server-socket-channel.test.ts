@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { platformBacklog } from './server-socket-channel.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -99,4 +101,11 @@ test('[runtime.trace-per-operation] node: a dual-stack listener reports IPv4 cli
   assert.equal(eventsOf(rt.traceEvents(), 'bind')[0]?.host, '127.0.0.1');
   await channel.close('server_shutdown');
   await server.close();
+});
+
+test('[configure.bind] node: backlog -1 means the kernel limit (net.core.somaxconn), not node\'s 511', () => {
+  const path = '/proc/sys/net/core/somaxconn';
+  const expected = existsSync(path) ? Number(readFileSync(path, 'utf8').trim()) : 511;
+  assert.equal(platformBacklog(), expected);
+  assert.ok(platformBacklog() >= 128);
 });
