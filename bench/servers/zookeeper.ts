@@ -11,9 +11,9 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
 import { spawnServer, type ServerProcess } from './processes.ts';
+import { fourLetterWord, freePort } from '../../conformance/zookeeper/apache-zookeeper.ts';
 
 const JAVA_DIR = '/usr/share/java';
 const ZK_JAR = join(JAVA_DIR, 'zookeeper.jar');
@@ -106,27 +106,6 @@ export interface ZooKeeperOptions {
   /** clientPortListenBacklog; absent leaves the JDK default (50). */
   readonly backlog?: number;
   readonly sessionlessMs: number;
-}
-
-/** A port that was free a moment ago (ZooKeeper cannot bind port 0 and tell us). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Sends a four-letter word and returns the whole answer ('' on any failure). */
-export function fourLetterWord(port: number, word: string, timeoutMs = 1_000): Promise<string> {
-  return new Promise((resolve) => {
-    let answer = '';
-    const socket = net.connect({ host: '127.0.0.1', port }, () => socket.write(word));
-    socket.setTimeout(timeoutMs, () => socket.destroy());
-    socket.on('data', (chunk) => (answer += chunk.toString()));
-    socket.on('error', () => resolve(''));
-    socket.on('close', () => resolve(answer));
-  });
 }
 
 /** Starts one standalone ZooKeeper; resolves with it once `ruok` answers `imok`. */
