@@ -10,7 +10,7 @@
  */
 import type { RunResult, ServerResult } from '../results.ts';
 import { BARE_ID, REFERENCE_DEFAULT_ID, REFERENCE_DEFAULT_THREADS_ID, ZK_NETTY_ID, ZK_NIO_4096_ID, ZK_NIO_ID } from '../servers/catalog.ts';
-import { fmt } from '../stats.ts';
+import { fmt, spread } from '../stats.ts';
 import { idleOf, memoryOf, pingsOf, prefixOf, stormOf } from './aggregate.ts';
 import type { TargetId, TargetVerdict } from './targets.ts';
 
@@ -233,7 +233,7 @@ export function observations(result: RunResult): string[] {
   }
   const oom = result.servers.filter((s) => s.reps.length > 0 && prefixOf(s).outOfMemoryReps > 0);
   if (oom.length > 0) {
-    const list = oom.map((s) => `${s.spec.short} in ${prefixOf(s).outOfMemoryReps} of ${s.reps.length} repetitions`).join(', ');
+    const list = oom.map((s) => `${s.spec.id} in ${prefixOf(s).outOfMemoryReps} of ${s.reps.length} repetitions`).join(', ');
     const threads = [...new Set(oom.flatMap((s) => prefixOf(s).outOfMemoryThreads))].sort();
     out.push(
       `${fmt(result.settings.prefixSockets)} sockets that each sent 4 bytes ran ZooKeeper out of heap (-Xmx1000m, upstream's default): ` +
@@ -282,10 +282,7 @@ export function observations(result: RunResult): string[] {
   }
   const h = result.harness;
   if (h && h.rates.length > 0) {
-    const rate = (label: string) => {
-      const rs = h.rates.filter((r) => r.strategy === label);
-      return rs.length ? rs.reduce((a, r) => a + r.runs, 0) / (rs.reduce((a, r) => a + r.ms, 0) / 1000) : undefined;
-    };
+    const rate = (label: string) => spread(h.rates.filter((r) => r.strategy === label).map((r) => (r.runs * 1000) / r.ms))?.median;
     const same = new Set(h.kills.filter((k) => k.runsToKill !== undefined).map((k) => `${k.mutant}|${k.seed}|${k.runsToKill}`));
     const pairs = [...new Set(h.kills.map((k) => `${k.mutant}|${k.seed}`))];
     const identical = pairs.filter((p) => {

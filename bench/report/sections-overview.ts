@@ -3,7 +3,7 @@ import type { RunResult } from '../results.ts';
 import { commonCauses, whyMissed } from './findings.ts';
 import { showSpread, spread } from '../stats.ts';
 import { table } from './md-table.ts';
-import { judgeTargets } from './targets.ts';
+import { isMarginal, judgeTargets } from './targets.ts';
 
 export function machineSection(result: RunResult): string[] {
   const m = result.machine;
@@ -67,10 +67,17 @@ export function targetsSection(result: RunResult): string[] {
     '',
     ...table(
       ['target', 'this run', 'verdict'],
-      verdicts.map((v) => [v.target, v.figure, v.met === undefined ? 'not judged' : v.met ? '**met**' : '**missed**']),
+      verdicts.map((v) => [v.target, v.figure, (v.met === undefined ? 'not judged' : v.met ? '**met**' : '**missed**') + (isMarginal(v) ? ' (within 10%)' : '')]),
     ),
     '',
   ];
+  if (verdicts.some(isMarginal)) {
+    lines.push(
+      '"Within 10%": the figure lies within 10% of the target, where on this shared machine the verdict can flip from one ' +
+        'run to the next; the min-max ranges in the tables below show how far single repetitions moved.',
+      '',
+    );
+  }
   const missed = verdicts.filter((v) => v.met === false);
   if (missed.length > 0) {
     lines.push('### Why a target was missed, and what would close it', '');

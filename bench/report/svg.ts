@@ -56,7 +56,9 @@ export function stormChart(series: readonly Series[], title: string, subtitle: s
   const plotH = 330;
   const xs = [...new Set(series.flatMap((s) => s.points.map((p) => p.x)))].sort((a, b) => a - b);
   const xMax = Math.max(1, ...xs);
-  const yMax = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p.y.max)));
+  // Scaled to the medians: one repetition that waited for SYN retransmits must not flatten every other line. Whiskers
+  // that reach past the top are cut there and labelled with their value.
+  const yMax = 1.15 * Math.max(1, ...series.flatMap((s) => s.points.map((p) => p.y.median)));
   const yStep = niceStep(yMax, 6);
   const yTop = Math.ceil(yMax / yStep) * yStep;
   const X = (x: number) => left + (x / xMax) * plotW;
@@ -82,11 +84,15 @@ export function stormChart(series: readonly Series[], title: string, subtitle: s
   series.forEach((s, i) => {
     const color = PALETTE[i % PALETTE.length] as string;
     const pts = [...s.points].sort((a, b) => a.x - b.x);
+    // Whiskers of the series side by side rather than on top of each other.
+    const dx = (i - (series.length - 1) / 2) * 2;
     if (pts.length > 1) {
       out.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${dash(s.family)} points="${pts.map((p) => `${X(p.x).toFixed(1)},${Y(p.y.median).toFixed(1)}`).join(' ')}"/>`);
     }
     for (const p of pts) {
-      if (p.y.max > p.y.min) out.push(`<line x1="${X(p.x)}" y1="${Y(p.y.min)}" x2="${X(p.x)}" y2="${Y(p.y.max)}" stroke="${color}" stroke-width="1"/>`);
+      const top = Math.min(p.y.max, yTop);
+      if (top > p.y.min) out.push(`<line x1="${X(p.x) + dx}" y1="${Y(p.y.min)}" x2="${X(p.x) + dx}" y2="${Y(top)}" stroke="${color}" stroke-width="1"/>`);
+      if (p.y.max > yTop) out.push(`<text x="${X(p.x) - 4}" y="${Y(yTop) + 10}" text-anchor="end" font-size="10" fill="${color}">↑ max ${Math.round(p.y.max).toLocaleString('en-US')}</text>`);
       out.push(`<circle cx="${X(p.x).toFixed(1)}" cy="${Y(p.y.median).toFixed(1)}" r="3" fill="${color}"><title>${esc(s.label)}: ${Math.round(p.y.median)} ms at ${p.x}</title></circle>`);
     }
     const ly = top + 6 + i * 20;
@@ -111,7 +117,9 @@ function barPanel(out: string[], bars: readonly Bar[], x0: number, y0: number, w
   }
   if (marker) {
     out.push(`<line x1="${X(marker.value)}" y1="${y0}" x2="${X(marker.value)}" y2="${y0 + h}" stroke="#2ca02c" stroke-width="1.5" stroke-dasharray="4 3"/>`);
-    out.push(`<text x="${X(marker.value) + 4}" y="${y0 + h + 30}" fill="#2ca02c">${esc(marker.label)}</text>`);
+    // Label on the side of the line with more room.
+    const right = X(marker.value) - x0 < w / 2;
+    out.push(`<text x="${X(marker.value) + (right ? 4 : -4)}" y="${y0 + h + 30}" text-anchor="${right ? 'start' : 'end'}" fill="#2ca02c">${esc(marker.label)}</text>`);
   }
   bars.forEach((b, i) => {
     const y = y0 + i * rowH;

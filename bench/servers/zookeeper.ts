@@ -10,7 +10,7 @@
  *   admin.enableServer=false, 4lw.commands.whitelist=*, maxClientCnxns=0; ready when `ruok` answers `imok`.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnServer, type ServerProcess } from './processes.ts';
 import { fourLetterWord, freePort } from '../../conformance/zookeeper/apache-zookeeper.ts';
@@ -142,7 +142,15 @@ export async function startZooKeeper(
     MAIN_CLASS,
     cfg,
   ];
-  const proc = spawnServer('java', args, logFile);
+  const started = spawnServer('java', args, logFile);
+  // Its transaction log and snapshots go once it has stopped: a full run starts 66 of these servers.
+  const proc: ServerProcess = {
+    ...started,
+    stop: async () => {
+      await started.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (proc.hasExited()) throw new Error(`ZooKeeper ${await proc.exited} before answering ruok (log: ${logFile})`);
