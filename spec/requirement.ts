@@ -52,6 +52,19 @@ export const INVARIANTS = [
 
 export type InvariantName = (typeof INVARIANTS)[number];
 
+/**
+ * How `cnxnspec test` judges a requirement for a factory it loads, or why it cannot:
+ * - simulation: invariants over the trace of the factory on the simulated runtime, under generated scenarios;
+ * - wire: the same factory module on the node runtime on 127.0.0.1, driven by the suite's raw-socket peers;
+ * - harness: what the harness sees of the factory as a whole (threads started, lifecycle, statistics over runs).
+ * `not-judgeable` is allowed only with the reason the factory contract cannot show it; reports list these.
+ */
+export type JudgeMode = 'simulation' | 'wire' | 'harness';
+
+export type Judging =
+  | { readonly by: readonly JudgeMode[] }
+  | { readonly by: 'not-judgeable'; readonly reason: string };
+
 export interface Requirement {
   /** `area.kebab-slug`; the area prefix equals `area`. */
   readonly id: string;
@@ -66,6 +79,8 @@ export interface Requirement {
   readonly invariants: readonly InvariantName[];
   /** How the tests check it, in a phrase: simulation, real sockets, real client, unit. */
   readonly tests: string;
+  /** How the suite judges it for a loaded factory (see Judging). Being filled in; required once every requirement has it. */
+  readonly judging?: Judging;
 }
 
 const ID_FORM = /^[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*$/;

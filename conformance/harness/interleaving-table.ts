@@ -203,6 +203,16 @@ export function describeEvent(e: TraceEvent, queueLabel: (queue: string, thread:
       return `accept paused ${e.ms}ms`;
     case 'outgoing':
       return `outgoing ${e.n} on ${e.ch}`;
+    case 'given':
+      return `given: ${e.selectors ?? '-'} selectors, ${e.workers ?? '-'} workers, maxClientCnxns ${e.maxClientCnxns}`;
+    case 'handlerCall':
+      return `handler.${e.call}(${e.ch}, ${e.n} bytes)`;
+    case 'handlerReturn':
+      return `handler.${e.call}(${e.ch}) ${e.threw === undefined ? 'returns' : `throws ${e.threw}`}`;
+    case 'handlerAct':
+      return `${e.act}(${e.ch}${e.n === undefined ? '' : `, ${e.n}`}${e.reason === undefined ? '' : `, ${e.reason}`})`;
+    case 'connectionClosed':
+      return `connectionClosed(${e.ch}, ${e.reason})`;
     default:
       return unknownEvent(e);
   }

@@ -74,7 +74,47 @@ export type FactoryFact =
   | { readonly ev: 'acceptPaused'; readonly ms: number }
   | { readonly ev: 'outgoing'; readonly ch: string; readonly n: number; readonly digest: string };
 
-export type TraceBody = RuntimeEvent | PeerEvent | FactoryFact;
+/**
+ * Events the harness (or a recorder wrapped around a real server) emits for what it saw itself: the
+ * configuration it passed to the factory, and every call across the RequestHandler boundary in both directions.
+ * They are observations, not claims: invariants prefer them to a factory's own facts.
+ */
+export type HarnessEvent =
+  /** The configuration the harness gave the factory (absent fields: the spec's defaults). */
+  | {
+      readonly ev: 'given';
+      readonly selectors?: number;
+      readonly workers?: number;
+      readonly maxClientCnxns: number;
+      readonly sessionlessTimeout?: number;
+      readonly maxCnxns?: number;
+      readonly juteMaxBuffer?: number;
+    }
+  /** The factory handed the handler a frame payload (length prefix excluded) or a four-letter word. */
+  | {
+      readonly ev: 'handlerCall';
+      readonly ch: string;
+      readonly call: 'connectRequest' | 'packet' | 'fourLetterWord';
+      readonly n: number;
+      /** FNV-1a digest of the payload (spec/trace/digest.ts), so a corrupted frame is visible. */
+      readonly digest?: string;
+    }
+  /** A handler call ended; `threw` when it threw (on purpose in the harness, to see the factory survive it). */
+  | { readonly ev: 'handlerReturn'; readonly ch: string; readonly call: 'connectRequest' | 'packet' | 'fourLetterWord'; readonly threw?: string }
+  /** The handler acted on a connection through ServerConnection. */
+  | {
+      readonly ev: 'handlerAct';
+      readonly ch: string;
+      readonly act: 'send' | 'closeAfterFlush' | 'close' | 'disableRecv' | 'enableRecv' | 'setSession';
+      readonly n?: number;
+      /** For send: the running digest of every byte the handler has sent on this connection, this frame included. */
+      readonly digest?: string;
+      readonly reason?: string;
+    }
+  /** The factory told the handler that a connection closed. */
+  | { readonly ev: 'connectionClosed'; readonly ch: string; readonly reason: string };
+
+export type TraceBody = RuntimeEvent | PeerEvent | FactoryFact | HarnessEvent;
 
 /** One line of a trace. */
 export type TraceEvent = EventBase & TraceBody;

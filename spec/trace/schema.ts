@@ -21,6 +21,7 @@ export interface EventFields {
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+const HANDLER_CALLS = ['connectRequest', 'packet', 'fourLetterWord'] as const;
 
 export const EVENT_FIELDS: Readonly<Record<EventName, EventFields>> = {
   threadStart: { required: { name: 'string' } },
@@ -69,6 +70,20 @@ export const EVENT_FIELDS: Readonly<Record<EventName, EventFields>> = {
   ioEnd: { required: { ch: 'string' } },
   acceptPaused: { required: { ms: 'count' } },
   outgoing: { required: { ch: 'string', n: 'count', digest: 'string' } },
+  given: {
+    required: { maxClientCnxns: 'int' },
+    optional: { selectors: 'count', workers: 'count', sessionlessTimeout: 'count', maxCnxns: 'count', juteMaxBuffer: 'count' },
+  },
+  handlerCall: {
+    required: { ch: 'string', call: { enum: HANDLER_CALLS }, n: 'count' },
+    optional: { digest: 'string' },
+  },
+  handlerReturn: { required: { ch: 'string', call: { enum: HANDLER_CALLS } }, optional: { threw: 'string' } },
+  handlerAct: {
+    required: { ch: 'string', act: { enum: ['send', 'closeAfterFlush', 'close', 'disableRecv', 'enableRecv', 'setSession'] } },
+    optional: { n: 'count', digest: 'string', reason: 'string' },
+  },
+  connectionClosed: { required: { ch: 'string', reason: 'string' } },
 };
 
 export const EVENT_NAMES = Object.keys(EVENT_FIELDS) as EventName[];
@@ -124,7 +139,7 @@ export const traceEventSchema: JsonSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: 'https://cnxnspec.dev/schema/trace-event.json',
   title: 'cnxnspec trace event',
-  description: 'One line of a cnxnspec trace: a runtime operation, a scripted peer action or a factory-level fact.',
+  description: 'One line of a cnxnspec trace: a runtime operation, a scripted peer action, a factory-level fact or a harness observation.',
   type: 'object',
   required: ['seq', 't', 'thread', 'ev'],
   properties: { ...BASE_FIELDS, ev: { enum: EVENT_NAMES } },
