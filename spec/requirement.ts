@@ -48,6 +48,8 @@ export const INVARIANTS = [
   'stop-ends-everything',
   'liveness-no-lost-wakeup',
   'liveness-replies-owed',
+  'accept-pause-on-failure',
+  'throttle-stops-reads',
 ] as const;
 
 export type InvariantName = (typeof INVARIANTS)[number];

@@ -14,6 +14,8 @@ import { outgoingCompleteInOrder } from './outgoing-complete-in-order.ts';
 import { stopEndsEverything } from './stop-ends-everything.ts';
 import { livenessNoLostWakeup } from './liveness-no-lost-wakeup.ts';
 import { livenessRepliesOwed } from './liveness-replies-owed.ts';
+import { acceptPauseOnFailure } from './accept-pause-on-failure.ts';
+import { throttleStopsReads } from './throttle-stops-reads.ts';
 
 export type { Invariant, Violation, CheckContext };
 
@@ -30,6 +32,8 @@ export const invariants: readonly Invariant[] = [
   stopEndsEverything,
   livenessNoLostWakeup,
   livenessRepliesOwed,
+  acceptPauseOnFailure,
+  throttleStopsReads,
 ];
 
 /** Runs every invariant (or those given) over one trace. */

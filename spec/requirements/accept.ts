@@ -84,7 +84,7 @@ export const acceptRequirements: readonly Requirement[] = [
       { kind: 'seed', file: '001', section: '二、监听socket接入 (accept)' },
       { kind: 'zk', section: '2.3 AcceptThread loop' },
     ],
-    invariants: [],
+    invariants: ['accept-pause-on-failure'],
     tests: 'simulation with an injected EMFILE from accept, in virtual time',
   },
   {

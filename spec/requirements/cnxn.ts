@@ -86,7 +86,7 @@ export const cnxnRequirements: readonly Requirement[] = [
       { kind: 'zk', section: '5.2 Connect handshake' },
       { kind: 'zk', section: '1.4 Frame size, request size and throttling (shared by both factories)' },
     ],
-    invariants: ['interest-via-update-queue'],
+    invariants: ['interest-via-update-queue', 'throttle-stops-reads'],
     tests: 'simulation with a peer pipelining past the limit; real ZooKeeper client',
   },
   {

@@ -1,0 +1,26 @@
+/** Every harness check, run one after another against one factory; the suite process calls this. */
+
+import type { FactoryModule } from '../../../spec/server-cnxn-factory.ts';
+import { describeError, type CheckOutcome, type HarnessCheck } from './harness-check.ts';
+import { lifecycleChecks } from './lifecycle-checks.ts';
+import { shuffleCheck } from './shuffle-check.ts';
+
+export const HARNESS_CHECKS: readonly HarnessCheck[] = [lifecycleChecks, shuffleCheck];
+
+export interface NamedOutcome extends CheckOutcome {
+  readonly check: string;
+  readonly mode: HarnessCheck['mode'];
+}
+
+export async function runChecks(factory: FactoryModule, checks: readonly HarnessCheck[] = HARNESS_CHECKS): Promise<NamedOutcome[]> {
+  const outcomes: NamedOutcome[] = [];
+  for (const check of checks) {
+    try {
+      outcomes.push({ check: check.name, mode: check.mode, ...(await check.run(factory)) });
+    } catch (err) {
+      // A check that cannot run judges nothing; it never passes what it did not see.
+      outcomes.push({ check: check.name, mode: check.mode, judged: [], findings: [], notJudged: check.requirements.map((id) => ({ id, reason: `the check "${check.name}" failed to run: ${describeError(err)}` })) });
+    }
+  }
+  return outcomes;
+}
