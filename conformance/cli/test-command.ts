@@ -112,12 +112,17 @@ async function runTestCommand(flags: TestFlags): Promise<number> {
 function summarize(result: ConformanceResult, factoryArg?: string): string {
   const lines: string[] = [];
   for (const failure of result.failures) lines.push(renderFailure(failure, factoryArg ? { factoryArg } : {}), '');
+  for (const r of result.requirements) {
+    for (const f of r.checkFindings ?? []) lines.push(`FAIL [${r.id}] ${f.message} (${f.mode} check "${f.check}")`, ...f.evidence.map((e) => `    ${e}`), '');
+  }
   const count = (status: string) => result.requirements.filter((r) => r.status === status).length;
   for (const r of result.requirements.filter((x) => x.status === 'unexpected-pass')) lines.push(`UNEXPECTED PASS [${r.id}] expected to fail: ${r.reason}`);
   for (const r of result.requirements.filter((x) => x.status === 'expected-fail')) lines.push(`expected fail [${r.id}]: ${r.reason}`);
+  const judged = result.requirements.length - count('not-judged');
   lines.push(
-    `${result.ok ? 'PASS' : 'FAIL'}: ${count('pass')} passed, ${count('fail')} failed, ${count('expected-fail')} expected failures, ` +
-      `${count('unexpected-pass')} unexpected passes; ${result.runs} runs in ${(result.durationMs / 1000).toFixed(1)} s`,
+    `${result.ok ? 'PASS' : 'FAIL'}: ${judged}/${result.requirements.length} requirements judged: ${count('pass')} passed, ${count('fail')} failed, ` +
+      `${count('expected-fail')} expected failures, ${count('unexpected-pass')} unexpected passes; ${count('not-judged')} not judged (reasons in the report); ` +
+      `${result.runs} runs in ${(result.durationMs / 1000).toFixed(1)} s`,
   );
   return lines.join('\n');
 }

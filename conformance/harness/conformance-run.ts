@@ -1,29 +1,54 @@
 /**
- * One conformance run of a factory: the suite is searched round after round; each round that finds a failure
- * records it, sets aside the requirements it broke, and searches on for the others with the budget left. The
- * result says, per requirement the suite checks, whether it passed, failed (with its shrunk case and replay
- * line) or was not reached, and compares that with the factory's expectations file.
+ * One conformance run of a factory: the harness checks, then the search of generated scenarios, round after
+ * round; each round that finds a failure records it, sets aside the requirements it broke, and searches on for
+ * the others with the budget left. The result gives every requirement of the spec a verdict: passed or failed
+ * (with evidence, and for a search failure its shrunk case and replay line) together with the modes that judged
+ * it, or not judged with the reason, so that nothing passes silently.
  */
 
 import { invariants } from '../../spec/invariants/index.ts';
+import { JUDGING } from '../../spec/judging.ts';
+import type { JudgeMode } from '../../spec/requirement.ts';
+import { requirements as allRequirements } from '../../spec/requirements/index.ts';
 import type { Failure, Progress, SuiteResult } from './run-suite.ts';
 import type { StrategyName } from './suite-token.ts';
-import { runGuardedSuite } from './guarded-suite.ts';
+import { runGuardedChecks, runGuardedSuite } from './guarded-suite.ts';
 import type { Expectations } from './expectations.ts';
+import type { NamedOutcome } from './checks/run-checks.ts';
+import { HARNESS_CHECKS } from './checks/run-checks.ts';
+import { notInProfile, type Profile } from './profile-applicability.ts';
 
-/** Requirements the harness itself judges, besides those the invariants prove. */
-const HARNESS_REQUIREMENTS = ['factory.host-runtime-only', 'factory.lifecycle-start-once', 'factory.lifecycle-stop', 'accept.loop', 'selector.loop', 'expiry.thread'];
+/** Requirements the search's own harness judges (a thread that died, a run that never settles), besides the invariants'. */
+const SEARCH_HARNESS_REQUIREMENTS = ['factory.host-runtime-only', 'factory.lifecycle-start-once', 'factory.lifecycle-stop', 'accept.loop', 'selector.loop', 'expiry.thread'];
 
-export const CHECKED_REQUIREMENTS: readonly string[] = [...new Set([...invariants.flatMap((i) => i.requirements), ...HARNESS_REQUIREMENTS])].sort();
+/** Requirements the search of generated scenarios can break. */
+export const SEARCHED_REQUIREMENTS: readonly string[] = [...new Set([...invariants.flatMap((i) => i.requirements), ...SEARCH_HARNESS_REQUIREMENTS])].sort();
 
-export type RequirementStatus = 'pass' | 'fail' | 'expected-fail' | 'unexpected-pass';
+/** Every requirement the suite can judge for some factory: what an expectations file may name. */
+export const CHECKED_REQUIREMENTS: readonly string[] = allRequirements.filter((r) => JUDGING[r.id]?.by !== 'not-judgeable').map((r) => r.id);
+
+export type RequirementStatus = 'pass' | 'fail' | 'expected-fail' | 'unexpected-pass' | 'not-judged';
 
 export interface RequirementResult {
   readonly id: string;
   readonly status: RequirementStatus;
-  /** Index into `failures` when it failed. */
+  /** The modes that judged it in this run (empty when not judged). */
+  readonly judgedBy: readonly JudgeMode[];
+  /** Index into `failures` when the search broke it. */
   readonly failure?: number;
+  /** The harness or wire check findings that broke it. */
+  readonly checkFindings?: readonly CheckFailure[];
+  /** From the expectations file. */
   readonly reason?: string;
+  /** Why it was not judged. */
+  readonly notJudged?: string;
+}
+
+export interface CheckFailure {
+  readonly check: string;
+  readonly mode: JudgeMode;
+  readonly message: string;
+  readonly evidence: readonly string[];
 }
 
 export interface ConformanceOptions {
@@ -39,6 +64,10 @@ export interface ConformanceOptions {
   readonly stallMs?: number;
   /** Rounds at most (each finds at most one failure). */
   readonly maxFailures?: number;
+  /** The design the factory follows; it decides which requirements apply. */
+  readonly profile?: Profile;
+  /** Skip the harness checks (a replay runs only the search). */
+  readonly checks?: boolean;
   readonly onProgress?: (progress: Progress & { readonly round: number; readonly budgetMs: number }) => void;
 }
 
@@ -47,7 +76,7 @@ export interface ConformanceResult {
   readonly durationMs: number;
   readonly failures: readonly Failure[];
   readonly requirements: readonly RequirementResult[];
-  /** True when every checked requirement passed or failed as expected. */
+  /** True when every judged requirement passed or failed as expected. */
   readonly ok: boolean;
 }
 
@@ -62,7 +91,7 @@ function focus(only: RegExp | undefined, failed: ReadonlySet<string>): string | 
   return skip || want ? `^${skip}${want || '.*'}` : undefined;
 }
 
-export async function runConformance(options: ConformanceOptions): Promise<ConformanceResult> {
+async function search(options: ConformanceOptions): Promise<{ runs: number; failures: Failure[]; failedBy: Map<string, number> }> {
   const started = Date.now();
   const failures: Failure[] = [];
   const failedBy = new Map<string, number>();
@@ -90,13 +119,75 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     for (const id of result.failure.finding.requirements) if (!failedBy.has(id)) failedBy.set(id, failures.length - 1);
     if (options.replay) break;
   }
-  const requirements = CHECKED_REQUIREMENTS.filter((id) => !options.only || options.only.test(id)).map((id) => judge(id, failedBy.get(id), options.expectations));
-  const ok = requirements.every((r) => r.status === 'pass' || r.status === 'expected-fail');
+  return { runs, failures, failedBy };
+}
+
+async function checks(options: ConformanceOptions): Promise<readonly NamedOutcome[]> {
+  const wanted = HARNESS_CHECKS.some((c) => c.requirements.some((id) => !options.only || options.only.test(id)));
+  if (options.checks === false || options.replay || !wanted) return [];
+  try {
+    return await runGuardedChecks(options.factoryPath ? { factoryPath: options.factoryPath } : {}, { stallMs: options.stallMs ?? 20_000 });
+  } catch (err) {
+    const reason = `the harness checks could not run: ${(err as Error).message}`;
+    return HARNESS_CHECKS.map((c) => ({ check: c.name, mode: c.mode, judged: [], findings: [], notJudged: c.requirements.map((id) => ({ id, reason })) }));
+  }
+}
+
+export async function runConformance(options: ConformanceOptions): Promise<ConformanceResult> {
+  const started = Date.now();
+  const outcomes = await checks(options);
+  const { runs, failures, failedBy } = await search(options);
+  const requirements = allRequirements.map((r) => judge(r.id, { options, outcomes, runs, failedBy }));
+  const ok = requirements.every((r) => r.status === 'pass' || r.status === 'expected-fail' || r.status === 'not-judged');
   return { runs, durationMs: Date.now() - started, failures, requirements, ok };
 }
 
-function judge(id: string, failure: number | undefined, expectations?: Expectations): RequirementResult {
-  const expected = expectations?.get(id);
-  if (failure === undefined) return expected ? { id, status: 'unexpected-pass', reason: expected } : { id, status: 'pass' };
-  return expected ? { id, status: 'expected-fail', failure, reason: expected } : { id, status: 'fail', failure };
+interface Evidence {
+  readonly options: ConformanceOptions;
+  readonly outcomes: readonly NamedOutcome[];
+  readonly runs: number;
+  readonly failedBy: ReadonlyMap<string, number>;
+}
+
+function judge(id: string, { options, outcomes, runs, failedBy }: Evidence): RequirementResult {
+  const judging = JUDGING[id];
+  const notJudged = (why: string): RequirementResult => ({ id, status: 'not-judged', judgedBy: [], notJudged: why });
+  if (!judging) return notJudged('spec/judging.ts does not say how it is judged');
+  if (judging.by === 'not-judgeable') return notJudged(judging.reason);
+  const profile = options.profile ?? 'nio';
+  const outside = notInProfile(profile, id);
+  if (outside) return notJudged(outside);
+  if (options.only && !options.only.test(id)) return notJudged(`not selected by --only ${options.only.source}`);
+
+  const judgedBy = new Set<JudgeMode>();
+  const reasons: string[] = [];
+  const failure = failedBy.get(id);
+  if (judging.by.includes('simulation') || failure !== undefined) {
+    if (runs > 0 && (SEARCHED_REQUIREMENTS.includes(id) || failure !== undefined)) judgedBy.add('simulation');
+    else if (runs === 0) reasons.push('the search ran no scenario');
+    else reasons.push('no invariant or search check names it yet');
+  }
+  const checkFindings: CheckFailure[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.judged.includes(id)) judgedBy.add(outcome.mode);
+    for (const f of outcome.findings) if (f.requirements.includes(id)) checkFindings.push({ check: outcome.check, mode: outcome.mode, message: f.message, evidence: f.evidence });
+    for (const n of outcome.notJudged ?? []) if (n.id === id) reasons.push(n.reason);
+  }
+  for (const mode of judging.by) {
+    if (mode !== 'simulation' && !judgedBy.has(mode) && !outcomes.some((o) => o.mode === mode && (o.judged.includes(id) || o.notJudged?.some((n) => n.id === id)))) {
+      reasons.push(options.replay ? `a replay runs no ${mode} checks` : `no ${mode} check ran for it`);
+    }
+  }
+  if (judgedBy.size === 0 && checkFindings.length === 0) return notJudged(reasons.join('; ') || 'no check judged it');
+  const broke = failure !== undefined || checkFindings.length > 0;
+  const expected = options.expectations?.get(id);
+  const base = {
+    id,
+    judgedBy: [...judgedBy],
+    ...(failure !== undefined ? { failure } : {}),
+    ...(checkFindings.length ? { checkFindings } : {}),
+    ...(expected ? { reason: expected } : {}),
+  };
+  if (!broke) return { ...base, status: expected ? 'unexpected-pass' : 'pass' };
+  return { ...base, status: expected ? 'expected-fail' : 'fail' };
 }

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { CnxnspecError } from '../../spec/errors.ts';
 import type { Progress, SuiteResult } from './run-suite.ts';
 import type { SuiteMessage, SuiteRequest } from './suite-messages.ts';
+import type { NamedOutcome } from './checks/run-checks.ts';
 import { encodeSuiteToken } from './suite-token.ts';
 
 export interface GuardOptions {
@@ -22,7 +23,20 @@ const CHILD = fileURLToPath(new URL('./suite-process.ts', import.meta.url));
 /** Resolved from here, not from the user's working directory, which may not have tsx. */
 const TSX = import.meta.resolve('tsx');
 
-export function runGuardedSuite(request: SuiteRequest, guard: GuardOptions): Promise<SuiteResult> {
+/** The harness checks in a child process under the same watchdog; a check that hangs is killed and reported. */
+export async function runGuardedChecks(request: Omit<SuiteRequest, 'task' | 'runs' | 'seed' | 'strategy'>, guard: GuardOptions): Promise<readonly NamedOutcome[]> {
+  const outcome = await guarded({ ...request, task: 'checks', runs: 0, seed: 0, strategy: { kind: 'random' } }, guard);
+  if (!('outcomes' in outcome)) throw new CnxnspecError('CNXNSPEC_ERR_SIM', 'the suite process answered the checks with a search result');
+  return outcome.outcomes;
+}
+
+export async function runGuardedSuite(request: SuiteRequest, guard: GuardOptions): Promise<SuiteResult> {
+  const outcome = await guarded(request, guard);
+  if ('outcomes' in outcome) throw new CnxnspecError('CNXNSPEC_ERR_SIM', 'the suite process answered a search with check results');
+  return outcome;
+}
+
+function guarded(request: SuiteRequest, guard: GuardOptions): Promise<SuiteResult | { readonly outcomes: readonly NamedOutcome[] }> {
   return new Promise((resolve, reject) => {
     const child = fork(CHILD, [], { execArgv: ['--import', TSX], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const started = Date.now();
@@ -40,7 +54,16 @@ export function runGuardedSuite(request: SuiteRequest, guard: GuardOptions): Pro
       clearTimeout(timer);
       timer = setTimeout(() => {
         child.kill('SIGKILL');
-        finish(() => resolve(stalled(last, runs, Date.now() - started, guard.stallMs)));
+        finish(() => {
+          if (request.task === 'checks') reject(new CnxnspecError('CNXNSPEC_ERR_SIM', `the harness checks stopped answering for ${guard.stallMs} ms (a factory spinning in a synchronous loop?); the process was killed`));
+          else {
+            try {
+              resolve(stalled(last, runs, Date.now() - started, guard.stallMs));
+            } catch (err) {
+              reject(err);
+            }
+          }
+        });
       }, guard.stallMs);
     };
     child.on('message', (message: SuiteMessage) => {
@@ -50,6 +73,7 @@ export function runGuardedSuite(request: SuiteRequest, guard: GuardOptions): Pro
         runs = message.progress.runs;
         guard.onProgress?.(message.progress);
       } else if (message.type === 'result') finish(() => resolve(message.result));
+      else if (message.type === 'checks') finish(() => resolve({ outcomes: message.outcomes }));
       else finish(() => reject(new CnxnspecError(message.code as 'CNXNSPEC_ERR_SIM', message.message)));
     });
     child.on('exit', (code, signal) => {

@@ -4,8 +4,11 @@ import type { Scenario } from './scenario.ts';
 import type { Schedule } from './schedule.ts';
 import type { Progress, SuiteResult } from './run-suite.ts';
 import type { StrategyName } from './suite-token.ts';
+import type { NamedOutcome } from './checks/run-checks.ts';
 
 export interface SuiteRequest {
+  /** search (the default): the generated scenarios; checks: the harness checks (conformance/harness/checks). */
+  readonly task?: 'search' | 'checks';
   readonly factoryPath?: string;
   readonly runs: number;
   readonly seed: number;
@@ -20,4 +23,5 @@ export type SuiteMessage =
   | { readonly type: 'run'; readonly scenario: Scenario; readonly schedule: Schedule; readonly seed: number }
   | { readonly type: 'progress'; readonly progress: Progress }
   | { readonly type: 'result'; readonly result: SuiteResult }
+  | { readonly type: 'checks'; readonly outcomes: readonly NamedOutcome[] }
   | { readonly type: 'error'; readonly code: string; readonly message: string };

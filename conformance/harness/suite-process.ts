@@ -6,6 +6,7 @@
 
 import { loadFactory } from './factory-module.ts';
 import { runSuite } from './run-suite.ts';
+import { runChecks } from './checks/run-checks.ts';
 import type { SuiteRequest, SuiteMessage } from './suite-messages.ts';
 import { decodeSuiteToken } from './suite-token.ts';
 
@@ -21,6 +22,12 @@ process.once('message', (request: SuiteRequest) => {
   void (async () => {
     try {
       const factory = await loadFactory(request.factoryPath);
+      if (request.task === 'checks') {
+        await send({ type: 'progress', progress: { runs: 0, shrinking: false, elapsedMs: 0 } });
+        await send({ type: 'checks', outcomes: await runChecks(factory.module) });
+        process.disconnect?.();
+        return;
+      }
       const result = await runSuite({
         factory: factory.module,
         runs: request.runs,

@@ -1,7 +1,8 @@
 /**
- * The badge a factory's README shows: `cnxnspec | 25/25 MUST`, green when every checked MUST requirement
- * passed, yellow when the only failures are expected ones, red otherwise. Both an SVG (badge-maker) and a
- * shields.io endpoint JSON, so it can be served from a repository or a CI artifact.
+ * The badge a factory's README shows: how many requirements were judged out of every requirement the spec has,
+ * and what became of them: `cnxnspec | 41/66 judged, all pass` (green), `..., 1 expected fail` (yellow) or
+ * `..., 2 fail` (red). It never presents a pass over what was judged as a pass over the spec. Both an SVG
+ * (badge-maker) and a shields.io endpoint JSON, so it can be served from a repository or a CI artifact.
  */
 
 import { makeBadge } from 'badge-maker';
@@ -15,8 +16,10 @@ export interface BadgeData {
 
 export function badgeData(report: ConformanceReport): BadgeData {
   const failing = report.counts.fail + report.counts['unexpected-pass'];
-  const color = failing > 0 ? 'red' : report.counts['expected-fail'] > 0 ? 'yellow' : 'brightgreen';
-  return { label: 'cnxnspec', message: `${report.must.passed}/${report.must.checked} MUST`, color };
+  const expected = report.counts['expected-fail'];
+  const verdict = failing > 0 ? `${failing} fail` : expected > 0 ? `${expected} expected fail` : 'all pass';
+  const color = failing > 0 ? 'red' : expected > 0 ? 'yellow' : 'brightgreen';
+  return { label: 'cnxnspec', message: `${report.judged.judged}/${report.judged.total} judged, ${verdict}`, color };
 }
 
 export function badgeSvg(report: ConformanceReport): string {

@@ -1,12 +1,21 @@
 /**
  * Turns a conformance run into the result file's shape (spec/result): every requirement of the spec gets a
- * status, the checked ones from the run, the rest not-applicable.
+ * status and the modes that judged it, or not-judged with the reason; failures of the search carry their replay
+ * line, failures of harness and wire checks the command that reruns the check.
  */
 
 import { createRequire } from 'node:module';
+import { JUDGING } from '../../spec/judging.ts';
 import { requirements as allRequirements } from '../../spec/requirements/index.ts';
-import { REQUIREMENT_STATUSES, type ConformanceReport, type ReportedEvidence, type ReportStatus } from '../../spec/result/conformance-report.ts';
-import type { ConformanceResult } from '../harness/conformance-run.ts';
+import {
+  REQUIREMENT_STATUSES,
+  type ConformanceReport,
+  type ReportedCheckFailure,
+  type ReportedEvidence,
+  type ReportedRequirement,
+  type ReportStatus,
+} from '../../spec/result/conformance-report.ts';
+import type { ConformanceResult, RequirementResult } from '../harness/conformance-run.ts';
 import type { Finding } from '../harness/run-suite.ts';
 import { replayCommand } from '../harness/failure-report.ts';
 
@@ -16,6 +25,7 @@ export interface RunDescription {
   /** The factory as named on the command line; absent for the reference. */
   readonly module?: string;
   readonly name: string;
+  readonly profile?: string;
   readonly seed: number;
   readonly strategy: string;
   readonly runs: number;
@@ -31,6 +41,18 @@ function versionOf(pkg: string): string {
   return (require(`${pkg}/package.json`) as { version: string }).version;
 }
 
+function rerunCommand(id: string, module?: string): string {
+  return `npx cnxnspec test${module ? ` --factory ${module}` : ''} --only '^${id.replace(/\./g, '\\.')}$'`;
+}
+
+/** Why a requirement the run did not report was not judged: the spec's own reason where it has one. */
+function unreported(id: string): string {
+  const judging = JUDGING[id];
+  return judging?.by === 'not-judgeable' ? judging.reason : 'the run did not report it';
+}
+
+const JUDGED_STATUSES: readonly ReportStatus[] = ['pass', 'fail', 'expected-fail', 'unexpected-pass'];
+
 export function buildReport(result: ConformanceResult, run: RunDescription): ConformanceReport {
   const byId = new Map(result.requirements.map((r) => [r.id, r]));
   const failures = result.failures.map((f) => ({
@@ -43,22 +65,43 @@ export function buildReport(result: ConformanceResult, run: RunDescription): Con
     runsToFailure: f.runsToFailure,
     scenario: f.scenario,
   }));
-  const requirements = allRequirements.map((req) => {
-    const checked = byId.get(req.id);
-    const base = { id: req.id, area: req.area, level: req.level };
-    if (!checked) return { ...base, status: 'not-applicable' as const };
-    const failure = checked.failure === undefined ? undefined : failures[checked.failure];
+  const checkFailures = new Map<string, ReportedCheckFailure>();
+  for (const r of result.requirements) {
+    for (const f of r.checkFindings ?? []) {
+      const key = `${f.check}\u0000${f.message}`;
+      const seen = checkFailures.get(key);
+      checkFailures.set(key, {
+        requirements: [...(seen?.requirements ?? []), r.id],
+        check: f.check,
+        mode: f.mode,
+        message: f.message,
+        evidence: [...f.evidence],
+        rerun: rerunCommand(r.id, run.module),
+      });
+    }
+  }
+  const requirements: ReportedRequirement[] = allRequirements.map((req) => {
+    const judged: RequirementResult = byId.get(req.id) ?? { id: req.id, status: 'not-judged', judgedBy: [], notJudged: unreported(req.id) };
+    const failure = judged.failure === undefined ? undefined : failures[judged.failure];
+    const check = judged.checkFindings?.[0];
+    const evidence = failure?.evidence ?? (check ? { source: check.check, message: check.message, events: [] } : undefined);
     return {
-      ...base,
-      status: checked.status,
-      ...(failure ? { evidence: failure.evidence, replay: failure.replay } : {}),
-      ...(checked.reason ? { reason: checked.reason } : {}),
+      id: req.id,
+      area: req.area,
+      level: req.level,
+      status: judged.status,
+      judgedBy: [...judged.judgedBy],
+      ...(judged.notJudged ? { notJudged: judged.notJudged } : {}),
+      ...(evidence ? { evidence } : {}),
+      ...(failure ? { replay: failure.replay } : check ? { replay: rerunCommand(req.id, run.module) } : {}),
+      ...(judged.reason ? { reason: judged.reason } : {}),
     };
   });
   const counts = Object.fromEntries(REQUIREMENT_STATUSES.map((s) => [s, requirements.filter((r) => r.status === s).length])) as Record<ReportStatus, number>;
-  const mustChecked = requirements.filter((r) => r.level === 'MUST' && r.status !== 'not-applicable');
+  const judgedMust = requirements.filter((r) => r.level === 'MUST' && JUDGED_STATUSES.includes(r.status));
   return {
-    format: 'cnxnspec-result/1',
+    format: 'cnxnspec-result/2',
+    profile: run.profile ?? 'nio',
     factory: { name: run.name, module: run.module ?? null },
     versions: { cnxnspec: versionOf('../..'), node: process.version, fastCheck: versionOf('fast-check') },
     seed: run.seed,
@@ -69,8 +112,10 @@ export function buildReport(result: ConformanceResult, run: RunDescription): Con
     runs: result.runs,
     ok: result.ok,
     counts,
-    must: { passed: mustChecked.filter((r) => r.status === 'pass' || r.status === 'expected-fail').length, checked: mustChecked.length },
+    judged: { judged: requirements.filter((r) => JUDGED_STATUSES.includes(r.status)).length, total: requirements.length },
+    must: { passed: judgedMust.filter((r) => r.status === 'pass' || r.status === 'expected-fail').length, judged: judgedMust.length },
     requirements,
     failures,
+    checkFailures: [...checkFailures.values()],
   };
 }

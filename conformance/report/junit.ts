@@ -1,6 +1,6 @@
 /**
  * JUnit XML for CI systems: one test suite per area, one test case per requirement; failures carry the
- * evidence and the replay line, not-applicable requirements are skipped.
+ * evidence and the replay line; requirements that were not judged are skipped with the reason.
  */
 
 import junitModule, { type Builder } from 'junit-report-builder';
@@ -16,12 +16,14 @@ export function junitXml(report: ConformanceReport): string {
     const suite = builder.testSuite().name(`cnxnspec.${area}`);
     for (const req of report.requirements.filter((r) => r.area === area)) {
       const tc = suite.testCase().className(`cnxnspec.${area}`).name(`[${req.id}] ${req.level}`);
-      if (req.status === 'not-applicable') tc.skipped();
+      if (req.status === 'not-judged') tc.skipped().standardOutput(`not judged: ${req.notJudged ?? ''}`);
       else if (req.status === 'fail') {
         tc.failure(`${req.evidence?.message ?? 'failed'}`, req.evidence?.source ?? 'invariant');
-        if (req.replay) tc.standardOutput(`replay: ${req.replay}`);
+        tc.standardOutput(`judged by ${req.judgedBy.join(', ')}${req.replay ? `\nreplay: ${req.replay}` : ''}`);
       } else if (req.status === 'unexpected-pass') {
         tc.failure(`expected to fail (${req.reason ?? ''}) but passed: remove it from the expectations file`, 'unexpected-pass');
+      } else if (req.status === 'pass') {
+        tc.standardOutput(`judged by ${req.judgedBy.join(', ')}`);
       } else if (req.status === 'expected-fail') {
         tc.standardOutput(`expected failure: ${req.reason ?? ''}${req.replay ? `\nreplay: ${req.replay}` : ''}`);
       }

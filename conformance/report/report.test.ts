@@ -42,6 +42,7 @@ function resultWith(statuses: Record<string, 'pass' | 'fail' | 'expected-fail' |
     requirements: Object.entries(statuses).map(([id, status]) => ({
       id,
       status,
+      judgedBy: ['simulation' as const],
       ...(status === 'fail' || status === 'expected-fail' ? { failure: 0 } : {}),
       ...(status === 'expected-fail' || status === 'unexpected-pass' ? { reason: 'a documented gap' } : {}),
     })),
@@ -56,8 +57,9 @@ test('report: a result with a failure validates against its schema and carries t
   const failed = report.requirements.find((r) => r.id === 'selector.wakeup-after-offer');
   assert.equal(failed?.status, 'fail');
   assert.equal(failed?.replay, 'npx cnxnspec test --factory ./mine.ts --replay h1.s1.r.0');
-  assert.equal(report.requirements.find((r) => r.id === 'boot.client-port')?.status, 'not-applicable');
-  assert.deepEqual(report.must, { passed: 1, checked: 2 });
+  assert.equal(report.requirements.find((r) => r.id === 'boot.client-port')?.status, 'not-judged');
+  assert.deepEqual(report.must, { passed: 1, judged: 2 });
+  assert.deepEqual(report.judged, { judged: 2, total: report.requirements.length });
   assert.equal(validate({ ...report, ok: 'yes' }), false, 'the schema must reject a malformed result');
 });
 
@@ -66,23 +68,25 @@ test('report: the badge is green when all pass, yellow with only expected failur
   const yellow = buildReport(resultWith({ 'expiry.buckets': 'pass', 'selector.wakeup-after-offer': 'expected-fail' }), run);
   const red = buildReport(resultWith({ 'selector.wakeup-after-offer': 'unexpected-pass' }), run);
   assert.deepEqual([green, yellow, red].map((r) => badgeData(r).color), ['brightgreen', 'yellow', 'red']);
-  assert.equal(badgeData(yellow).message, '2/2 MUST');
-  assert.match(badgeSvg(green), /^<svg[^>]*>.*cnxnspec.*1\/1 MUST/s);
-  assert.deepEqual(JSON.parse(shieldsEndpoint(red)), { schemaVersion: 1, label: 'cnxnspec', message: '0/1 MUST', color: 'red' });
+  const total = green.requirements.length;
+  assert.equal(badgeData(yellow).message, `2/${total} judged, 1 expected fail`);
+  assert.match(badgeSvg(green), new RegExp(`^<svg[^>]*>.*cnxnspec.*1/${total} judged, all pass`, 's'));
+  assert.deepEqual(JSON.parse(shieldsEndpoint(red)), { schemaVersion: 1, label: 'cnxnspec', message: `1/${total} judged, 1 fail`, color: 'red' });
   assert.match(readmeSnippet('https://x.test/b.json'), /img\.shields\.io\/endpoint\?url=https%3A%2F%2Fx\.test%2Fb\.json/);
 });
 
-test('report: JUnit XML has a suite per area, failures with evidence, skipped for not-applicable', () => {
+test('report: JUnit XML has a suite per area, failures with evidence, skipped with the reason when not judged', () => {
   const xml = junitXml(buildReport(resultWith({ 'selector.wakeup-after-offer': 'fail', 'expiry.buckets': 'pass' }), run));
   assert.match(xml, /<testsuite name="cnxnspec.selector"/);
   assert.match(xml, /<testcase classname="cnxnspec.selector" name="\[selector.wakeup-after-offer\] MUST">\s*<failure message="AcceptThread offered and then blocked"/);
-  assert.match(xml, /name="\[boot.client-port\] MUST">\s*<skipped\/>/);
+  assert.match(xml, /name="\[boot.client-port\] MUST">\s*<skipped\/>\s*<system-out><!\[CDATA\[not judged: about the boot code/);
 });
 
 test('report: the Markdown summary counts by area and status and lists failures with replay lines', () => {
   const md = markdownSummary(buildReport(resultWith({ 'selector.wakeup-after-offer': 'fail', 'expiry.buckets': 'pass' }), run));
-  assert.match(md, /\*\*FAIL\*\*: 1\/2 MUST/);
+  assert.match(md, /\*\*FAIL\*\*: 2 of the spec's \d+ requirements were judged \(profile nio\); 1\/2 judged MUST requirements hold/);
   assert.match(md, /\| expiry \| 1 \| 0 \| 0 \| 0 \| 4 \|/);
+  assert.match(md, /## Not judged, and why[\s\S]*\| `zk.serve` \| about the ZooKeeper server/);
   assert.match(md, /npx cnxnspec test --factory \.\/mine\.ts --replay h1\.s1\.r\.0/);
 });
 
@@ -91,7 +95,7 @@ test('report: cnxnspec test --out writes the JSON, Markdown, JUnit and badge fil
   try {
     const cli = spawnSync(process.execPath, ['--import', 'tsx', 'conformance/cli/main.ts', 'test', '--runs', '40', '--seed', '9', '--out', dir], { cwd: root, encoding: 'utf8', timeout: 80_000 });
     assert.equal(cli.status, 0, cli.stderr);
-    assert.match(cli.stderr, /report written \(badge: cnxnspec \| \d+\/\d+ MUST, brightgreen\)/);
+    assert.match(cli.stderr, /report written \(badge: cnxnspec \| \d+\/\d+ judged, all pass, brightgreen\)/);
     const report = JSON.parse(readFileSync(join(dir, REPORT_FILES.json), 'utf8')) as unknown;
     assert.ok(validate(report), JSON.stringify(validate.errors));
     for (const file of Object.values(REPORT_FILES)) assert.ok(readFileSync(join(dir, file), 'utf8').length > 50, file);

@@ -3,6 +3,7 @@
  * statement, rationale, sources, invariants and the tests that name it. Pure: the caller reads and writes files.
  */
 
+import { JUDGING } from '../../spec/judging.ts';
 import { AREAS, type Area, type Requirement, type Source } from '../../spec/requirement.ts';
 import { KNOBS } from '../../spec/knobs.ts';
 import { DISCONNECT_REASONS, SOCKET_CLOSE_REASONS } from '../../spec/disconnect-reasons.ts';
@@ -52,6 +53,7 @@ function requirementEntry(r: Requirement, tests: readonly TestTitle[], pending: 
     '',
     `- Source: ${r.sources.map(sourceText).join('; ')}`,
     `- Invariants: ${r.invariants.length ? r.invariants.map((i) => `\`${i}\``).join(', ') : 'none (checked by direct tests)'}`,
+    `- Judged for a loaded factory: ${judgingText(r.id)}`,
     `- Checked by: ${r.tests}`,
     `- Tests:`,
     testLines,
@@ -102,4 +104,10 @@ export function renderSpec(
   }
   out.push('');
   return out.join('\n');
+}
+
+function judgingText(id: string): string {
+  const judging = JUDGING[id];
+  if (!judging) return 'not stated (a bug: spec/judging.ts lists every requirement)';
+  return judging.by === 'not-judgeable' ? `no, ${judging.reason}` : `by ${judging.by.join(' and ')}`;
 }

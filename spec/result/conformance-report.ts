@@ -4,14 +4,17 @@
  * was tested and how to reproduce it. The JSON Schema of this shape is in ./schema.ts.
  */
 
-import type { Area, Level } from '../requirement.ts';
+import type { Area, JudgeMode, Level } from '../requirement.ts';
 
 /**
- * pass: checked and never broken within the budget; fail: broken; expected-fail: broken, and the factory's
- * expectations file says so; unexpected-pass: listed as expected to fail, yet passed; not-applicable: the
- * suite does not judge it (checked by the project's own tests, or by probes of a running server).
+ * pass: judged and never broken within the budget; fail: broken; expected-fail: broken, and the factory's
+ * expectations file says so; unexpected-pass: listed as expected to fail, yet passed; not-judged: no check saw
+ * it in this run, and `notJudged` says why (a requirement on something other than the factory, another profile's,
+ * excluded by --only, or a check that could not run). A not-judged requirement is never counted as passed.
  */
-export const REQUIREMENT_STATUSES = ['pass', 'fail', 'expected-fail', 'unexpected-pass', 'not-applicable'] as const;
+export const REQUIREMENT_STATUSES = ['pass', 'fail', 'expected-fail', 'unexpected-pass', 'not-judged'] as const;
+
+export const JUDGE_MODES: readonly JudgeMode[] = ['simulation', 'wire', 'harness'];
 
 export type ReportStatus = (typeof REQUIREMENT_STATUSES)[number];
 
@@ -28,6 +31,10 @@ export interface ReportedRequirement {
   readonly area: Area;
   readonly level: Level;
   readonly status: ReportStatus;
+  /** The modes that judged it; empty when not judged. */
+  readonly judgedBy: readonly JudgeMode[];
+  /** Why it was not judged. */
+  readonly notJudged?: string;
   readonly evidence?: ReportedEvidence;
   /** The command that reproduces the failure. */
   readonly replay?: string;
@@ -35,6 +42,7 @@ export interface ReportedRequirement {
   readonly reason?: string;
 }
 
+/** A failure the search of generated scenarios found, shrunk, with the line that replays it. */
 export interface ReportedFailure {
   readonly requirements: readonly string[];
   readonly evidence: ReportedEvidence;
@@ -48,8 +56,22 @@ export interface ReportedFailure {
   readonly scenario: unknown;
 }
 
+/** A failure a harness or wire check found (no interleaving to replay: the check itself reruns it). */
+export interface ReportedCheckFailure {
+  readonly requirements: readonly string[];
+  readonly check: string;
+  readonly mode: JudgeMode;
+  readonly message: string;
+  /** What the check saw, a line each. */
+  readonly evidence: readonly string[];
+  /** The command that reruns the check. */
+  readonly rerun: string;
+}
+
 export interface ConformanceReport {
-  readonly format: 'cnxnspec-result/1';
+  readonly format: 'cnxnspec-result/2';
+  /** The design the factory was judged as (which requirements apply). */
+  readonly profile: string;
   readonly factory: { readonly name: string; readonly module: string | null };
   readonly versions: { readonly cnxnspec: string; readonly node: string; readonly fastCheck: string };
   readonly seed: number;
@@ -60,8 +82,11 @@ export interface ConformanceReport {
   readonly runs: number;
   readonly ok: boolean;
   readonly counts: Readonly<Record<ReportStatus, number>>;
-  /** MUST requirements the suite checks, and how many of them passed (the badge's numbers). */
-  readonly must: { readonly passed: number; readonly checked: number };
+  /** Requirements judged in this run out of every requirement the spec has (the badge's numbers). */
+  readonly judged: { readonly judged: number; readonly total: number };
+  /** Judged MUST requirements, and how many of them passed or failed only as expected. */
+  readonly must: { readonly passed: number; readonly judged: number };
   readonly requirements: readonly ReportedRequirement[];
   readonly failures: readonly ReportedFailure[];
+  readonly checkFailures: readonly ReportedCheckFailure[];
 }

@@ -1,7 +1,7 @@
 /** JSON Schema (draft 2020-12) of `cnxnspec-result.json` (./conformance-report.ts). */
 
 import { AREAS } from '../requirement.ts';
-import { REQUIREMENT_STATUSES } from './conformance-report.ts';
+import { JUDGE_MODES, REQUIREMENT_STATUSES } from './conformance-report.ts';
 
 const text = { type: 'string', minLength: 1 } as const;
 const count = { type: 'integer', minimum: 0 } as const;
@@ -19,9 +19,10 @@ export const conformanceReportSchema = {
   title: 'cnxnspec conformance result',
   type: 'object',
   additionalProperties: false,
-  required: ['format', 'factory', 'versions', 'seed', 'strategy', 'budget', 'startedAt', 'durationMs', 'runs', 'ok', 'counts', 'must', 'requirements', 'failures'],
+  required: ['format', 'profile', 'factory', 'versions', 'seed', 'strategy', 'budget', 'startedAt', 'durationMs', 'runs', 'ok', 'counts', 'judged', 'must', 'requirements', 'failures', 'checkFailures'],
   properties: {
-    format: { const: 'cnxnspec-result/1' },
+    format: { const: 'cnxnspec-result/2' },
+    profile: text,
     factory: {
       type: 'object',
       additionalProperties: false,
@@ -52,18 +53,21 @@ export const conformanceReportSchema = {
       required: [...REQUIREMENT_STATUSES],
       properties: Object.fromEntries(REQUIREMENT_STATUSES.map((s) => [s, count])),
     },
-    must: { type: 'object', additionalProperties: false, required: ['passed', 'checked'], properties: { passed: count, checked: count } },
+    judged: { type: 'object', additionalProperties: false, required: ['judged', 'total'], properties: { judged: count, total: count } },
+    must: { type: 'object', additionalProperties: false, required: ['passed', 'judged'], properties: { passed: count, judged: count } },
     requirements: {
       type: 'array',
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['id', 'area', 'level', 'status'],
+        required: ['id', 'area', 'level', 'status', 'judgedBy'],
         properties: {
           id: { type: 'string', pattern: '^[a-z]+\\.[a-z0-9]+(?:-[a-z0-9]+)*$' },
           area: { enum: [...AREAS] },
           level: { enum: ['MUST', 'SHOULD', 'MAY'] },
           status: { enum: [...REQUIREMENT_STATUSES] },
+          judgedBy: { type: 'array', uniqueItems: true, items: { enum: [...JUDGE_MODES] } },
+          notJudged: text,
           evidence,
           replay: text,
           reason: text,
@@ -85,6 +89,22 @@ export const conformanceReportSchema = {
           shrinks: count,
           runsToFailure: count,
           scenario: { type: 'object' },
+        },
+      },
+    },
+    checkFailures: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['requirements', 'check', 'mode', 'message', 'evidence', 'rerun'],
+        properties: {
+          requirements: { type: 'array', minItems: 1, items: text },
+          check: text,
+          mode: { enum: [...JUDGE_MODES] },
+          message: text,
+          evidence: { type: 'array', items: { type: 'string' } },
+          rerun: text,
         },
       },
     },
