@@ -5,6 +5,7 @@ import type { FactoryModule } from '../../../spec/server-cnxn-factory.ts';
 import { createFactory as reference } from '../../../reference/nio/nio-server-cnxn-factory.ts';
 import { lifecycleChecks } from './lifecycle-checks.ts';
 import { shuffleCheck, shuffleSamples, shuffleZ } from './shuffle-check.ts';
+import { wireLifecycleChecks } from './wire-lifecycle-checks.ts';
 
 const T = { timeout: 60_000 };
 const referenceModule: FactoryModule = { createFactory: reference };
@@ -102,4 +103,34 @@ test('[factory.lifecycle-start-once] harness: a factory whose start spawns a fre
   };
   const outcome = await lifecycleChecks.run(restarting);
   assert.ok(outcome.findings.some((f) => f.requirements.includes('factory.lifecycle-start-once')), JSON.stringify(outcome.findings));
+});
+
+test('[configure.port-zero] wire: the reference reports its ephemeral port from configure on, binds in configure and frees the port on shutdown', T, async () => {
+  const outcome = await wireLifecycleChecks.run(referenceModule);
+  assert.deepEqual(outcome.findings, []);
+  assert.deepEqual([...outcome.judged].sort(), ['accept.per-ip-limit', 'configure.bind', 'configure.port-zero', 'expiry.sessionless', 'factory.lifecycle-stop']);
+});
+
+test('wire: a factory that ignores maxClientCnxns and the sessionless timeout is caught on real sockets', T, async () => {
+  const careless: FactoryModule = {
+    createFactory: (rt, options) => {
+      const inner = reference(rt, { ...options, sessionlessCnxnTimeout: 60_000 });
+      return new Proxy(inner, { get: (target, prop, receiver) => (prop === 'configure' ? (a: never, _m: number, b: number, s: boolean) => target.configure(a, 0, b, s) : Reflect.get(target, prop, receiver)) });
+    },
+  };
+  const outcome = await wireLifecycleChecks.run(careless);
+  const failed = new Set(outcome.findings.flatMap((f) => f.requirements));
+  assert.ok(failed.has('accept.per-ip-limit') && failed.has('expiry.sessionless'), JSON.stringify(outcome.findings));
+  assert.ok(!failed.has('configure.bind'));
+});
+
+test('wire: a factory that cannot start on real sockets is reported as not judged there, never as passed', T, async () => {
+  const broken: FactoryModule = {
+    createFactory: () => {
+      throw new Error('no sockets for me');
+    },
+  };
+  const outcome = await wireLifecycleChecks.run(broken);
+  assert.deepEqual(outcome.judged, []);
+  assert.match(outcome.notJudged?.[0]?.reason ?? '', /no sockets for me/);
 });

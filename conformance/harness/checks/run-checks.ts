@@ -4,8 +4,9 @@ import type { FactoryModule } from '../../../spec/server-cnxn-factory.ts';
 import { describeError, type CheckOutcome, type HarnessCheck } from './harness-check.ts';
 import { lifecycleChecks } from './lifecycle-checks.ts';
 import { shuffleCheck } from './shuffle-check.ts';
+import { wireLifecycleChecks } from './wire-lifecycle-checks.ts';
 
-export const HARNESS_CHECKS: readonly HarnessCheck[] = [lifecycleChecks, shuffleCheck];
+export const HARNESS_CHECKS: readonly HarnessCheck[] = [lifecycleChecks, shuffleCheck, wireLifecycleChecks];
 
 export interface NamedOutcome extends CheckOutcome {
   readonly check: string;
