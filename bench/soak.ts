@@ -1,0 +1,96 @@
+/**
+ * The soak: correct factories under long searches, to find false failures. A false failure is as bad as a missed
+ * bug, so every factory that is meant to be conformant (the reference NIO factory and the independently written
+ * one in fixtures/factories/) runs `runs` scenarios on each of `seeds` seeds with the random walk and PCT d=2 and
+ * d=3, through the same guarded search `cnxnspec test` uses. Any failure is printed with its replay line and
+ * listed in docs/soak.md. Not part of npm test.
+ * Run: npx tsx bench/soak.ts [--runs 20000] [--seeds 5] [--factories reference,independent] [--budget 3600]
+ */
+
+import { writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runGuardedSuite } from '../conformance/harness/guarded-suite.ts';
+import { renderFailure } from '../conformance/harness/failure-report.ts';
+import type { StrategyName } from '../conformance/harness/suite-token.ts';
+import { machineFacts } from './machine.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const FACTORIES: Readonly<Record<string, string | undefined>> = {
+  reference: undefined,
+  independent: 'fixtures/factories/independent-nio/index.ts',
+};
+const STRATEGIES: readonly StrategyName[] = [{ kind: 'random' }, { kind: 'pct', depth: 2 }, { kind: 'pct', depth: 3 }];
+const strategyText = (s: StrategyName) => (s.kind === 'pct' ? `pct d=${s.depth}` : 'random walk');
+
+interface Row {
+  readonly factory: string;
+  readonly strategy: string;
+  readonly seed: number;
+  readonly runs: number;
+  readonly seconds: number;
+  readonly failure?: string;
+}
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '20000' },
+    seeds: { type: 'string', default: '5' },
+    factories: { type: 'string', default: Object.keys(FACTORIES).join(',') },
+    budget: { type: 'string', default: '3600' },
+    out: { type: 'string', default: 'docs/soak.md' },
+  },
+});
+const runs = Number(values.runs);
+const seeds = Number(values.seeds);
+const budgetMs = Number(values.budget) * 1000;
+const chosen = values.factories.split(',').filter((f) => f in FACTORIES);
+const started = Date.now();
+const machine = machineFacts();
+const rows: Row[] = [];
+const skipped: string[] = [];
+
+for (const factory of chosen) {
+  for (const strategy of STRATEGIES) {
+    for (let seed = 1; seed <= seeds; seed++) {
+      const label = `${factory} ${strategyText(strategy)} seed ${seed}`;
+      const left = budgetMs - (Date.now() - started);
+      if (left <= 0) {
+        skipped.push(label);
+        continue;
+      }
+      const t0 = Date.now();
+      const path = FACTORIES[factory];
+      const result = await runGuardedSuite(
+        { ...(path ? { factoryPath: join(root, path) } : {}), runs, seed: 7919 * seed, strategy, timeBudgetMs: left },
+        { stallMs: 60_000 },
+      );
+      const seconds = (Date.now() - t0) / 1000;
+      const failure = result.failure ? renderFailure(result.failure, path ? { factoryArg: path } : {}) : undefined;
+      rows.push({ factory, strategy: strategyText(strategy), seed, runs: result.runs, seconds, ...(failure ? { failure } : {}) });
+      console.log(`${label}: ${result.runs} runs in ${seconds.toFixed(0)} s (${(result.runs / seconds).toFixed(0)} runs/s)${failure ? ' FAILED' : ''}`);
+      if (failure) console.log(failure);
+    }
+  }
+}
+
+const failed = rows.filter((r) => r.failure);
+const lines = [
+  '# Soak: correct factories under long searches',
+  '',
+  `Written by \`npx tsx bench/soak.ts --runs ${runs} --seeds ${seeds}\` on ${new Date().toISOString()} (${machine.cores} cores, ${machine.cpu}, Node ${machine.node}, load average at start ${machine.loadStart.map((l) => l.toFixed(1)).join(' ')}).`,
+  'Each row is one guarded search of generated scenarios and schedules, as `cnxnspec test` runs it. A failure here is',
+  'a false failure of the suite (or a real bug in a factory meant to be correct): either way it is fixed, not tolerated.',
+  '',
+  `**${failed.length === 0 ? 'No false failure' : `${failed.length} failures`}** in ${rows.reduce((n, r) => n + r.runs, 0).toLocaleString('en-US')} runs.`,
+  '',
+  '| factory | strategy | seed | runs | seconds | runs/s | result |',
+  '|---|---|---:|---:|---:|---:|---|',
+  ...rows.map((r) => `| ${r.factory} | ${r.strategy} | ${r.seed} | ${r.runs} | ${r.seconds.toFixed(0)} | ${(r.runs / Math.max(r.seconds, 0.001)).toFixed(0)} | ${r.failure ? 'FAIL' : 'pass'} |`),
+  '',
+];
+if (skipped.length > 0) lines.push(`Not run (the ${values.budget} s budget ran out): ${skipped.join('; ')}.`, '');
+for (const r of failed) lines.push(`## ${r.factory}, ${r.strategy}, seed ${r.seed}`, '', '```', r.failure ?? '', '```', '');
+writeFileSync(resolve(root, values.out), `${lines.join('\n')}\n`);
+console.log(`wrote ${values.out}`);
