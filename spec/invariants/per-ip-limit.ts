@@ -67,6 +67,8 @@ export const perIpLimit: Invariant = {
           set(registered, ip).delete(e.ch);
           set(inFlight, ip).delete(e.ch);
         }
+        // A close during another channel's decision window lowers the count that decision may have seen.
+        observe();
       }
     }
     return out;
