@@ -48,6 +48,9 @@ export const INVARIANTS = [
   'stop-ends-everything',
   'liveness-no-lost-wakeup',
   'liveness-replies-owed',
+  'configured-matches-given',
+  'close-has-cause',
+  'facts-match-observation',
 ] as const;
 
 export type InvariantName = (typeof INVARIANTS)[number];

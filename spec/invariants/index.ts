@@ -14,6 +14,9 @@ import { outgoingCompleteInOrder } from './outgoing-complete-in-order.ts';
 import { stopEndsEverything } from './stop-ends-everything.ts';
 import { livenessNoLostWakeup } from './liveness-no-lost-wakeup.ts';
 import { livenessRepliesOwed } from './liveness-replies-owed.ts';
+import { configuredMatchesGiven } from './configured-matches-given.ts';
+import { closeHasCause } from './close-has-cause.ts';
+import { factsMatchObservation } from './facts-match-observation.ts';
 
 export type { Invariant, Violation, CheckContext };
 
@@ -30,6 +33,9 @@ export const invariants: readonly Invariant[] = [
   stopEndsEverything,
   livenessNoLostWakeup,
   livenessRepliesOwed,
+  configuredMatchesGiven,
+  closeHasCause,
+  factsMatchObservation,
 ];
 
 /** Runs every invariant (or those given) over one trace. */
