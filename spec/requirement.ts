@@ -50,6 +50,9 @@ export const INVARIANTS = [
   'liveness-replies-owed',
   'accept-pause-on-failure',
   'throttle-stops-reads',
+  'configured-matches-given',
+  'close-has-cause',
+  'facts-match-observation',
 ] as const;
 
 export type InvariantName = (typeof INVARIANTS)[number];

@@ -13,6 +13,7 @@ import { concatBytes } from './byte-queue.ts';
 import type { Connection } from './connection.ts';
 import type { SimContext } from './context.ts';
 import { DEFAULT_PEER_IP, DEFAULT_RECEIVE_WINDOW } from './net-defaults.ts';
+import { sentData } from '../../spec/trace/peer-data.ts';
 
 export type PeerAction =
   | { readonly do: 'send'; readonly data: Uint8Array | string; readonly chunks?: readonly number[] }
@@ -141,7 +142,7 @@ export class ScriptedPeer implements StepActor, SimPeer {
         return this.connect();
       case 'send':
         conn!.peerSend(step.bytes);
-        this.ctx.emit({ ev: 'peerSend', peer: this.name, ch: conn!.ch, n: step.bytes.length }, this.name);
+        this.ctx.emit({ ev: 'peerSend', peer: this.name, ch: conn!.ch, n: step.bytes.length, ...sentData(step.bytes) }, this.name);
         break;
       case 'read': {
         const n = conn!.peerTake(step.max).length;

@@ -8,7 +8,7 @@
 
 import { CnxnspecError } from '../../spec/errors.ts';
 import type { HostRuntime } from '../../spec/runtime.ts';
-import type { TraceEvent } from '../../spec/trace/events.ts';
+import type { HarnessEvent, TraceEvent } from '../../spec/trace/events.ts';
 import { SimContext } from './context.ts';
 import { SimFaults, type FaultPlan } from './faults.ts';
 import { SimNetwork } from './network.ts';
@@ -62,6 +62,11 @@ export interface Simulation {
   readonly faults: SimFaults;
   run(options?: RunOptions): Promise<Outcome>;
   trace(): readonly TraceEvent[];
+  /**
+   * Records what the harness itself saw (the configuration it gave, calls across the handler boundary),
+   * stamped like runtime events with the calling logical thread.
+   */
+  observe(body: HarnessEvent): void;
   now(): number;
   /** The replay token of everything run so far. */
   token(): string;
@@ -95,6 +100,7 @@ export function createSimulation(options: SimulationOptions = {}): Simulation {
     network,
     faults: ctx.faults,
     trace: () => ctx.trace.events(),
+    observe: (body) => ctx.emit(body),
     now: () => clock.now(),
     token,
     async run(run: RunOptions = {}): Promise<Outcome> {

@@ -12,8 +12,8 @@ const load = (file: string) => {
   assert.deepEqual(problems, [], `${file} is not a valid trace`);
   return events;
 };
-/** A fixture named `*.prefix.*` is a cut from a longer run, so only safety invariants may judge it. */
-const contextOf = (file: string) => ({ atQuiescence: !file.includes('.prefix.') });
+/** A fixture named `*.prefix.*` is a cut from a longer run, so only safety invariants may judge it, and not what is owed at its end. */
+const contextOf = (file: string) => ({ atQuiescence: !file.includes('.prefix.'), complete: !file.includes('.prefix.') });
 
 for (const invariant of invariants) {
   const bad = files.filter((f) => f.startsWith(`${invariant.name}.`) && f.endsWith('.bad.jsonl'));

@@ -1,76 +1,59 @@
 /**
- * Idle connections close on the expirer thread, not before their deadline (last activity + timeout) and not
- * later than one expiry interval after it. Activity is what the trace shows, not what the factory claims:
- * registration, a select reporting the key, the end of an IO pass, a session being set.
+ * Idle connections close on time, judged on every close rather than only on those labelled connection_expired:
+ * a close of a registered connection that nothing else explains (close-causes.ts) must not come before the
+ * connection's observed idle deadline (the bucket after its last activity plus its timeout), an expiry close must
+ * be made by the expirer thread, and no idle connection may stay open later than one interval after its latest
+ * possible deadline. Activity and timeouts are what the runtime and the harness saw (IdleClock), never the
+ * factory's touch or expire facts; the timeout is the one the harness gave, or the session's once set.
  */
 
-import type { TraceEvent } from '../trace/events.ts';
 import { violation, type Invariant, type Violation } from './invariant.ts';
-import { indexTrace } from './trace-index.ts';
-
-interface Idle {
-  lastActivity: number;
-  activitySeq: number;
-  timeout: number;
-  reportedLate: boolean;
-}
-
-/** Judged on the runtime's close event, which the factory cannot misreport, not on its `expire` fact. */
-function isExpiryClose(e: TraceEvent): e is Extract<TraceEvent, { ev: 'close' }> {
-  return e.ev === 'close' && e.reason === 'connection_expired';
-}
+import { explainCloses, IdleClock } from './close-causes.ts';
+import { observedConfig, stopPoint } from './observed.ts';
 
 export const expiryOnTime: Invariant = {
   name: 'expiry-on-time',
   kind: 'safety',
   requirements: ['expiry.buckets', 'expiry.thread', 'expiry.sessionless', 'expiry.session-timeout', 'expiry.touch'],
-  description: 'Idle connections are closed by the expirer thread, no earlier than their deadline and within one interval after it.',
+  description: 'Idle connections are closed by the expirer thread, no earlier than their observed deadline and within one interval after it.',
   check(trace, context) {
-    const index = indexTrace(trace);
-    const config = index.configured;
+    const config = observedConfig(trace);
+    if (!config) return [];
     const slack = context.timeSlackMs ?? 0;
     const out: Violation[] = [];
-    const idle = new Map<string, Idle>();
-    let stopped = false;
-    const active = (ch: string, e: TraceEvent) => {
-      const entry = idle.get(ch);
-      if (entry) Object.assign(entry, { lastActivity: e.t, activitySeq: e.seq, reportedLate: false });
-    };
+    for (const { close, causes, idle } of explainCloses(trace, config)) {
+      if (close.reason === 'connection_expired' && !/Expirer/.test(close.thread)) {
+        out.push(violation(this, `${close.ch} expired on ${close.thread}, not on the connection expirer thread`, [close.seq], ['expiry.thread']));
+      }
+      if (!idle) continue;
+      const explained = causes.some((c) => c.reasons.includes(close.reason) && !c.reasons.includes('connection_expired'));
+      if (!explained && close.t + slack < idle.deadline) {
+        out.push(
+          violation(
+            this,
+            `${close.ch} closed (${close.reason}) at t=${close.t}, before its idle deadline t=${idle.deadline} (last activity t=${idle.since}, timeout ${idle.timeout} ms, bucket interval ${config.expiryInterval} ms), with no other cause${config.caveat}`,
+            [idle.sinceSeq, close.seq],
+            ['expiry.buckets', 'expiry.touch'],
+          ),
+        );
+      }
+    }
+    // Liveness of expiry, judged at every event up to stop: an idle connection must not outlive its latest deadline.
+    const stop = stopPoint(trace);
+    const clock = new IdleClock(trace, config);
+    const reported = new Set<string>();
     for (const e of trace) {
-      if (config && !stopped && config.expiryInterval > 0) {
-        for (const [ch, entry] of idle) {
-          const latest = entry.lastActivity + entry.timeout + config.expiryInterval + slack;
-          if (!entry.reportedLate && e.t > latest) {
-            entry.reportedLate = true;
-            out.push(violation(this, `${ch} idle since t=${entry.lastActivity} (timeout ${entry.timeout} ms) is still open at t=${e.t}, later than one interval (${config.expiryInterval} ms) after its deadline`, [entry.activitySeq, e.seq], ['expiry.buckets']));
-          }
+      if (stop && e.seq >= stop.seq) break;
+      for (const [ch, entry] of clock.idle) {
+        const latest = clock.latest(ch)!;
+        const once = `${ch}@${entry.upSeq}`;
+        if (e.t > latest + slack && !reported.has(once)) {
+          reported.add(once);
+          out.push(violation(this, `${ch} idle since t=${entry.up} (timeout ${entry.timeout} ms) is still open at t=${e.t}, later than one interval (${config.expiryInterval} ms) after its deadline${config.caveat}`, [entry.upSeq, e.seq], ['expiry.buckets']));
         }
       }
-      if (e.ev === 'cnxnCreated' && config) {
-        idle.set(e.ch, { lastActivity: e.t, activitySeq: e.seq, timeout: config.sessionlessTimeout, reportedLate: false });
-      } else if (e.ev === 'session') {
-        const entry = idle.get(e.ch);
-        if (entry) Object.assign(entry, { timeout: e.timeout, lastActivity: e.t, activitySeq: e.seq });
-      } else if (e.ev === 'selectEnd') {
-        for (const r of e.ready) {
-          const ch = index.keyChannel.get(r.key);
-          if (ch) active(ch, e);
-        }
-      } else if (e.ev === 'ioEnd') {
-        active(e.ch, e);
-      } else if (e.ev === 'lifecycle' && e.phase === 'stop') {
-        stopped = true;
-      }
-      if (isExpiryClose(e)) {
-        if (!/Expirer/.test(e.thread)) {
-          out.push(violation(this, `${e.ch} expired on ${e.thread}, not on the connection expirer thread`, [e.seq], ['expiry.thread']));
-        }
-        const entry = idle.get(e.ch);
-        if (entry && e.t + slack < entry.lastActivity + entry.timeout) {
-          out.push(violation(this, `${e.ch} expired at t=${e.t}, before its deadline t=${entry.lastActivity + entry.timeout} (last activity t=${entry.lastActivity}, timeout ${entry.timeout} ms)`, [entry.activitySeq, e.seq], ['expiry.buckets', 'expiry.touch']));
-        }
-      }
-      if (e.ev === 'close') idle.delete(e.ch);
+      clock.feed(e);
+      if (e.ev === 'close') clock.idle.delete(e.ch);
     }
     return out;
   },

@@ -16,6 +16,9 @@ import { livenessNoLostWakeup } from './liveness-no-lost-wakeup.ts';
 import { livenessRepliesOwed } from './liveness-replies-owed.ts';
 import { acceptPauseOnFailure } from './accept-pause-on-failure.ts';
 import { throttleStopsReads } from './throttle-stops-reads.ts';
+import { configuredMatchesGiven } from './configured-matches-given.ts';
+import { closeHasCause } from './close-has-cause.ts';
+import { factsMatchObservation } from './facts-match-observation.ts';
 
 export type { Invariant, Violation, CheckContext };
 
@@ -34,6 +37,9 @@ export const invariants: readonly Invariant[] = [
   livenessRepliesOwed,
   acceptPauseOnFailure,
   throttleStopsReads,
+  configuredMatchesGiven,
+  closeHasCause,
+  factsMatchObservation,
 ];
 
 /** Runs every invariant (or those given) over one trace. */

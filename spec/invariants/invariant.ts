@@ -19,6 +19,11 @@ export interface Violation {
 export interface CheckContext {
   /** True when the trace ends at quiescence or at the end of a completed run, so liveness may be judged. */
   readonly atQuiescence: boolean;
+  /**
+   * True when the trace is a whole run that ended at rest (every thread ended or blocked), not a cut from a
+   * longer one: safety invariants may then judge what is still owed at its end.
+   */
+  readonly complete?: boolean;
   /** Lateness tolerated in timing checks: 0 for simulated traces, more for traces recorded on real machines. */
   readonly timeSlackMs?: number;
 }

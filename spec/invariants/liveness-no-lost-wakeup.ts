@@ -16,15 +16,18 @@ export const livenessNoLostWakeup: Invariant = {
   check(trace, context) {
     if (!context.atQuiescence) return [];
     if (trace.some((e) => e.ev === 'lifecycle' && e.phase === 'stop')) return [];
-    const held = new Map<string, Map<string, number>>();
+    // A multiset: ZooKeeper really offers one key twice, and one poll takes only one of the two.
+    const held = new Map<string, Map<string, number[]>>();
     const blockedIn = new Map<string, number>();
     for (const e of trace) {
       if (e.ev === 'offer' && e.ok && SELECTOR_QUEUES.has(queueKind(e.queue))) {
-        const items = held.get(e.queue) ?? new Map<string, number>();
-        items.set(e.item, e.seq);
-        held.set(e.queue, items);
+        const items = held.get(e.queue) ?? held.set(e.queue, new Map()).get(e.queue)!;
+        items.set(e.item, [...(items.get(e.item) ?? []), e.seq]);
       } else if (e.ev === 'poll' && e.item !== null) {
-        held.get(e.queue)?.delete(e.item);
+        const items = held.get(e.queue);
+        const copies = items?.get(e.item)?.slice(1);
+        if (copies?.length) items!.set(e.item, copies);
+        else items?.delete(e.item);
       } else if (e.ev === 'selectBegin') {
         blockedIn.set(e.thread, e.seq);
       } else if (e.ev === 'selectEnd' || e.ev === 'threadEnd') {
@@ -36,8 +39,8 @@ export const livenessNoLostWakeup: Invariant = {
       const owner = queueOwner(queue);
       const since = owner === undefined ? undefined : blockedIn.get(owner);
       if (since === undefined || items.size === 0) continue;
-      const names = [...items.keys()].join(', ');
-      out.push(violation(this, `lost wakeup: ${queue} holds ${names} while ${owner} sleeps in select() with no wakeup pending`, [...items.values(), since]));
+      const names = [...items].map(([item, seqs]) => (seqs.length > 1 ? `${item} (x${seqs.length})` : item)).join(', ');
+      out.push(violation(this, `lost wakeup: ${queue} holds ${names} while ${owner} sleeps in select() with no wakeup pending`, [...[...items.values()].flat(), since]));
     }
     return out;
   },

@@ -1,5 +1,5 @@
 /**
- * With maxClientCnxns > 0, a connection from an address that already holds that many registered connections
+ * With maxClientCnxns > 0 (as the harness gave it), a connection from an address that already holds that many registered connections
  * is refused, and one is never refused while the address holds fewer. The slack is exactly ZooKeeper's accept
  * race: connections handed off but not yet registered may or may not be counted. The accept thread decides
  * somewhere between a channel's accept and its handoff or refusal, while other threads may open and close
@@ -10,6 +10,7 @@
 
 import { violation, type Invariant, type Violation } from './invariant.ts';
 import { indexTrace, queueKind } from './trace-index.ts';
+import { observedConfig } from './observed.ts';
 
 interface Window {
   readonly ip: string;
@@ -26,7 +27,9 @@ export const perIpLimit: Invariant = {
   description: 'No handoff once an address holds maxClientCnxns registered connections; no refusal below the limit.',
   check(trace) {
     const index = indexTrace(trace);
-    const max = index.configured?.maxClientCnxns ?? 0;
+    const config = observedConfig(trace);
+    const max = config?.maxClientCnxns ?? 0;
+    const caveat = config?.caveat ?? '';
     if (max <= 0) return [];
     const out: Violation[] = [];
     const registered = new Map<string, Set<string>>();
@@ -49,7 +52,7 @@ export const perIpLimit: Invariant = {
         const w = deciding.get(e.item);
         deciding.delete(e.item);
         if (!w) continue;
-        if (w.floor >= max) out.push(violation(this, `${e.item} from ${w.ip} was handed off while ${w.ip} held at least ${w.floor} registered connections from its accept on (max ${max})`, [e.seq]));
+        if (w.floor >= max) out.push(violation(this, `${e.item} from ${w.ip} was handed off while ${w.ip} held at least ${w.floor} registered connections from its accept on (max ${max}${caveat})`, [e.seq]));
         set(inFlight, w.ip).add(e.item);
         observe();
       } else if (e.ev === 'cnxnCreated') {
@@ -60,13 +63,15 @@ export const perIpLimit: Invariant = {
         const w = deciding.get(e.ch);
         deciding.delete(e.ch);
         if (w && e.reason === 'refused_per_ip_limit' && w.peak < max) {
-          out.push(violation(this, `${e.ch} from ${w.ip} was refused though ${w.ip} held at most ${w.peak} registered and in-flight connections from its accept on (max ${max})`, [e.seq]));
+          out.push(violation(this, `${e.ch} from ${w.ip} was refused though ${w.ip} held at most ${w.peak} registered and in-flight connections from its accept on (max ${max}${caveat})`, [e.seq]));
         }
         const ip = index.channelIp.get(e.ch);
         if (ip !== undefined) {
           set(registered, ip).delete(e.ch);
           set(inFlight, ip).delete(e.ch);
         }
+        // A close during another channel's decision window lowers the count that decision may have seen.
+        observe();
       }
     }
     return out;

@@ -1,7 +1,9 @@
 /**
  * A selector thread blocks only in select, never on its queues, so whoever offers to its acceptedQueue or
- * updateQueue must wake its selector afterwards, before blocking or ending; otherwise the item waits for some
- * unrelated event (a lost wakeup). A selector closed in the meantime needs no wakeup.
+ * updateQueue must wake its selector afterwards: before its next blocking call of any kind (a select on any
+ * selector, a take, a sleep), before it ends, and in any case before the run ends. A thread that returns to
+ * its loop blocks again in one of those calls, so it is judged there; an offer still owed when a whole run has
+ * come to rest (`complete`) was never followed by a wakeup at all. A selector closed in the meantime needs none.
  */
 
 import type { TraceEvent } from '../trace/events.ts';
@@ -15,13 +17,19 @@ export const wakeupAfterOffer: Invariant = {
   name: 'wakeup-after-offer',
   kind: 'safety',
   requirements: ['selector.wakeup-after-offer', 'accept.handoff', 'selector.interest-via-update-queue'],
-  description: 'Every successful offer to a selector queue is followed by a wakeup of that selector by the offering thread before it blocks or ends.',
-  check(trace) {
+  description: 'Every successful offer to a selector queue is followed by a wakeup of that selector by the offering thread before it blocks, ends, or the run ends.',
+  check(trace, context) {
     const index = indexTrace(trace);
     const out: Violation[] = [];
     /** thread -> offers it still owes a wakeup for, by selector. */
     const owed = new Map<string, Map<string, number>>();
     const closed = new Set<string>();
+    const judge = (thread: string, seq: number, what: string) => {
+      for (const [sel, offerSeq] of owed.get(thread) ?? []) {
+        out.push(violation(this, `${thread} offered to a queue of ${sel} (event ${offerSeq}) and then ${what} without waking ${sel}`, [offerSeq, seq]));
+      }
+      owed.delete(thread);
+    };
     for (const e of trace) {
       if (e.ev === 'offer' && e.ok && SELECTOR_QUEUES.has(queueKind(e.queue))) {
         const sel = index.threadSelector.get(queueOwner(e.queue) ?? '');
@@ -36,13 +44,12 @@ export const wakeupAfterOffer: Invariant = {
         closed.add(e.sel);
         for (const mine of owed.values()) mine.delete(e.sel);
       } else if (BLOCKING.has(e.ev)) {
-        const mine = owed.get(e.thread);
-        if (!mine) continue;
-        for (const [sel, offerSeq] of mine) {
-          out.push(violation(this, `${e.thread} offered to a queue of ${sel} (event ${offerSeq}) and then ${describe(e)} without waking ${sel}`, [offerSeq, e.seq]));
-        }
-        owed.delete(e.thread);
+        judge(e.thread, e.seq, describe(e));
       }
+    }
+    if (context.complete && trace.length > 0) {
+      const last = trace[trace.length - 1]!.seq;
+      for (const thread of [...owed.keys()]) judge(thread, last, 'the run came to rest (it blocked or returned where the trace shows no call)');
     }
     return out;
   },

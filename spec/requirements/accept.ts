@@ -62,7 +62,7 @@ export const acceptRequirements: readonly Requirement[] = [
       { kind: 'zk', section: '2.3 AcceptThread loop' },
       { kind: 'zk', section: '1.1 Factory selection and sockets (both factories)' },
     ],
-    invariants: ['per-ip-limit'],
+    invariants: ['per-ip-limit', 'configured-matches-given'],
     tests: 'simulation with many scripted peers from one address; real sockets on 127.0.0.1',
   },
   {

@@ -110,7 +110,7 @@ export const cnxnRequirements: readonly Requirement[] = [
       { kind: 'zk', section: '3.7 DisconnectReason (ServerCnxn.DisconnectReason) and common stats' },
       { kind: 'zk', section: '2.10 removeCnxn (called from NIOServerCnxn.close)' },
     ],
-    invariants: [],
+    invariants: ['close-has-cause'],
     tests: 'simulation with concurrent closes from the expirer, a worker and stop',
   },
 ];

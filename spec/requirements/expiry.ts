@@ -19,7 +19,7 @@ export const expiryRequirements: readonly Requirement[] = [
       { kind: 'zk', section: '1.2 NIO factory (NIOServerCnxnFactory)' },
       { kind: 'zk', section: '2.8 Connection expiry (ConnectionExpirerThread + ExpiryQueue)' },
     ],
-    invariants: ['expiry-on-time'],
+    invariants: ['expiry-on-time', 'configured-matches-given'],
     tests: 'simulation in virtual time with a peer that connects and stays silent; real sockets with a short timeout',
   },
   {
@@ -41,7 +41,7 @@ export const expiryRequirements: readonly Requirement[] = [
       { kind: 'zk', section: '5.2 Connect handshake' },
       { kind: 'zk', section: '3.7 DisconnectReason (ServerCnxn.DisconnectReason) and common stats' },
     ],
-    invariants: ['expiry-on-time'],
+    invariants: ['expiry-on-time', 'facts-match-observation'],
     tests: 'simulation in virtual time with a peer that completes the handshake, then stops pinging',
   },
   {

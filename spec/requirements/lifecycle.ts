@@ -21,7 +21,7 @@ export const lifecycleRequirements: readonly Requirement[] = [
       { kind: 'seed', file: '001', section: 'four phases: open, accept, selector, clean' },
       { kind: 'zk', section: '2.11 Cleanup paths, summarised' },
     ],
-    invariants: ['accepted-ends-registered-or-closed', 'stop-ends-everything'],
+    invariants: ['accepted-ends-registered-or-closed', 'stop-ends-everything', 'close-has-cause'],
     tests: 'simulation with a chosen schedule, faults and stop at any point',
   },
 ];

@@ -23,7 +23,7 @@ export const nioRequirements: readonly Requirement[] = [
       { kind: 'zk', section: '1.2 NIO factory (NIOServerCnxnFactory)' },
       { kind: 'zk', section: '2.1 Threads and queues' },
     ],
-    invariants: [],
+    invariants: ['configured-matches-given'],
     tests: 'unit for the default formula by core count; simulation counting thread-start events by name',
   },
 ];

@@ -47,7 +47,8 @@ export type RuntimeEvent =
 /** Events scripted peers cause (simulation only; a recorded trace may also carry them from a client-side capture). */
 export type PeerEvent =
   | { readonly ev: 'peerConnect'; readonly peer: string; readonly ip: string }
-  | { readonly ev: 'peerSend'; readonly peer: string; readonly ch: string; readonly n: number }
+  /** `data`: the bytes as hex (spec/trace/peer-data.ts), when the chunk is small enough to carry them. */
+  | { readonly ev: 'peerSend'; readonly peer: string; readonly ch: string; readonly n: number; readonly data?: string }
   | { readonly ev: 'peerRecv'; readonly peer: string; readonly ch: string; readonly n: number; readonly digest?: string }
   | { readonly ev: 'peerClose'; readonly peer: string; readonly ch: string; readonly how: 'halfClose' | 'reset' | 'close' };
 
@@ -101,7 +102,7 @@ export type HarnessEvent =
     }
   /** A handler call ended; `threw` when it threw (on purpose in the harness, to see the factory survive it). */
   | { readonly ev: 'handlerReturn'; readonly ch: string; readonly call: 'connectRequest' | 'packet' | 'fourLetterWord'; readonly threw?: string }
-  /** The handler acted on a connection through ServerConnection. */
+  /** The handler acted on a connection through ServerConnection; for setSession, `n` is the timeout in ms. */
   | {
       readonly ev: 'handlerAct';
       readonly ch: string;

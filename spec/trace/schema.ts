@@ -46,7 +46,7 @@ export const EVENT_FIELDS: Readonly<Record<EventName, EventFields>> = {
   interrupted: { required: { name: 'string' } },
   log: { required: { level: { enum: LOG_LEVELS }, msg: 'string' } },
   peerConnect: { required: { peer: 'string', ip: 'string' } },
-  peerSend: { required: { peer: 'string', ch: 'string', n: 'count' } },
+  peerSend: { required: { peer: 'string', ch: 'string', n: 'count' }, optional: { data: 'string' } },
   peerRecv: { required: { peer: 'string', ch: 'string', n: 'count' }, optional: { digest: 'string' } },
   peerClose: { required: { peer: 'string', ch: 'string', how: { enum: ['halfClose', 'reset', 'close'] } } },
   configured: {

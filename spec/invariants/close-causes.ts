@@ -1,0 +1,210 @@
+/**
+ * Why a connection may close, from what the trace shows rather than from the reason the factory wrote. Each
+ * client close gets the causes visible before it, each with the reasons that cause allows:
+ * - the peer ended the stream: a read of -1 (EOF or reset) or the peer's own close;
+ * - a failed length check: the server read past a length prefix that is negative or above jute.maxbuffer in the
+ *   bytes the peer sent (only where the peer's bytes are in the trace; a four-letter word is such a length too);
+ * - expiry: the connection stayed idle past its observed deadline (IdleClock);
+ * - a refusal of a channel that never became a connection (per-IP or total limit, failed handoff or registration);
+ * - a queue that refused an offer for it (its handoff, its interest restore, its IO work);
+ * - the handler: close or closeAfterFlush with that reason, or a handler call that threw;
+ * - stop, from the stop point on (observed.ts).
+ * Limits: a write failure is visible only as the peer's close or reset that causes it, and a cancelled key only
+ * as a cancel event; so both are accepted on that evidence.
+ */
+
+import type { TraceEvent } from '../trace/events.ts';
+import { peerUnits, stopPoint, type ObservedConfig } from './observed.ts';
+import { indexTrace, isClientChannel } from './trace-index.ts';
+
+export interface Cause {
+  readonly what: string;
+  readonly seq: number;
+  readonly reasons: readonly string[];
+}
+
+export interface ExplainedClose {
+  readonly close: Extract<TraceEvent, { ev: 'close' }>;
+  readonly causes: readonly Cause[];
+  /** For a registered connection: its observed idle deadline at the close, and the event that set it. */
+  readonly idle?: { readonly deadline: number; readonly since: number; readonly sinceSeq: number; readonly timeout: number };
+}
+
+const PEER_ENDED = ['unable_to_read_from_client', 'io_exception', 'client_closed_connection', 'channel disconnected', 'channel_closed_exception', 'cancelled_key_exception'];
+const STOPPED = ['server_shutdown', 'close_all_connections_forced', 'not_registered_at_stop', 'clean_up', 'connection_mode_changed', 'cancelled_key_exception', 'handoff_failed', 'register_failed'];
+const REFUSED_OFFER = ['handoff_failed', 'connection_mode_changed', 'clean_up'];
+const THREW = ['clean_up', 'io_exception', 'unknown'];
+
+/** The first multiple of `interval` strictly after `time` (expiry.buckets). */
+export function bucketAfter(time: number, interval: number): number {
+  return (Math.floor(time / interval) + 1) * interval;
+}
+
+interface Idle {
+  /** Latest event at which the spec requires a touch (a lower bound of the factory's last touch). */
+  low: number;
+  lowSeq: number;
+  /** Latest event at which a correct factory may have touched (an upper bound). */
+  up: number;
+  upSeq: number;
+  timeout: number;
+}
+
+/**
+ * The idle deadline of each registered connection, from what the runtime and the harness saw. The spec requires
+ * a touch at registration, at a readiness report, after an IO pass and when the timeout changes (expiry.touch);
+ * a read or write of more than 0 bytes happens inside a pass, so it is no later than the touch after it. A
+ * `session` fact sets the timeout only in a trace without harness observations; otherwise setSession does.
+ */
+export class IdleClock {
+  readonly idle = new Map<string, Idle>();
+  private readonly keyChannel: ReadonlyMap<string, string>;
+
+  constructor(
+    trace: readonly TraceEvent[],
+    private readonly config: ObservedConfig,
+  ) {
+    this.keyChannel = indexTrace(trace).keyChannel;
+  }
+
+  feed(e: TraceEvent): void {
+    const both = (ch: string) => {
+      const entry = this.idle.get(ch);
+      if (entry) Object.assign(entry, { low: e.t, lowSeq: e.seq, up: e.t, upSeq: e.seq });
+    };
+    const up = (ch: string) => {
+      const entry = this.idle.get(ch);
+      if (entry) Object.assign(entry, { up: e.t, upSeq: e.seq });
+    };
+    switch (e.ev) {
+      case 'register':
+      case 'cnxnCreated':
+        if (isClientChannel(e.ch) && !this.idle.has(e.ch)) {
+          this.idle.set(e.ch, { low: e.t, lowSeq: e.seq, up: e.t, upSeq: e.seq, timeout: this.config.sessionlessTimeout });
+        }
+        break;
+      case 'selectEnd':
+        for (const r of e.ready) {
+          const ch = this.keyChannel.get(r.key);
+          if (ch) both(ch);
+        }
+        break;
+      case 'read':
+      case 'write':
+        if (e.n > 0) both(e.ch);
+        else up(e.ch);
+        break;
+      case 'ioEnd':
+        up(e.ch);
+        break;
+      case 'handlerAct':
+        if (e.act === 'setSession' && this.idle.has(e.ch)) {
+          both(e.ch);
+          if (e.n !== undefined) this.idle.get(e.ch)!.timeout = e.n;
+        }
+        break;
+      case 'session':
+        if (this.config.from === 'configured' && this.idle.has(e.ch)) {
+          both(e.ch);
+          this.idle.get(e.ch)!.timeout = e.timeout;
+        } else up(e.ch);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** The earliest time a correct factory may expire `ch`. */
+  earliest(ch: string): number | undefined {
+    const entry = this.idle.get(ch);
+    return entry && bucketAfter(entry.low + entry.timeout, this.config.expiryInterval);
+  }
+
+  /** The latest time by which a correct factory has expired `ch` (one interval after its latest deadline). */
+  latest(ch: string): number | undefined {
+    const entry = this.idle.get(ch);
+    return entry && entry.up + entry.timeout + this.config.expiryInterval;
+  }
+}
+
+/** Every close of a client channel, with the causes visible before it. */
+export function explainCloses(trace: readonly TraceEvent[], config: ObservedConfig): ExplainedClose[] {
+  const stop = stopPoint(trace);
+  const units = peerUnits(trace, config.juteMaxBuffer);
+  const clock = new IdleClock(trace, config);
+  const causes = new Map<string, Cause[]>();
+  const add = (ch: string, cause: Cause) => (causes.get(ch) ?? causes.set(ch, []).get(ch)!).push(cause);
+  const readBytes = new Map<string, number>();
+  const registered = new Set<string>();
+  const index = indexTrace(trace);
+  const out: ExplainedClose[] = [];
+  for (const e of trace) {
+    clock.feed(e);
+    switch (e.ev) {
+      case 'read':
+        if (e.n < 0) add(e.ch, { what: `a read of -1 (end of stream or reset)`, seq: e.seq, reasons: PEER_ENDED });
+        else {
+          const total = (readBytes.get(e.ch) ?? 0) + e.n;
+          readBytes.set(e.ch, total);
+          const bad = units.get(e.ch)?.find((u) => u.kind === 'badLength');
+          if (bad && bad.kind === 'badLength' && total >= bad.end && total - e.n < bad.end) {
+            add(e.ch, { what: `a read past the length prefix ${bad.length} the peer sent (outside 0..${config.juteMaxBuffer})`, seq: e.seq, reasons: ['io_exception'] });
+          }
+        }
+        break;
+      case 'peerClose':
+        add(e.ch, { what: `the peer's ${e.how}`, seq: e.seq, reasons: PEER_ENDED });
+        break;
+      case 'register':
+      case 'cnxnCreated':
+        registered.add(e.ch);
+        break;
+      case 'offer':
+        // A refused offer: a channel's handoff, its key's interest restore, or its IO work item.
+        if (!e.ok) add(index.keyChannel.get(e.item) ?? e.item, { what: `the refused offer of ${e.item} to ${e.queue}`, seq: e.seq, reasons: REFUSED_OFFER });
+        break;
+      case 'poll':
+        if (e.item !== null) add(e.item, { what: 'a poll from a queue (a registration may fail after it)', seq: e.seq, reasons: ['register_failed'] });
+        break;
+      case 'cancel':
+        add(e.ch, { what: `the cancel of ${e.key}`, seq: e.seq, reasons: ['cancelled_key_exception'] });
+        break;
+      case 'selectorClose':
+        for (const [key, sel] of index.keySelector) {
+          const ch = index.keyChannel.get(key);
+          if (sel === e.sel && ch) add(ch, { what: `the close of selector ${e.sel}`, seq: e.seq, reasons: ['cancelled_key_exception'] });
+        }
+        break;
+      case 'handlerAct':
+        if ((e.act === 'close' || e.act === 'closeAfterFlush') && e.reason) add(e.ch, { what: `the handler's ${e.act}(${e.reason})`, seq: e.seq, reasons: [e.reason] });
+        break;
+      case 'handlerReturn':
+        if (e.threw !== undefined) add(e.ch, { what: `the handler's ${e.call} threw`, seq: e.seq, reasons: THREW });
+        break;
+      case 'close': {
+        if (!isClientChannel(e.ch)) break;
+        const mine = [...(causes.get(e.ch) ?? [])];
+        if (!registered.has(e.ch)) {
+          if (config.maxClientCnxns > 0) mine.push({ what: `the per-IP limit ${config.maxClientCnxns}`, seq: e.seq, reasons: ['refused_per_ip_limit'] });
+          if (config.maxCnxns > 0) mine.push({ what: `the connection limit ${config.maxCnxns}`, seq: e.seq, reasons: ['refused_max_cnxns'] });
+        }
+        if (stop && e.seq > stop.seq) mine.push({ what: `stop (event ${stop.seq})`, seq: stop.seq, reasons: STOPPED });
+        const entry = clock.idle.get(e.ch);
+        const earliest = clock.earliest(e.ch);
+        if (entry && earliest !== undefined && e.t >= earliest) {
+          mine.push({ what: `idleness since t=${entry.low}`, seq: entry.lowSeq, reasons: ['connection_expired'] });
+        }
+        out.push({
+          close: e,
+          causes: mine,
+          ...(entry && earliest !== undefined ? { idle: { deadline: earliest, since: entry.low, sinceSeq: entry.lowSeq, timeout: entry.timeout } } : {}),
+        });
+        clock.idle.delete(e.ch);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return out;
+}
