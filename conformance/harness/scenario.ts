@@ -9,6 +9,7 @@ import { concatBytes } from '../sim/byte-queue.ts';
 import { decodeConnectResponse, encodeConnectRequest, frame, pingFrame } from '../../reference/server/frames.ts';
 import type { HandlerShape } from './handler/handler-shape.ts';
 import { fourLetterAnswer } from './handler/four-letter-words.ts';
+import { SLOWEST_MS } from './handler/requests.ts';
 import { closeSessionFrame, closeSessionReplyFrame, pingReplyFrame, replyFrame, requestBody, requestFrame, type RequestKind } from './handler/requests.ts';
 
 export const SCENARIO_PORT = 2181;
@@ -136,9 +137,13 @@ function reconnectFrame(timeOut: number, previous: Uint8Array | undefined): Uint
   return connectFrame(timeOut, response.sessionId, response.passwd);
 }
 
-/** Virtual time by which every peer has played its last scripted action. */
+/**
+ * Virtual time by which every peer has played its last scripted action, counting the handler's sleeps for slow
+ * requests (at most SLOWEST_MS each, one after another in the worst case).
+ */
 export function peersDoneAt(scenario: Scenario): number {
-  return Math.max(0, ...scenario.peers.map((p) => p.at + p.steps.reduce((t, s) => t + (s.kind === 'idle' ? s.ms : 0), 0)));
+  const slow = scenario.peers.reduce((n, p) => n + p.steps.reduce((m, s) => m + (s.kind === 'requests' ? (s.kinds ?? []).filter((k) => k === 'slow').length : 0), 0), 0);
+  return Math.max(0, ...scenario.peers.map((p) => p.at + p.steps.reduce((t, s) => t + (s.kind === 'idle' ? s.ms : 0), 0))) + slow * SLOWEST_MS;
 }
 
 /** Handshakes may ask for any timeout; the reference clamps it, so the longest a session can idle is bounded. */

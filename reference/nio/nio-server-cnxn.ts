@@ -217,13 +217,12 @@ export class NIOServerCnxn implements ServerConnection {
     }
   }
 
-  /** Closes once, with `reason`: out of every factory structure, key cancelled, socket closed, handler told. */
+  /** Closes once, with `reason`: key cancelled, socket closed, out of every factory structure, handler told. */
   async close(reason: DisconnectReason): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.closeReason = reason;
     this.selectable = false;
-    this.ctx.registry.remove(this);
     this.ctx.registry.inFlight -= this.outstanding;
     this.outstanding = 0;
     const log = this.ctx.runtime.log;
@@ -237,6 +236,9 @@ export class NIOServerCnxn implements ServerConnection {
     } catch (err) {
       log.log('warn', `closing socket ${this.id} failed: ${describe(err)}`);
     }
+    // Out of the registry only once the socket is closed (in the same step): until then the connection still
+    // counts towards its address's maxClientCnxns, so a reconnect racing this close is judged against it.
+    this.ctx.registry.remove(this);
     try {
       this.ctx.handler()?.connectionClosed(this, reason);
     } catch (err) {

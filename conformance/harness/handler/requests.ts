@@ -36,9 +36,12 @@ export function requestBody(xid: number, size: number): Uint8Array {
   return Uint8Array.from({ length: size }, (_, i) => (xid * 31 + i * 7) & 0xff);
 }
 
-/** How long the handler sleeps for a slow request with this body. */
+/** The longest a slow request sleeps. */
+export const SLOWEST_MS = 19 * SLOW_MS_PER_UNIT;
+
+/** How long the handler sleeps for a slow request with this body (0 to SLOWEST_MS). */
 export function slowMs(body: Uint8Array): number {
-  return (body[0] ?? 0) % 20 * SLOW_MS_PER_UNIT;
+  return ((body[0] ?? 0) % 20) * SLOW_MS_PER_UNIT;
 }
 
 export function requestFrame(kind: RequestKind, xid: number, size: number): Uint8Array {
