@@ -18,8 +18,26 @@ import type { NamedOutcome } from './checks/run-checks.ts';
 import { HARNESS_CHECKS } from './checks/run-checks.ts';
 import { notInProfile, type Profile } from './profile-applicability.ts';
 
-/** Requirements the search's own harness judges (a thread that died, a run that never settles), besides the invariants'. */
-const SEARCH_HARNESS_REQUIREMENTS = ['factory.host-runtime-only', 'factory.lifecycle-start-once', 'factory.lifecycle-stop', 'accept.loop', 'selector.loop', 'expiry.thread'];
+/**
+ * Requirements the search judges besides the invariants': the run itself (a thread that died, a run that never
+ * settles, a method that threw: run-scenario.ts) and the peers and handler that check every answer
+ * (expected-replies*.ts, handler/).
+ */
+const SEARCH_HARNESS_REQUIREMENTS = [
+  'factory.host-runtime-only',
+  'factory.lifecycle-start-once',
+  'factory.lifecycle-stop',
+  'accept.loop',
+  'selector.loop',
+  'expiry.thread',
+  'wire.handshake',
+  'wire.ping',
+  'wire.order',
+  'cnxn.framing',
+  'cnxn.close',
+  'cnxn.outgoing-buffers',
+  'cnxn.throttle',
+];
 
 /** Requirements the search of generated scenarios can break. */
 export const SEARCHED_REQUIREMENTS: readonly string[] = [...new Set([...invariants.flatMap((i) => i.requirements), ...SEARCH_HARNESS_REQUIREMENTS])].sort();

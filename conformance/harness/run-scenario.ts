@@ -14,10 +14,14 @@ import type { HostRuntime } from '../../spec/runtime.ts';
 import type { FactoryModule, ServerCnxnFactory } from '../../spec/server-cnxn-factory.ts';
 import type { TraceEvent } from '../../spec/trace/events.ts';
 import { invariants, type Violation } from '../../spec/invariants/index.ts';
-import { EchoHandler } from '../../reference/server/echo-handler.ts';
-import { createSimulation, type Outcome } from '../sim/index.ts';
+import { JUTE_MAXBUFFER } from '../../spec/knobs.ts';
+import { createSimulation, type Outcome, type SimPeer } from '../sim/index.ts';
 import { observeHandler } from './observed-handler.ts';
 import { LONGEST_SESSION_TIMEOUT, peerScript, peersDoneAt, SCENARIO_PORT, type Scenario } from './scenario.ts';
+import { ConformanceHandler } from './handler/conformance-handler.ts';
+import { INLINE_HANDLER } from './handler/handler-shape.ts';
+import { connectionModels } from './expected-replies.ts';
+import { checkPeerReplies, restSnapshots, type RestSnapshot } from './expected-replies-check.ts';
 import { strategyOf, type Schedule } from './schedule.ts';
 
 export interface Problem {
@@ -87,6 +91,35 @@ function threadDeaths(trace: readonly TraceEvent[]): Problem[] {
   });
 }
 
+/** Each peer's replies against the answer model, and what the handler saw the factory do wrong. */
+function replyProblems(
+  scenario: Scenario,
+  peers: readonly SimPeer[],
+  handler: ConformanceHandler | undefined,
+  trace: readonly TraceEvent[],
+  rest: readonly (readonly RestSnapshot[])[] | undefined,
+  restLength: number,
+): Problem[] {
+  if (!handler) return [];
+  const juteMaxBuffer = scenario.config.juteMaxBuffer ?? JUTE_MAXBUFFER;
+  const problems = peers.flatMap((peer, i) =>
+    checkPeerReplies({
+      peer: peer.name,
+      models: connectionModels(scenario.peers[i]!, juteMaxBuffer),
+      connections: peer.connections(),
+      ...(rest ? { atRest: rest[i] ?? [] } : {}),
+      handshakeReply: (ch) => handler.handshakeReply(ch),
+      trace,
+      restLength,
+    }),
+  );
+  for (const finding of handler.findings) {
+    const seq = trace.findLast((e) => 'ch' in e && e.ch === finding.ch)?.seq ?? trace.length - 1;
+    problems.push({ requirements: [finding.requirement], message: `the request handler saw: ${finding.message}`, evidence: [seq] });
+  }
+  return problems;
+}
+
 export async function runScenario(factoryModule: FactoryModule, scenario: Scenario, schedule: Schedule, options: RunOptions): Promise<RunResult> {
   const sim = createSimulation({
     seed: options.seed,
@@ -96,9 +129,7 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
     maxSteps: options.maxSteps ?? MAX_STEPS_PER_PHASE,
   });
   const { config } = scenario;
-  const served = new EchoHandler();
-  // Whatever handler serves the run, the harness sees every call across its boundary itself.
-  const handler = observeHandler(served, sim.observe);
+  let handler: ConformanceHandler | undefined;
   let factory: ServerCnxnFactory | undefined;
   const problems: Problem[] = [];
 
@@ -109,6 +140,8 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
   let shutdownReturned = false;
   const shutdown = async (rt: HostRuntime, stopped: ServerCnxnFactory) => {
     await stopped.shutdown();
+    // The handler's own threads end after the factory's: stop-ends-everything holds for them too.
+    await handler?.stop();
     shutdownReturned = true;
     await park(rt);
   };
@@ -118,15 +151,30 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
         numSelectorThreads: config.selectors,
         numWorkerThreads: config.workers,
         sessionlessCnxnTimeout: config.sessionlessTimeout,
-        cores: 2,
+        cores: config.cores ?? 2,
+        ...(config.maxCnxns !== undefined ? { maxCnxns: config.maxCnxns } : {}),
+        ...(config.juteMaxBuffer !== undefined ? { juteMaxBuffer: config.juteMaxBuffer } : {}),
+        ...(config.globalOutstandingLimit !== undefined ? { globalOutstandingLimit: config.globalOutstandingLimit } : {}),
+        ...(config.shutdownTimeout !== undefined ? { shutdownTimeout: config.shutdownTimeout } : {}),
       };
       const maxClientCnxns = config.maxClientCnxns;
       // What the harness passes, recorded by the harness: invariants read configuration from here.
-      sim.observe({ ev: 'given', selectors: options.numSelectorThreads, workers: options.numWorkerThreads, maxClientCnxns, sessionlessTimeout: options.sessionlessCnxnTimeout });
+      sim.observe({
+        ev: 'given',
+        selectors: options.numSelectorThreads,
+        workers: options.numWorkerThreads,
+        maxClientCnxns,
+        sessionlessTimeout: options.sessionlessCnxnTimeout,
+        ...(options.maxCnxns !== undefined ? { maxCnxns: options.maxCnxns } : {}),
+        ...(options.juteMaxBuffer !== undefined ? { juteMaxBuffer: options.juteMaxBuffer } : {}),
+      });
       const created = factoryModule.createFactory(rt, options);
       factory = created;
       await created.configure({ host: '127.0.0.1', port: SCENARIO_PORT }, maxClientCnxns, 50, false);
-      await created.startup(handler);
+      handler = new ConformanceHandler(rt, scenario.handler ?? INLINE_HANDLER, config.maxCnxns ?? 0);
+      handler.start();
+      // Whatever handler serves the run, the harness sees every call across its boundary itself.
+      await created.startup(observeHandler(handler, sim.observe));
       if (!stopping) return park(rt);
       const wait = (scenario.stopAt ?? 0) - rt.clock.now();
       if (wait > 0) await rt.clock.sleep(wait);
@@ -137,6 +185,8 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
   const phaseA = phaseProblem(stopping ? 'serving, then shutting down' : 'serving', a, shutdownReturned);
   if (phaseA) problems.push(phaseA);
   const atRest = a.trace.length;
+  // What each peer had read when the run came to rest: replies still missing then are owed.
+  const rest: readonly (readonly RestSnapshot[])[] | undefined = !stopping && !phaseA ? restSnapshots(sim.network.peers) : undefined;
 
   if (!stopping && !phaseA) {
     // B. Let idle connections expire.
@@ -165,5 +215,6 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
     else if (!stopping && !phaseA) violations.push(...invariant.check(trace.slice(0, atRest), { atQuiescence: true }));
   }
   problems.push(...threadDeaths(trace));
+  problems.push(...replyProblems(scenario, sim.network.peers, handler, trace, rest, atRest));
   return { violations, problems, trace, steps: trace.length, virtualTime: sim.now() };
 }

@@ -5,26 +5,40 @@
  */
 
 import type { FaultPlan, PeerAction, PeerScript } from '../sim/index.ts';
-import { encodeConnectRequest, encodeRequest, frame, pingFrame } from '../../reference/server/frames.ts';
+import { concatBytes } from '../sim/byte-queue.ts';
+import { decodeConnectResponse, encodeConnectRequest, frame, pingFrame } from '../../reference/server/frames.ts';
+import type { HandlerShape } from './handler/handler-shape.ts';
+import { fourLetterAnswer } from './handler/four-letter-words.ts';
+import { SLOWEST_MS } from './handler/requests.ts';
+import { closeSessionFrame, closeSessionReplyFrame, pingReplyFrame, replyFrame, requestBody, requestFrame, type RequestKind } from './handler/requests.ts';
 
 export const SCENARIO_PORT = 2181;
-/** Connect and reply sizes of the reference request handler (4-byte length prefix included). */
-const CONNECT_RESPONSE_BYTES = 4 + 4 + 4 + 8 + 4 + 16;
-const REPLY_HEADER_BYTES = 4 + 4 + 8 + 4;
-/** An op code the reference handler echoes (ZooKeeper's exists). */
-const OP_ECHOED = 3;
+/** A ConnectResponse frame's size (4-byte length prefix included). */
+export const CONNECT_RESPONSE_BYTES = 4 + 4 + 4 + 8 + 4 + 16;
 
 export interface ScenarioConfig {
   readonly selectors: number;
   readonly workers: number;
   readonly maxClientCnxns: number;
   readonly sessionlessTimeout: number;
+  /** The other FactoryOptions; absent ones take the spec's defaults. */
+  readonly cores?: number;
+  readonly maxCnxns?: number;
+  readonly juteMaxBuffer?: number;
+  readonly globalOutstandingLimit?: number;
+  readonly shutdownTimeout?: number;
 }
 
 export type PeerStep =
   | { readonly kind: 'handshake'; readonly timeout: number; readonly chunks: readonly number[] }
-  | { readonly kind: 'requests'; readonly sizes: readonly number[]; readonly chunks: readonly number[] }
+  /** Pipelined requests, one per size; `kinds` (parallel to sizes) says what each asks of the handler (echo by default). */
+  | { readonly kind: 'requests'; readonly sizes: readonly number[]; readonly chunks: readonly number[]; readonly kinds?: readonly RequestKind[] }
   | { readonly kind: 'ping' }
+  | { readonly kind: 'closeSession' }
+  /** A four-letter word as the first bytes of a connection, maybe followed by a second one (never answered). */
+  | { readonly kind: 'word'; readonly word: string; readonly again: boolean }
+  /** A new connection from the same address, handshaking with the session id of the last handshake reply. */
+  | { readonly kind: 'reconnect'; readonly timeout: number; readonly chunks: readonly number[] }
   | { readonly kind: 'idle'; readonly ms: number }
   | { readonly kind: 'window'; readonly size: number }
   | { readonly kind: 'badLength'; readonly length: number }
@@ -47,6 +61,8 @@ export interface Scenario {
   readonly faults: FaultPlan;
   /** Virtual ms at which the factory is shut down before the peers are done; absent: after they are. */
   readonly stopAt?: number;
+  /** The conformance handler's shape; absent: answers inside the IO pass. */
+  readonly handler?: HandlerShape;
 }
 
 /** The simulation's script for one peer: every request is followed by waiting for its reply. */
@@ -55,20 +71,42 @@ export function peerScript(plan: PeerPlan): PeerScript {
   let xid = 1;
   for (const step of plan.steps) {
     switch (step.kind) {
-      case 'handshake': {
-        const request = encodeConnectRequest({ protocolVersion: 0, lastZxidSeen: 0n, timeOut: step.timeout, sessionId: 0n, passwd: new Uint8Array(16) });
-        actions.push({ do: 'send', data: frame(request), chunks: step.chunks }, { do: 'expect', n: CONNECT_RESPONSE_BYTES });
+      case 'handshake':
+        actions.push({ do: 'send', data: connectFrame(step.timeout, 0n, new Uint8Array(16)), chunks: step.chunks }, { do: 'expect', n: CONNECT_RESPONSE_BYTES });
         break;
-      }
+      case 'reconnect':
+        actions.push(
+          { do: 'reconnect' },
+          { do: 'send', data: (received) => reconnectFrame(step.timeout, received.at(-2)), chunks: step.chunks },
+          { do: 'expect', n: CONNECT_RESPONSE_BYTES },
+        );
+        break;
       case 'requests': {
-        const frames = step.sizes.map((size) => frame(encodeRequest({ xid: xid++, type: OP_ECHOED }, body(size, xid))));
-        const expected = step.sizes.reduce((sum, size) => sum + REPLY_HEADER_BYTES + size, 0);
-        actions.push({ do: 'send', data: concat(frames), chunks: step.chunks }, { do: 'expect', n: expected });
+        const frames: Uint8Array[] = [];
+        let expected = 0;
+        step.sizes.forEach((size, i) => {
+          const kind = step.kinds?.[i] ?? 'echo';
+          frames.push(requestFrame(kind, xid, size));
+          expected += replyFrame(kind, xid, requestBody(xid, size))?.length ?? 0;
+          xid++;
+        });
+        actions.push({ do: 'send', data: concatBytes(frames), chunks: step.chunks });
+        // Waiting for at least one byte also returns when the server closes (a bye with no reply, a fail).
+        actions.push({ do: 'expect', n: Math.max(expected, 1) });
         break;
       }
       case 'ping':
-        actions.push({ do: 'send', data: pingFrame() }, { do: 'expect', n: REPLY_HEADER_BYTES });
+        actions.push({ do: 'send', data: pingFrame() }, { do: 'expect', n: pingReplyFrame().length });
         break;
+      case 'closeSession':
+        actions.push({ do: 'send', data: closeSessionFrame(xid) }, { do: 'expect', n: closeSessionReplyFrame(xid).length });
+        xid++;
+        break;
+      case 'word': {
+        actions.push({ do: 'send', data: step.again ? step.word + step.word : step.word });
+        actions.push({ do: 'expect', n: Math.max(fourLetterAnswer(step.word)?.length ?? 0, 1) });
+        break;
+      }
       case 'idle':
         actions.push({ do: 'idle', ms: step.ms });
         break;
@@ -88,24 +126,25 @@ export function peerScript(plan: PeerPlan): PeerScript {
   return { ip: plan.ip, port: SCENARIO_PORT, at: plan.at, receiveWindow: plan.receiveWindow, actions };
 }
 
-/** Virtual time by which every peer has played its last scripted action. */
+function connectFrame(timeOut: number, sessionId: bigint, passwd: Uint8Array): Uint8Array {
+  return frame(encodeConnectRequest({ protocolVersion: 0, lastZxidSeen: 0n, timeOut, sessionId, passwd }));
+}
+
+/** The handshake of a reconnect: the session of the previous connection's ConnectResponse, or a new one if it had none. */
+function reconnectFrame(timeOut: number, previous: Uint8Array | undefined): Uint8Array {
+  if (previous === undefined || previous.length < CONNECT_RESPONSE_BYTES) return connectFrame(timeOut, 0n, new Uint8Array(16));
+  const response = decodeConnectResponse(previous.subarray(4, CONNECT_RESPONSE_BYTES));
+  return connectFrame(timeOut, response.sessionId, response.passwd);
+}
+
+/**
+ * Virtual time by which every peer has played its last scripted action, counting the handler's sleeps for slow
+ * requests (at most SLOWEST_MS each, one after another in the worst case).
+ */
 export function peersDoneAt(scenario: Scenario): number {
-  return Math.max(0, ...scenario.peers.map((p) => p.at + p.steps.reduce((t, s) => t + (s.kind === 'idle' ? s.ms : 0), 0)));
+  const slow = scenario.peers.reduce((n, p) => n + p.steps.reduce((m, s) => m + (s.kind === 'requests' ? (s.kinds ?? []).filter((k) => k === 'slow').length : 0), 0), 0);
+  return Math.max(0, ...scenario.peers.map((p) => p.at + p.steps.reduce((t, s) => t + (s.kind === 'idle' ? s.ms : 0), 0))) + slow * SLOWEST_MS;
 }
 
 /** Handshakes may ask for any timeout; the reference clamps it, so the longest a session can idle is bounded. */
 export const LONGEST_SESSION_TIMEOUT = 60_000;
-
-function body(size: number, seed: number): Uint8Array {
-  return Uint8Array.from({ length: size }, (_, i) => (seed * 31 + i * 7) & 0xff);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}

@@ -15,7 +15,7 @@ export type { Prng } from './prng.ts';
 export { SimFaults } from './faults.ts';
 export type { FaultPlan } from './faults.ts';
 export type { SimNetwork } from './network.ts';
-export type { PeerAction, PeerScript, PeerStatus, SimPeer } from './peer.ts';
+export type { LateBytes, PeerAction, PeerConnection, PeerScript, PeerStatus, SimPeer } from './peer.ts';
 export { DEFAULT_BACKLOG, DEFAULT_PEER_IP, DEFAULT_RECEIVE_WINDOW } from './net-defaults.ts';
 export { traceToJsonl } from './trace-recorder.ts';
 export { simHarness } from './harness.ts';

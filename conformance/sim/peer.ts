@@ -6,6 +6,11 @@
  *
  * A peer whose port has no listener yet waits for one (a client retrying), unless `whenUnbound: 'refuse'`;
  * a refused connect (no listener, full backlog) is logged by the peer and ends its script.
+ *
+ * `reconnect` opens a new connection from the same address and leaves the old one as it is (a client that
+ * lost its connection does not tell the server); later actions use the new one. A `send` may compute its bytes
+ * when it is due from what the peer has read so far on each of its connections (a reconnect names the session
+ * id the earlier handshake reply carried).
  */
 
 import type { StepActor } from './actor.ts';
@@ -15,8 +20,11 @@ import type { SimContext } from './context.ts';
 import { DEFAULT_PEER_IP, DEFAULT_RECEIVE_WINDOW } from './net-defaults.ts';
 import { sentData } from '../../spec/trace/peer-data.ts';
 
+/** Bytes computed when the send is due, from everything read so far on each connection of the peer, in order. */
+export type LateBytes = (received: readonly Uint8Array[]) => Uint8Array;
+
 export type PeerAction =
-  | { readonly do: 'send'; readonly data: Uint8Array | string; readonly chunks?: readonly number[] }
+  | { readonly do: 'send'; readonly data: Uint8Array | string | LateBytes; readonly chunks?: readonly number[] }
   /** Reads what is in flight, at most `max` bytes (all by default); never waits. */
   | { readonly do: 'read'; readonly max?: number }
   /** Waits until `n` more bytes have arrived (reading them as they come) or the server closed. */
@@ -25,7 +33,8 @@ export type PeerAction =
   | { readonly do: 'idle'; readonly ms: number }
   | { readonly do: 'halfClose' }
   | { readonly do: 'reset' }
-  | { readonly do: 'close' };
+  | { readonly do: 'close' }
+  | { readonly do: 'reconnect' };
 
 export interface PeerScript {
   readonly ip?: string;
@@ -49,11 +58,24 @@ export interface SimPeer {
   received(): Uint8Array;
   serverClosed(): 'fin' | 'reset' | undefined;
   refusal(): string | undefined;
+  /** Every connection the peer opened, in order (more than one after a reconnect). */
+  connections(): readonly PeerConnection[];
+}
+
+/** What tests see of one connection of a peer. */
+export interface PeerConnection {
+  readonly ch: string;
+  /** Every byte read on it, in order. */
+  received(): Uint8Array;
+  serverClosed(): 'fin' | 'reset' | undefined;
+  /** How the peer ended it, if it did. */
+  peerEnded(): 'halfClose' | 'close' | 'reset' | undefined;
 }
 
 type Step =
   | { readonly kind: 'connect' }
   | { readonly kind: 'send'; readonly bytes: Uint8Array }
+  | { readonly kind: 'sendLate'; readonly make: LateBytes; readonly chunks: readonly number[] }
   | { readonly kind: 'read'; readonly max: number }
   | { readonly kind: 'expect'; readonly n: number }
   | { readonly kind: 'shutdown'; readonly how: 'halfClose' | 'close' | 'reset' }
@@ -64,18 +86,13 @@ function normalize(actions: readonly PeerAction[]): Step[] {
   const steps: Step[] = [{ kind: 'connect' }];
   for (const a of actions) {
     switch (a.do) {
-      case 'send': {
-        const bytes = typeof a.data === 'string' ? new TextEncoder().encode(a.data) : a.data;
-        let at = 0;
-        for (const size of a.chunks ?? []) {
-          if (at >= bytes.length) break;
-          const n = Math.max(1, Math.floor(size));
-          steps.push({ kind: 'send', bytes: bytes.slice(at, at + n) });
-          at += n;
-        }
-        if (at < bytes.length || bytes.length === 0) steps.push({ kind: 'send', bytes: bytes.slice(at) });
+      case 'send':
+        if (typeof a.data === 'function') steps.push({ kind: 'sendLate', make: a.data, chunks: a.chunks ?? [] });
+        else steps.push(...sendSteps(typeof a.data === 'string' ? new TextEncoder().encode(a.data) : a.data, a.chunks ?? []));
         break;
-      }
+      case 'reconnect':
+        steps.push({ kind: 'connect' });
+        break;
       case 'read':
         steps.push({ kind: 'read', max: a.max ?? Number.POSITIVE_INFINITY });
         break;
@@ -95,6 +112,20 @@ function normalize(actions: readonly PeerAction[]): Step[] {
   return steps;
 }
 
+/** One send step per chunk (the rest in a last one). */
+function sendSteps(bytes: Uint8Array, chunks: readonly number[]): Step[] {
+  const steps: Step[] = [];
+  let at = 0;
+  for (const size of chunks) {
+    if (at >= bytes.length) break;
+    const n = Math.max(1, Math.floor(size));
+    steps.push({ kind: 'send', bytes: bytes.slice(at, at + n) });
+    at += n;
+  }
+  if (at < bytes.length || bytes.length === 0) steps.push({ kind: 'send', bytes: bytes.slice(at) });
+  return steps;
+}
+
 export class ScriptedPeer implements StepActor, SimPeer {
   readonly kind = 'peer';
   private readonly steps: Step[];
@@ -102,6 +133,7 @@ export class ScriptedPeer implements StepActor, SimPeer {
   private dueAt: number;
   private got = 0;
   private conn: Connection | undefined;
+  private readonly conns: Connection[] = [];
   private refused: string | undefined;
 
   constructor(
@@ -140,6 +172,12 @@ export class ScriptedPeer implements StepActor, SimPeer {
     switch (step.kind) {
       case 'connect':
         return this.connect();
+      case 'sendLate': {
+        // The bytes exist only now: replace this step by their send steps, and play the first.
+        const bytes = step.make(this.conns.map((c) => concatBytes(c.received)));
+        this.steps.splice(this.index, 1, ...sendSteps(bytes, step.chunks));
+        return this.step();
+      }
       case 'send':
         conn!.peerSend(step.bytes);
         this.ctx.emit({ ev: 'peerSend', peer: this.name, ch: conn!.ch, n: step.bytes.length, ...sentData(step.bytes) }, this.name);
@@ -193,6 +231,15 @@ export class ScriptedPeer implements StepActor, SimPeer {
     return this.refused;
   }
 
+  connections(): readonly PeerConnection[] {
+    return this.conns.map((c) => ({
+      ch: c.ch,
+      received: () => concatBytes(c.received),
+      serverClosed: () => c.serverClosed,
+      peerEnded: () => (c.peerShutdown === 'none' ? undefined : c.peerShutdown),
+    }));
+  }
+
   private connect(): void {
     const ip = this.script.ip ?? DEFAULT_PEER_IP;
     const conn = this.ctx.network.connect(this.name, ip, this.script.port, this.script.receiveWindow ?? DEFAULT_RECEIVE_WINDOW);
@@ -203,6 +250,7 @@ export class ScriptedPeer implements StepActor, SimPeer {
       return;
     }
     this.conn = conn;
+    this.conns.push(conn);
     this.advance();
   }
 

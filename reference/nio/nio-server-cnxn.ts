@@ -185,10 +185,13 @@ export class NIOServerCnxn implements ServerConnection {
 
   /**
    * Asks the owning selector thread to recompute the interest ops. Only while selectable: during an IO pass the
-   * pass's own update request at its end picks up the change.
+   * pass's own update request at its end picks up the change. A refused request (the owner is stopping, or its
+   * queue is full) would leave a reply queued that nobody will ever write, so the connection closes instead, as
+   * an IO pass whose restore is refused does (selector.interest-via-update-queue).
    */
   async requestInterestOpsUpdate(): Promise<void> {
-    if (this.isSelectable()) await this.owner.addInterestOpsUpdateRequest(this.key);
+    if (!this.isSelectable()) return;
+    if (!(await this.owner.addInterestOpsUpdateRequest(this.key))) await this.close('connection_mode_changed');
   }
 
   /**
@@ -217,13 +220,12 @@ export class NIOServerCnxn implements ServerConnection {
     }
   }
 
-  /** Closes once, with `reason`: out of every factory structure, key cancelled, socket closed, handler told. */
+  /** Closes once, with `reason`: key cancelled, socket closed, out of every factory structure, handler told. */
   async close(reason: DisconnectReason): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.closeReason = reason;
     this.selectable = false;
-    this.ctx.registry.remove(this);
     this.ctx.registry.inFlight -= this.outstanding;
     this.outstanding = 0;
     const log = this.ctx.runtime.log;
@@ -237,6 +239,9 @@ export class NIOServerCnxn implements ServerConnection {
     } catch (err) {
       log.log('warn', `closing socket ${this.id} failed: ${describe(err)}`);
     }
+    // Out of the registry only once the socket is closed (in the same step): until then the connection still
+    // counts towards its address's maxClientCnxns, so a reconnect racing this close is judged against it.
+    this.ctx.registry.remove(this);
     try {
       this.ctx.handler()?.connectionClosed(this, reason);
     } catch (err) {

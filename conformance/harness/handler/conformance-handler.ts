@@ -1,0 +1,162 @@
+/**
+ * The request handler the conformance suite drives every factory with. It has ZooKeeper's shapes, chosen per
+ * scenario (handler-shape.ts): answers from inside the IO pass or from request-processing threads
+ * (request-pipeline.ts); real session ids from the handshake and sessions moved by a reconnect, the old
+ * connection closed with client_reconnect (sessions.ts); closeSession; four-letter words
+ * (four-letter-words.ts); throttling by disableRecv/enableRecv (receive-throttle.ts); requests that throw, take
+ * virtual time, or end with a close (requests.ts).
+ *
+ * It keeps what it decided where the peers cannot know it (the ConnectResponse bytes of each connection), so the
+ * answer model (expected-replies.ts) can hold the factory to exactly what the handler sent, and it reports what
+ * it saw the factory do wrong (a frame it cannot parse, a request read while receive was disabled, more live
+ * connections than maxCnxns).
+ */
+import type { DisconnectReason } from '../../../spec/disconnect-reasons.ts';
+import { clampSessionTimeout, TICK_TIME_MS } from '../../../spec/knobs.ts';
+import type { HostRuntime } from '../../../spec/runtime.ts';
+import type { RequestHandler, ServerConnection } from '../../../spec/server-cnxn-factory.ts';
+import { passwordFor } from '../../../reference/server/echo-handler.ts';
+import { decodeConnectRequest, decodeRequest, encodeConnectResponse, frame, OP_CLOSE_SESSION, OP_PING, PASSWORD_BYTES } from '../../../reference/server/frames.ts';
+import { fourLetterAnswer } from './four-letter-words.ts';
+import type { HandlerShape } from './handler-shape.ts';
+import { ReceiveThrottle } from './receive-throttle.ts';
+import { RequestPipeline, type Work } from './request-pipeline.ts';
+import { closeSessionReplyFrame, kindOf, pingReplyFrame, replyFrame, slowMs } from './requests.ts';
+import { SessionTable } from './sessions.ts';
+
+/** Something the handler saw the factory do wrong. */
+export interface HandlerFinding {
+  readonly requirement: string;
+  readonly ch: string;
+  readonly message: string;
+}
+
+export class ConformanceHandler implements RequestHandler {
+  private readonly pipeline: RequestPipeline | undefined;
+  private readonly sessions = new SessionTable();
+  private readonly throttle: ReceiveThrottle;
+  private readonly live = new Set<string>();
+  /** The ConnectResponse frame sent on each connection. */
+  private readonly handshakes = new Map<string, Uint8Array>();
+  readonly findings: HandlerFinding[] = [];
+
+  constructor(
+    private readonly runtime: HostRuntime,
+    shape: HandlerShape,
+    /** The factory's total connection limit (0: none), checked against the connections the handler sees. */
+    private readonly maxCnxns = 0,
+  ) {
+    this.pipeline = shape.threads > 0 ? new RequestPipeline(runtime, shape.threads) : undefined;
+    this.throttle = new ReceiveThrottle(shape.threads > 0 ? shape.throttleAt : undefined, (cnxn, message) => this.report('cnxn.throttle', cnxn, message));
+  }
+
+  /** Starts the request-processing threads (call from a logical thread, before startup). */
+  start(): void {
+    this.pipeline?.start();
+  }
+
+  /** Ends the request-processing threads; the harness calls it once the factory has shut down. */
+  async stop(): Promise<void> {
+    await this.pipeline?.stop();
+  }
+
+  /** The ConnectResponse frame this handler sent on connection `ch`, if it sent one. */
+  handshakeReply(ch: string): Uint8Array | undefined {
+    return this.handshakes.get(ch);
+  }
+
+  async processConnectRequest(cnxn: ServerConnection, payload: Uint8Array): Promise<void> {
+    this.opened(cnxn);
+    const req = this.parse(cnxn, 'ConnectRequest', () => decodeConnectRequest(payload));
+    await this.dispatch(cnxn, async () => {
+      const timeOut = clampSessionTimeout(req.timeOut, TICK_TIME_MS);
+      let sessionId = req.sessionId;
+      if (sessionId === 0n) sessionId = this.sessions.create(cnxn);
+      else {
+        const reopened = this.sessions.reopen(sessionId, req.passwd, cnxn);
+        if (!reopened.ok) {
+          // Unknown or ended session: timeout 0 and session 0 tell the client, then the connection ends.
+          await this.sendHandshake(cnxn, 0, 0n, new Uint8Array(PASSWORD_BYTES));
+          await cnxn.sendCloseAfterFlush('client_closed_session');
+          return;
+        }
+        await reopened.previous?.close('client_reconnect');
+      }
+      cnxn.setSession(sessionId, timeOut);
+      await this.sendHandshake(cnxn, timeOut, sessionId, passwordFor(sessionId));
+    });
+  }
+
+  async processPacket(cnxn: ServerConnection, payload: Uint8Array): Promise<void> {
+    const { header, body } = this.parse(cnxn, 'request', () => decodeRequest(payload));
+    if (header.type === OP_PING) return this.dispatch(cnxn, () => cnxn.send(pingReplyFrame()));
+    if (header.type === OP_CLOSE_SESSION) {
+      return this.dispatch(cnxn, async () => {
+        this.sessions.end(cnxn.sessionId());
+        await cnxn.send(closeSessionReplyFrame(header.xid));
+        await cnxn.sendCloseAfterFlush('client_closed_session');
+      });
+    }
+    const kind = kindOf(header.type);
+    if (kind === undefined) throw this.report('cnxn.framing', cnxn, `request xid ${header.xid} has op ${header.type}, which no peer sends: the frame was altered`);
+    if (kind === 'fail') throw new Error(`the conformance handler fails request xid ${header.xid} on purpose (the factory must survive it)`);
+    const consider = this.throttle.arrived(cnxn);
+    await this.dispatch(cnxn, async () => {
+      if (consider) await this.throttle.maybeDisable(cnxn);
+      if (kind === 'slow' && this.pipeline) await this.runtime.clock.sleep(slowMs(body));
+      const reply = replyFrame(kind, header.xid, body);
+      if (reply) await cnxn.send(reply);
+      if (kind === 'kick') await cnxn.close('close_connection_command');
+      if (kind === 'bye') await cnxn.sendCloseAfterFlush('close_connection_command');
+      await this.throttle.answered(cnxn);
+    });
+  }
+
+  async fourLetterWord(cnxn: ServerConnection, word: string): Promise<boolean> {
+    const answer = fourLetterAnswer(word);
+    if (answer === undefined) return false;
+    this.opened(cnxn);
+    await this.dispatch(cnxn, async () => {
+      await cnxn.send(new TextEncoder().encode(answer));
+      await cnxn.sendCloseAfterFlush('info_probe');
+    });
+    return true;
+  }
+
+  connectionClosed(cnxn: ServerConnection, _reason: DisconnectReason): void {
+    this.live.delete(cnxn.id);
+    this.sessions.release(cnxn);
+  }
+
+  private async sendHandshake(cnxn: ServerConnection, timeOut: number, sessionId: bigint, passwd: Uint8Array): Promise<void> {
+    const reply = frame(encodeConnectResponse({ protocolVersion: 0, timeOut, sessionId, passwd }));
+    this.handshakes.set(cnxn.id, reply);
+    await cnxn.send(reply);
+  }
+
+  /** Inline: now, inside the IO pass. Threaded: on the connection's request-processing thread. */
+  private async dispatch(cnxn: ServerConnection, work: Work): Promise<void> {
+    if (this.pipeline) await this.pipeline.submit(cnxn.id, work);
+    else await work();
+  }
+
+  private opened(cnxn: ServerConnection): void {
+    this.live.add(cnxn.id);
+    if (this.maxCnxns > 0 && this.live.size > this.maxCnxns) {
+      this.report('accept.max-cnxns', cnxn, `${this.live.size} connections are open at once, above maxCnxns=${this.maxCnxns}`);
+    }
+  }
+
+  private parse<T>(cnxn: ServerConnection, what: string, decode: () => T): T {
+    try {
+      return decode();
+    } catch (err) {
+      throw this.report('cnxn.framing', cnxn, `the ${what} payload does not parse (${err instanceof Error ? err.message : String(err)}): the frame was altered`);
+    }
+  }
+
+  private report(requirement: string, cnxn: ServerConnection, message: string): Error {
+    this.findings.push({ requirement, ch: cnxn.id, message });
+    return new Error(message);
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * How the conformance handler is built for one scenario (plain data, part of the scenario and its replay token).
+ * ZooKeeper answers from a request pipeline on its own threads, so replies race the factory's IO passes, closes
+ * and stop; `threads: 0` answers inside the IO pass instead, as the echo handler does.
+ */
+export interface HandlerShape {
+  /** Request-processing threads; 0 answers synchronously inside the IO pass. */
+  readonly threads: number;
+  /** With threads: outstanding requests on one connection at which the handler calls disableRecv. */
+  readonly throttleAt?: number;
+}
+
+export const INLINE_HANDLER: HandlerShape = { threads: 0 };

@@ -1,0 +1,17 @@
+/**
+ * The conformance handler's shape per scenario: answers inside the IO pass (as before), from one request thread
+ * (ZooKeeper's pipeline: replies race IO passes, closes and stop), or from several (different connections'
+ * replies race each other too); with threads, sometimes throttling by disableRecv after 1-3 outstanding requests.
+ */
+import fc from 'fast-check';
+import type { HandlerShape } from '../handler/handler-shape.ts';
+
+export const handlerShape: fc.Arbitrary<HandlerShape> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant({ threads: 0 }) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .record({ threads: fc.integer({ min: 1, max: 3 }), throttleAt: fc.option(fc.integer({ min: 1, max: 3 }), { freq: 2, nil: undefined }) })
+      .map(({ threads, throttleAt }) => (throttleAt === undefined ? { threads } : { threads, throttleAt })),
+  },
+);
