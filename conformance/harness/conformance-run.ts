@@ -37,6 +37,7 @@ const SEARCH_HARNESS_REQUIREMENTS = [
   'cnxn.close',
   'cnxn.outgoing-buffers',
   'cnxn.throttle',
+  'wire.bad-frame',
 ];
 
 /** Requirements the search of generated scenarios can break. */

@@ -49,7 +49,7 @@ export function connectionModels(plan: PeerPlan, juteMaxBuffer: number): Connect
     if (reply.kind === 'close') closed = true;
   };
   const lengthCheck = (length: number, what: string) =>
-    add({ kind: 'close', what: `the close for ${what} (length ${length}, juteMaxBuffer ${juteMaxBuffer})`, requirements: ['cnxn.framing'], required: true });
+    add({ kind: 'close', what: `the close for ${what} (length ${length}, juteMaxBuffer ${juteMaxBuffer})`, requirements: ['cnxn.framing', 'wire.bad-frame'], required: true });
   const tooLong = (length: number) => length < 0 || length > juteMaxBuffer;
 
   for (const step of plan.steps) {

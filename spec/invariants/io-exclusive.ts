@@ -8,7 +8,7 @@ import { violation, type Invariant, type Violation } from './invariant.ts';
 export const ioExclusive: Invariant = {
   name: 'io-exclusive',
   kind: 'safety',
-  requirements: ['io.exclusive', 'selector.handoff-io', 'io.zero-workers'],
+  requirements: ['io.exclusive', 'selector.handoff-io', 'io.zero-workers', 'selector.level-triggered'],
   description: 'One IO work item per connection at a time; no two threads read or write one connection at once.',
   check(trace) {
     const out: Violation[] = [];
