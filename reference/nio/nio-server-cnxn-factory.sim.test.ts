@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TraceEvent } from '../../spec/trace/events.ts';
 import { handshakeScenario } from './scenarios.ts';
-import { SIM, simulate } from './sim-support.ts';
-import { connectRequestFrame, eventsOf, LOOPBACK, serveEcho } from './test-support.ts';
+import { OP_PING, XID_PING } from '../server/frames.ts';
+import { SIM, simulate, until } from './sim-support.ts';
+import { connectRequestFrame, eventsOf, handshake, LOOPBACK, readReply, requestFrame, serveEcho } from './test-support.ts';
 import { NIOServerCnxnFactory } from './nio-server-cnxn-factory.ts';
 
 /** Peers arrive and talk while shutdown happens wherever the seed puts it. */
@@ -97,4 +98,37 @@ test('[nio.thread-counts] sim: thread names follow the configured counts', SIM, 
 
 test('[wire.handshake] sim: a ConnectRequest gets protocol 0, the clamped timeout, a new session and a 16-byte password', SIM, async () => {
   await handshakeScenario(simulate(174), { numSelectorThreads: 2, numWorkerThreads: 2 });
+});
+
+test('[wire.slow-reader, cnxn.throttle] sim: over the mark, frames are read but parked in order up to the parking space; all answered once the client reads', SIM, async () => {
+  const h = simulate(175);
+  const highWater = 8 * 1024;
+  const parking = 32 * 1024;
+  await h.run(async () => {
+    const { factory, address } = await serveEcho(h.runtime, { numSelectorThreads: 1, numWorkerThreads: 2, outgoingHighWaterBytes: highWater, parkedInputBytes: parking });
+    const peer = await h.connect(address, { receiveWindow: 1024 });
+    await handshake(peer);
+    const cnxn = factory.registry.list()[0];
+    assert.ok(cnxn);
+    const body = new Uint8Array(4 * 1024).fill(9);
+    for (let xid = 1; xid <= 6; xid++) await peer.send(requestFrame(xid, 4, body));
+    await until(h.runtime, () => cnxn.pendingOutgoingBytes() > highWater);
+    const replies = () => eventsOf(h.trace(), 'outgoing').length;
+    const answered = replies();
+    // A ping sent now is read (the client is heard from) but not answered ahead of the replies before it.
+    const heardBefore = cnxn.lastFrameReadAt();
+    await h.runtime.clock.sleep(50);
+    await peer.send(requestFrame(XID_PING, OP_PING));
+    await until(h.runtime, () => cnxn.lastFrameReadAt() > heardBefore);
+    assert.equal(cnxn.readThrottled(), false, 'reading goes on while the parking space lasts');
+    // Past the parking space reading stops: memory stays bounded whatever the client sends.
+    for (let i = 0; i < 40; i++) await peer.send(requestFrame(100 + i, 4, new Uint8Array(1024)));
+    await until(h.runtime, () => cnxn.readThrottled());
+    assert.equal(replies(), answered, 'nothing parked was answered while the client lags');
+    assert.ok(cnxn.reservedIncomingBytes() <= parking + 1024 + 64, `held ${cnxn.reservedIncomingBytes()} input bytes`);
+    const xids: number[] = [];
+    while (xids.length < 6 + 1 + 40) xids.push((await readReply(peer)).header.xid);
+    assert.deepEqual(xids, [1, 2, 3, 4, 5, 6, XID_PING, ...Array.from({ length: 40 }, (_, i) => 100 + i)]);
+    await peer.close();
+  });
 });

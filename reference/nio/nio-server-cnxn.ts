@@ -6,10 +6,17 @@
  *
  *     handler (any thread) --send()--> [outgoingBuffers] --handleWrite()--> socket   (IO thread only)
  *     socket --FrameReader (one frame per pass)--> handler.processConnectRequest / processPacket
+ *                        \--while output is over the mark--> [parked] --once it drains--> processPacket
  *     throttle / send --requestInterestOpsUpdate()--> [updateQueue@SelectorThread-i]
  *
+ * A slow reader (wire.slow-reader): while more than outgoingHighWaterBytes wait to be written, frames are still
+ * read but parked, unprocessed and in order, up to parkedInputBytes; past that reading stops. So the memory held
+ * stays bounded (the mark, the parked frames, one frame being read), nothing is answered out of order, and the
+ * client's pings still arrive: `lastFrameReadAt()` tells the server behind the factory that the client is alive
+ * although its requests wait, which is what ZooKeeper (reading everything, bounding nothing) achieves by default.
+ *
  * Implements: cnxn.framing, cnxn.outgoing-buffers, cnxn.interest-ops, cnxn.throttle, cnxn.close,
- * expiry.session-timeout (setSession), wire.slow-reader (reads stop while too much output is pending).
+ * expiry.session-timeout (setSession), wire.slow-reader (frames parked while too much output is pending).
  */
 import type { DisconnectReason } from '../../spec/disconnect-reasons.ts';
 import { CnxnspecError } from '../../spec/errors.ts';
@@ -59,6 +66,11 @@ export class NIOServerCnxn implements ServerConnection {
   /** Too many requests in flight: held until a reply brings the count back under the limit. */
   private outstandingThrottled = false;
   private outstanding = 0;
+  /** Frames read while output was over the mark, waiting (in order) to be processed. */
+  private readonly parked: Uint8Array[] = [];
+  private parkedBytes = 0;
+  /** Runtime-clock ms when the last complete frame was read (processed or parked); -1 before any. */
+  private frameReadAt = -1;
 
   /** `outgoing` holds the frames waiting to be written (a fresh OutgoingBuffers unless a variant passes its own). */
   constructor(
@@ -114,23 +126,42 @@ export class NIOServerCnxn implements ServerConnection {
     if (!this.closed) this.selectable = true;
   }
 
-  /** Why reads are off, if they are. */
+  /** Why reads are off, if they are: a throttle, or output over the mark with the parking space used up. */
   readThrottled(): boolean {
-    return (
-      this.recvDisabled ||
-      this.answeringWord ||
-      this.awaitingConnectResponse ||
-      this.outstandingThrottled ||
-      this.outgoing.pendingBytes() > this.ctx.settings.outgoingHighWaterBytes
-    );
+    return this.processingHeld() || (this.outputOverMark() && this.parkedBytes >= this.ctx.settings.parkedInputBytes);
   }
 
-  /** 0 when not selectable; else OP_READ unless throttled, plus OP_WRITE while output is pending. */
+  /** More reply bytes wait than the high-water mark allows: frames read now are parked, not processed. */
+  private outputOverMark(): boolean {
+    return this.outgoing.pendingBytes() > this.ctx.settings.outgoingHighWaterBytes;
+  }
+
+  /** A throttle that stops both reading and processing. */
+  private processingHeld(): boolean {
+    return this.recvDisabled || this.answeringWord || this.awaitingConnectResponse || this.outstandingThrottled;
+  }
+
+  /**
+   * Runtime-clock ms when the last complete frame was read from the client, processed or parked (-1 before any).
+   * A server may count a session alive by it while the client's requests are parked behind its own output.
+   */
+  lastFrameReadAt(): number {
+    return this.frameReadAt;
+  }
+
+  /**
+   * 0 when not selectable; else OP_READ unless throttled, plus OP_WRITE while output is pending or parked frames
+   * could be processed now (a pass is needed for them even if the client sends nothing more).
+   */
   interestOps(): number {
     if (!this.isSelectable()) return 0;
     let ops = this.readThrottled() ? 0 : OP_READ;
-    if (!this.outgoing.isEmpty()) ops |= OP_WRITE;
+    if (!this.outgoing.isEmpty() || this.parkedReady()) ops |= OP_WRITE;
     return ops;
+  }
+
+  private parkedReady(): boolean {
+    return this.parked.length > 0 && !this.processingHeld() && !this.outputOverMark();
   }
 
   /** Bytes queued for the client and not yet written. */
@@ -138,9 +169,9 @@ export class NIOServerCnxn implements ServerConnection {
     return this.outgoing.pendingBytes();
   }
 
-  /** Bytes reserved for a partly read incoming frame. */
+  /** Bytes held for input: a partly read incoming frame plus the parked frames. */
   reservedIncomingBytes(): number {
-    return this.reader.reservedBytes();
+    return this.reader.reservedBytes() + this.parkedBytes;
   }
 
   /** Queues one whole frame; the first one after the ConnectRequest is its ConnectResponse. */
@@ -214,6 +245,7 @@ export class NIOServerCnxn implements ServerConnection {
       // 3. Only on write readiness, as ZooKeeper does: a reply produced by this pass waits for the next one, where
       // it is gathered with the replies produced meanwhile into one socket write (far fewer, larger writes).
       if (!this.closed && (ready & OP_WRITE) !== 0) await this.handleWrite();
+      if (!this.closed) await this.processParked();
     } catch (err) {
       // 4.
       await this.closeOnError(err);
@@ -228,6 +260,8 @@ export class NIOServerCnxn implements ServerConnection {
     this.selectable = false;
     this.ctx.registry.inFlight -= this.outstanding;
     this.outstanding = 0;
+    this.parked.length = 0;
+    this.parkedBytes = 0;
     const log = this.ctx.runtime.log;
     try {
       if (this.key.isValid()) await this.key.cancel();
@@ -260,7 +294,22 @@ export class NIOServerCnxn implements ServerConnection {
       return;
     }
     if (step.kind === 'word') await this.offerFourLetterWord(step.word, step.length);
-    else if (step.kind === 'frame') await this.processFrame(step.payload);
+    else if (step.kind === 'frame') {
+      this.frameReadAt = this.ctx.runtime.clock.now();
+      if (this.initialized && (this.outputOverMark() || this.parked.length > 0)) {
+        this.parked.push(step.payload);
+        this.parkedBytes += step.payload.length;
+      } else await this.processFrame(step.payload);
+    }
+  }
+
+  /** Processes parked frames, in order, while nothing holds processing and output stays under the mark. */
+  private async processParked(): Promise<void> {
+    while (this.parkedReady() && !this.closed) {
+      const payload = this.parked.shift() as Uint8Array;
+      this.parkedBytes -= payload.length;
+      await this.processFrame(payload);
+    }
   }
 
   /**

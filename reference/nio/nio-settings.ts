@@ -23,6 +23,12 @@ export interface NioFactoryOptions extends FactoryOptions {
    * resumes once they drain below it (default 1 MiB). ZooKeeper has no such bound; see wire.slow-reader.
    */
   readonly outgoingHighWaterBytes?: number;
+  /**
+   * While output is over the high-water mark, complete frames go on being read but are parked unprocessed, up to
+   * this many bytes (default 64 KiB); so a lagging client's pings still reach the connection and keep its session
+   * (wire.slow-reader). Past it, reading stops altogether.
+   */
+  readonly parkedInputBytes?: number;
 }
 
 export interface NioSettings {
@@ -36,9 +42,11 @@ export interface NioSettings {
   readonly globalOutstandingLimit: number;
   readonly shutdownTimeout: number;
   readonly outgoingHighWaterBytes: number;
+  readonly parkedInputBytes: number;
 }
 
 export const DEFAULT_OUTGOING_HIGH_WATER_BYTES = 1024 * 1024;
+export const DEFAULT_PARKED_INPUT_BYTES = 64 * 1024;
 
 function configError(message: string): CnxnspecError {
   return new CnxnspecError('CNXNSPEC_ERR_CONFIG', message);
@@ -79,6 +87,8 @@ export function resolveNioSettings(options: NioFactoryOptions = {}): NioSettings
     DEFAULT_OUTGOING_HIGH_WATER_BYTES,
   );
   if (outgoingHighWaterBytes < 1) throw configError(`outgoingHighWaterBytes must be at least 1, got ${outgoingHighWaterBytes}`);
+  const parkedInputBytes = integer('parkedInputBytes', options.parkedInputBytes, DEFAULT_PARKED_INPUT_BYTES);
+  if (parkedInputBytes < 0) throw configError(`parkedInputBytes must not be negative (0 turns parking off), got ${parkedInputBytes}`);
   return {
     cores,
     numSelectorThreads,
@@ -89,5 +99,6 @@ export function resolveNioSettings(options: NioFactoryOptions = {}): NioSettings
     globalOutstandingLimit,
     shutdownTimeout,
     outgoingHighWaterBytes,
+    parkedInputBytes,
   };
 }

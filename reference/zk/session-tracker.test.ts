@@ -67,3 +67,27 @@ test('[zk.session-expiry] unit: the tracker thread ends on shutdown whether idle
   await busy.sessions.shutdown();
   assert.deepEqual(busy.expired, []);
 });
+
+test('[expiry.session-timeout, zk.session-expiry] unit: a due session whose connection read a frame since its last touch lives on from that frame\'s time', T, async (t) => {
+  const runtime = createNodeRuntime({ logger: { log() {} } });
+  const expired: bigint[] = [];
+  let heard: number | undefined;
+  const sessions = new SessionTracker(runtime, 10, 0x100n, async (s) => void expired.push(s.id), () => heard);
+  t.after(async () => {
+    await sessions.shutdown();
+    await runtime.dispose();
+  });
+  sessions.start();
+  const s = sessions.create(200);
+  // Frames keep arriving (parked behind the client's unread output, so nothing touches the session itself).
+  const until = runtime.clock.now() + 500;
+  while (runtime.clock.now() < until) {
+    heard = runtime.clock.now();
+    await new Promise<void>((resolve) => setTimeout(resolve, 20));
+  }
+  assert.deepEqual(expired, [], 'frames read since the last touch kept it');
+  const lastHeard = heard as number;
+  await eventually('the session to expire once nothing more is heard', () => expired.length === 1);
+  assert.equal(expired[0], s.id);
+  assert.ok(runtime.clock.now() >= lastHeard + 200, 'not before the last frame + timeout');
+});

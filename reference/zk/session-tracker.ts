@@ -11,6 +11,10 @@
  * no timer running. Sessions outlive their connections: a client may come back with id and password until the
  * deadline passes.
  *
+ * A session found due is first checked with `lastHeard`: if its connection read a frame after the last touch (a
+ * request still parked behind a slow reader's output), the deadline moves to that frame's time + timeout, as if
+ * the frame had been processed then; only a session with nothing heard is expired.
+ *
  * Session ids follow ZooKeeper's layout: server id (1, standalone) in the top byte, then the start time in ms
  * shifted left by 24 bits, then a counter, so ids from two runs of a server differ.
  *
@@ -27,9 +31,13 @@ export interface Session {
   timeout: number;
   /** Runtime-clock ms at which it expires unless touched. */
   deadline: number;
+  /** Runtime-clock ms of the last touch. */
+  touchedAt: number;
 }
 
 export type ExpireHandler = (session: Session) => Promise<void>;
+/** Runtime-clock ms when the session's connection last read a frame, if known. */
+export type LastHeard = (session: Session) => number | undefined;
 
 const STANDALONE_SERVER_ID = 1n;
 
@@ -52,19 +60,20 @@ export class SessionTracker {
     private readonly tickTime: number,
     firstId: bigint,
     private readonly onExpire: ExpireHandler,
+    private readonly lastHeard: LastHeard = () => undefined,
   ) {
     this.nextId = firstId;
     this.wake = runtime.newQueue<true>(`wake@${SESSION_TRACKER_THREAD}`, 1);
   }
 
-  /** A deadline `timeout` from now, rounded up to the next tick boundary. */
-  deadlineFor(timeout: number): number {
-    const t = this.runtime.clock.now() + timeout;
+  /** A deadline `timeout` after `from` (now by default), rounded up to the next tick boundary. */
+  deadlineFor(timeout: number, from = this.runtime.clock.now()): number {
+    const t = from + timeout;
     return (Math.floor(t / this.tickTime) + 1) * this.tickTime;
   }
 
   create(timeout: number): Session {
-    const session: Session = { id: this.nextId, timeout, deadline: this.deadlineFor(timeout) };
+    const session: Session = { id: this.nextId, timeout, deadline: this.deadlineFor(timeout), touchedAt: this.runtime.clock.now() };
     this.nextId += 1n;
     this.sessions.set(session.id, session);
     if (this.idle) {
@@ -84,6 +93,7 @@ export class SessionTracker {
     if (session === undefined) return false;
     if (timeout !== undefined) session.timeout = timeout;
     session.deadline = Math.max(session.deadline, this.deadlineFor(session.timeout));
+    session.touchedAt = this.runtime.clock.now();
     return true;
   }
 
@@ -135,6 +145,7 @@ export class SessionTracker {
         for (const session of due) {
           // Touched or closed while an earlier one of this batch was being expired.
           if (this.sessions.get(session.id) !== session || session.deadline > clock.now()) continue;
+          if (this.heardSinceTouch(session)) continue;
           this.sessions.delete(session.id);
           await this.expire(session);
         }
@@ -143,6 +154,15 @@ export class SessionTracker {
         log.log('warn', `${SESSION_TRACKER_THREAD}: ignoring an exception: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
+  }
+
+  /** A frame read after the last touch renews the session from that frame's time; true if that saved it. */
+  private heardSinceTouch(session: Session): boolean {
+    const heard = this.lastHeard(session);
+    if (heard === undefined || heard <= session.touchedAt) return false;
+    session.touchedAt = heard;
+    session.deadline = this.deadlineFor(session.timeout, heard);
+    return session.deadline > this.runtime.clock.now();
   }
 
   private async expire(session: Session): Promise<void> {

@@ -29,6 +29,7 @@ import { DataTree, type Tx } from './data-tree.ts';
 import { Err, errName, KeeperError } from './error-codes.ts';
 import { FourLetterWhitelist, notInWhitelistReply } from './four-letter-whitelist.ts';
 import { renderFourLetterWord, type ServerSnapshot } from './four-letter-words.ts';
+import { lastFrameReadAt } from './frame-clock.ts';
 import { handshake } from './handshake.ts';
 import { ReplyHeaderCodec, RequestHeaderCodec, type RequestHeader } from './header-records.ts';
 import { JuteError } from './jute-error.ts';
@@ -75,7 +76,16 @@ export class ZkServer implements RequestHandler {
     this.whitelist = new FourLetterWhitelist(this.settings.whitelist);
     this.ops = opTable(runtime.log);
     this.startedAt = runtime.clock.now();
-    this.sessions = new SessionTracker(runtime, this.settings.tickTime, firstSessionId(this.wallNow()), (s) => this.expireSession(s));
+    this.sessions = new SessionTracker(
+      runtime,
+      this.settings.tickTime,
+      firstSessionId(this.wallNow()),
+      (s) => this.expireSession(s),
+      (s) => {
+        const client = this.bySession.get(s.id);
+        return client === undefined ? undefined : lastFrameReadAt(client.cnxn);
+      },
+    );
   }
 
   /** Lets stat, cons and mntr list the connections of `factory` (the plain and the secure one). */

@@ -75,7 +75,9 @@ export const cnxnRequirements: readonly Requirement[] = [
       'under the limit; requests with xid <= 0 (pings, auth, setWatches) are not counted. ' +
       'Reading MUST also be off from the moment a ConnectRequest is processed until its ConnectResponse has been queued, so no ' +
       'later frame on that connection is read before then. ' +
-      'Throttling changes the interest ops only through the updateQueue.',
+      'Throttling changes the interest ops only through the updateQueue. ' +
+      'Output over the high-water mark is the one throttle that MAY keep reading: frames read then are parked unprocessed, in ' +
+      'order, up to a bounded size, and processed first once output drains.',
     rationale:
       'A client can send requests far faster than the server completes them, and every request read is memory held until it is ' +
       'answered. Not reading pushes the excess back into the kernel buffers and onto the client through TCP flow control, which ' +

@@ -30,7 +30,8 @@ export const expiryRequirements: readonly Requirement[] = [
       'Once its ConnectRequest has been processed, a connection\'s idle timeout MUST become the negotiated session timeout (the ' +
       'requested timeout clamped to [minSessionTimeout, maxSessionTimeout], by default 2 x tickTime and 20 x tickTime), and the ' +
       'change MUST touch the connection. ' +
-      'When a session expires, its connection MUST be closed (ZooKeeper uses reason client_closed_session and sends no reply).',
+      'When a session expires, its connection MUST be closed (ZooKeeper uses reason client_closed_session and sends no reply). ' +
+      'A frame read from the client but parked unprocessed (wire.slow-reader) MUST count as activity of its session.',
     rationale:
       'A client with a session pings within its session timeout, so a connection quiet for longer than that belongs to a client ' +
       'that is gone or partitioned, and holding it only delays the client\'s failover. Tying the connection timeout to the ' +

@@ -86,11 +86,16 @@ export const wireRequirements: readonly Requirement[] = [
     statement:
       'A client that reads its replies slowly MUST still receive every reply byte, complete and in order, with nothing dropped. ' +
       'While it lags, the memory the server holds for that connection MUST stay bounded independently of how many requests the ' +
-      'client sends, by throttling (not reading its further requests) rather than buffering without limit.',
+      'client sends, by throttling (not processing its further requests) rather than buffering without limit. ' +
+      'A slow reader that stays live MUST keep its session: the rule that decides is that a complete frame read from the client ' +
+      'counts as hearing from it even while its processing waits, so a server MAY park (read, hold unprocessed, in order) a ' +
+      'bounded amount of input while output is over its mark, and counts the session alive from the last frame read.',
     rationale:
       'A slow reader is indistinguishable from a slow network, so the server may neither drop its replies nor disconnect it for ' +
       'being slow. What the server can control is how much it accepts: by not reading more requests, it stops creating more ' +
-      'replies, and the backlog stays in the client\'s own send buffer.',
+      'replies, and the backlog stays in the client\'s own send buffer. Not reading at all would also leave its pings unread, ' +
+      'and its session would expire although the client is alive and reading (issue 18.1; ZooKeeper, which reads everything, ' +
+      'keeps such sessions but bounds nothing). Parking a bounded amount of input keeps both promises.',
     sources: [
       { kind: 'seed', file: '000', section: 'NIOServerCnxn.outgoingBuffers' },
       { kind: 'zk', section: '3.5 Throttling (receive disable)' },

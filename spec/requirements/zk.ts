@@ -1,4 +1,10 @@
-import type { Requirement } from '../requirement.ts';
+import type { Judging, Requirement } from '../requirement.ts';
+
+/** How the requirements of the ZooKeeper server (not of a factory) are judged. */
+const SERVER_ONLY: Judging = {
+  by: 'not-judgeable',
+  reason: 'a behaviour of the reference ZooKeeper server behind the factory, checked against Apache ZooKeeper 3.8 by the differential tests, not of a factory under test',
+};
 
 /**
  * The ZooKeeper server behind the reference factories (reference/zk): enough of the client protocol that real
@@ -145,5 +151,22 @@ export const zkRequirements: readonly Requirement[] = [
     sources: [{ kind: 'seed', file: '000', section: 'QuorumPeerMain::runFromConfig' }],
     invariants: [],
     tests: 'in process and as a child process with signals',
+  },
+  {
+    id: 'zk.slow-reader-session',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'A client that reads its replies slowly but keeps reading and pinging within its session timeout MUST keep its session, ' +
+      'its ephemeral nodes and its watches, however long its output backlog lasts, as in ZooKeeper; a frame read and parked ' +
+      'behind the backlog MUST count as hearing from the session (the session lives until that frame\'s time + timeout).',
+    rationale:
+      'A slow network or a busy client looks exactly like this, and expiring it drops locks and membership that the client ' +
+      'still holds in good faith. ZooKeeper keeps such sessions because it reads everything; the reference keeps them while ' +
+      'bounding its memory, by reading pings past the backlog (issue 18.1).',
+    sources: [{ kind: 'zk', section: '2.8 Connection expiry' }, { kind: 'design', section: 'issue 18.1' }],
+    invariants: [],
+    tests: 'slow raw-socket readers against the reference and Apache ZooKeeper 3.8',
+    judging: SERVER_ONLY,
   },
 ];
