@@ -10,6 +10,7 @@ import { parsePending } from '../../docs/tools/pending.ts';
 import { specSummary } from './spec-summary.ts';
 import { testCommand } from './test-command.ts';
 import { serveCommand } from './serve-command.ts';
+import { checkCommand } from './check-command.ts';
 
 const pendingFile = fileURLToPath(new URL('../../spec/pending.txt', import.meta.url));
 
@@ -27,6 +28,7 @@ program
 
 program.addCommand(testCommand());
 program.addCommand(serveCommand());
+program.addCommand(checkCommand());
 
 try {
   await program.parseAsync(process.argv);
