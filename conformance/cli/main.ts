@@ -11,6 +11,7 @@ import { specSummary } from './spec-summary.ts';
 import { testCommand } from './test-command.ts';
 import { serveCommand } from './serve-command.ts';
 import { checkCommand } from './check-command.ts';
+import { probeCommand } from './probe-command.ts';
 
 const pendingFile = fileURLToPath(new URL('../../spec/pending.txt', import.meta.url));
 
@@ -29,6 +30,7 @@ program
 program.addCommand(testCommand());
 program.addCommand(serveCommand());
 program.addCommand(checkCommand());
+program.addCommand(probeCommand());
 
 try {
   await program.parseAsync(process.argv);
