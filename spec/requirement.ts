@@ -61,10 +61,11 @@ export type InvariantName = (typeof INVARIANTS)[number];
  * How `cnxnspec test` judges a requirement for a factory it loads, or why it cannot:
  * - simulation: invariants over the trace of the factory on the simulated runtime, under generated scenarios;
  * - wire: the same factory module on the node runtime on 127.0.0.1, driven by the suite's raw-socket peers;
- * - harness: what the harness sees of the factory as a whole (threads started, lifecycle, statistics over runs).
+ * - harness: what the harness sees of the factory as a whole (threads started, lifecycle, statistics over runs);
+ * - trace: the invariants over a trace recorded elsewhere (`cnxnspec check`), for implementations the suite cannot load.
  * `not-judgeable` is allowed only with the reason the factory contract cannot show it; reports list these.
  */
-export type JudgeMode = 'simulation' | 'wire' | 'harness';
+export type JudgeMode = 'simulation' | 'wire' | 'harness' | 'trace';
 
 export type Judging =
   | { readonly by: readonly JudgeMode[] }

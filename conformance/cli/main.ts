@@ -10,6 +10,8 @@ import { parsePending } from '../../docs/tools/pending.ts';
 import { specSummary } from './spec-summary.ts';
 import { testCommand } from './test-command.ts';
 import { serveCommand } from './serve-command.ts';
+import { checkCommand } from './check-command.ts';
+import { probeCommand } from './probe-command.ts';
 
 const pendingFile = fileURLToPath(new URL('../../spec/pending.txt', import.meta.url));
 
@@ -27,6 +29,8 @@ program
 
 program.addCommand(testCommand());
 program.addCommand(serveCommand());
+program.addCommand(checkCommand());
+program.addCommand(probeCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -14,7 +14,7 @@ import type { Area, JudgeMode, Level } from '../requirement.ts';
  */
 export const REQUIREMENT_STATUSES = ['pass', 'fail', 'expected-fail', 'unexpected-pass', 'not-judged'] as const;
 
-export const JUDGE_MODES: readonly JudgeMode[] = ['simulation', 'wire', 'harness'];
+export const JUDGE_MODES: readonly JudgeMode[] = ['simulation', 'wire', 'harness', 'trace'];
 
 export type ReportStatus = (typeof REQUIREMENT_STATUSES)[number];
 

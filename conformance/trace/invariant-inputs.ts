@@ -1,0 +1,30 @@
+/**
+ * The events without which an invariant has nothing to judge (not every event it reads: the absence of a
+ * wakeup or a read is what some of them flag), so that a trace lacking them is reported as "not judged" with
+ * what to add, rather than "passed" by an invariant that had nothing to look at. Each entry is a list of
+ * alternatives, all of which must be present: `[['register'], ['selectBegin']]` needs both; `[['ioStart', 'read']]`
+ * either.
+ * An invariant missing from this table (a newer one) is judged whenever the trace has any events.
+ */
+
+import type { EventName } from '../../spec/trace/events.ts';
+
+export const INVARIANT_INPUTS: Readonly<Record<string, readonly (readonly EventName[])[]>> = {
+  'register-on-owner': [['register'], ['selectBegin']],
+  'interest-via-update-queue': [['interestOps']],
+  'wakeup-after-offer': [['offer']],
+  'expiry-on-time': [['configured'], ['cnxnCreated']],
+  'io-exclusive': [['ioStart', 'read', 'write']],
+  'round-robin': [['configured'], ['offer']],
+  'per-ip-limit': [['configured'], ['accept'], ['offer']],
+  'accepted-ends-registered-or-closed': [['accept']],
+  'outgoing-complete-in-order': [['outgoing'], ['peerRecv', 'peerSend', 'peerConnect']],
+  'stop-ends-everything': [['lifecycle']],
+  'liveness-no-lost-wakeup': [['offer'], ['selectBegin']],
+  'liveness-replies-owed': [['peerSend', 'outgoing']],
+};
+
+/** The first group of which the trace has no event, or undefined when every group is present. */
+export function missingInput(invariant: string, counts: ReadonlyMap<string, number>): readonly EventName[] | undefined {
+  return (INVARIANT_INPUTS[invariant] ?? []).find((group) => !group.some((ev) => (counts.get(ev) ?? 0) > 0));
+}
