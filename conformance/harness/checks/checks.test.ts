@@ -6,6 +6,7 @@ import { createFactory as reference } from '../../../reference/nio/nio-server-cn
 import { lifecycleChecks } from './lifecycle-checks.ts';
 import { shuffleCheck, shuffleSamples, shuffleZ } from './shuffle-check.ts';
 import { wireLifecycleChecks } from './wire-lifecycle-checks.ts';
+import { wireProbeCheck } from './wire-probe-check.ts';
 
 const T = { timeout: 60_000 };
 const referenceModule: FactoryModule = { createFactory: reference };
@@ -108,7 +109,15 @@ test('[factory.lifecycle-start-once] harness: a factory whose start spawns a fre
 test('[configure.port-zero] wire: the reference reports its ephemeral port from configure on, binds in configure and frees the port on shutdown', T, async () => {
   const outcome = await wireLifecycleChecks.run(referenceModule);
   assert.deepEqual(outcome.findings, []);
-  assert.deepEqual([...outcome.judged].sort(), ['accept.per-ip-limit', 'configure.bind', 'configure.port-zero', 'expiry.sessionless', 'factory.lifecycle-stop']);
+  assert.deepEqual([...outcome.judged].sort(), ['configure.bind', 'configure.port-zero', 'factory.lifecycle-stop']);
+});
+
+test('[wire.connection-storm] wire: the probe judges the loaded reference on real sockets and finds nothing', T, async () => {
+  const outcome = await wireProbeCheck.run(referenceModule);
+  assert.deepEqual(outcome.findings, []);
+  for (const id of ['wire.handshake', 'wire.ping', 'wire.order', 'wire.bad-frame', 'wire.slow-reader', 'wire.connection-storm', 'accept.per-ip-limit', 'expiry.sessionless']) {
+    assert.ok(outcome.judged.includes(id), `${id} not judged: ${JSON.stringify(outcome.notJudged)}`);
+  }
 });
 
 test('wire: a factory that ignores maxClientCnxns and the sessionless timeout is caught on real sockets', T, async () => {
@@ -118,10 +127,10 @@ test('wire: a factory that ignores maxClientCnxns and the sessionless timeout is
       return new Proxy(inner, { get: (target, prop, receiver) => (prop === 'configure' ? (a: never, _m: number, b: number, s: boolean) => target.configure(a, 0, b, s) : Reflect.get(target, prop, receiver)) });
     },
   };
-  const outcome = await wireLifecycleChecks.run(careless);
+  const outcome = await wireProbeCheck.run(careless);
   const failed = new Set(outcome.findings.flatMap((f) => f.requirements));
   assert.ok(failed.has('accept.per-ip-limit') && failed.has('expiry.sessionless'), JSON.stringify(outcome.findings));
-  assert.ok(!failed.has('configure.bind'));
+  assert.ok(!failed.has('wire.handshake'));
 });
 
 test('wire: a factory that cannot start on real sockets is reported as not judged there, never as passed', T, async () => {

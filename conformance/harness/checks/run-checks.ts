@@ -5,8 +5,9 @@ import { describeError, type CheckOutcome, type HarnessCheck } from './harness-c
 import { lifecycleChecks } from './lifecycle-checks.ts';
 import { shuffleCheck } from './shuffle-check.ts';
 import { wireLifecycleChecks } from './wire-lifecycle-checks.ts';
+import { wireProbeCheck } from './wire-probe-check.ts';
 
-export const HARNESS_CHECKS: readonly HarnessCheck[] = [lifecycleChecks, shuffleCheck, wireLifecycleChecks];
+export const HARNESS_CHECKS: readonly HarnessCheck[] = [lifecycleChecks, shuffleCheck, wireLifecycleChecks, wireProbeCheck];
 
 export interface NamedOutcome extends CheckOutcome {
   readonly check: string;
