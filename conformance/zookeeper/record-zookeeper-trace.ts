@@ -40,11 +40,11 @@ export async function recordZooKeeperTrace(out: string, sessions = 6): Promise<R
     const server = await startApacheZooKeeper(zk, ['4lw.commands.whitelist=*', 'maxClientCnxns=0'], { 'cnxnspec.trace': trace, 'zookeeper.nio.numSelectorThreads': '2', 'zookeeper.nio.numWorkerThreads': '2' }, [agent]);
     try {
       const target = { host: '127.0.0.1', port: server.port };
-      await waitUntilServing(target);
-      const open = await Promise.all(Array.from({ length: sessions }, () => openSession(target, 5_000)));
+      await waitUntilServing(target, 30_000);
+      const open = await Promise.all(Array.from({ length: sessions }, () => openSession(target, 15_000)));
       for (const [i, { conn }] of open.entries()) {
         conn.write(Buffer.concat([pingFrame(), existsFrame(1), existsFrame(2), pingFrame()]));
-        for (let r = 0; r < 4; r++) if (!(await conn.nextFrame(5_000))) throw new Error(`session ${i}: reply ${r + 1} missing`);
+        for (let r = 0; r < 4; r++) if (!(await conn.nextFrame(15_000))) throw new Error(`session ${i}: reply ${r + 1} missing`);
       }
       await Promise.all(open.slice(0, sessions / 2).map((s) => closeSession(s.conn)));
       await new Promise((r) => setTimeout(r, 300));

@@ -109,9 +109,10 @@ public class CnxnspecTraceHelper extends Helper {
     }
   }
 
-  public void offerAccepted(Thread selectorThread, SocketChannel ch, boolean ok) {
+  /** Emitted just before the offer (see the rule); the unbounded queue always takes it. */
+  public void offerAccepted(Thread selectorThread, SocketChannel ch) {
     synchronized (LOCK) {
-      emit("offer", "\"queue\":" + str("acceptedQueue@" + threadName(selectorThread.getName())) + ",\"item\":" + str(name(ch, "ch")) + ",\"ok\":" + ok);
+      emit("offer", "\"queue\":" + str("acceptedQueue@" + threadName(selectorThread.getName())) + ",\"item\":" + str(name(ch, "ch")) + ",\"ok\":true");
     }
   }
 
