@@ -6,9 +6,6 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { checkTraceFile, exitCodeOf, judgedRequirements, renderCheck } from '../trace/check-trace.ts';
-import { buildVerdictReport } from '../trace/verdict-report.ts';
-import { writeReport } from '../report/write-report.ts';
 
 interface CheckFlags {
   complete?: boolean;
@@ -46,6 +43,10 @@ export async function runCheck(path: string, flags: CheckFlags): Promise<number>
     return 2;
   }
   try {
+    // Loaded here, not at the top: compiling the per-event validators should not slow every other command's start.
+    const { checkTraceFile, exitCodeOf, judgedRequirements, renderCheck } = await import('../trace/check-trace.ts');
+    const { buildVerdictReport } = await import('../trace/verdict-report.ts');
+    const { writeReport } = await import('../report/write-report.ts');
     const startedAt = new Date();
     const checked = await checkTraceFile(path, {
       maxProblems: flags.maxErrors,

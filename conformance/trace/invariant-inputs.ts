@@ -7,7 +7,7 @@
  * An invariant missing from this table (a newer one) is judged whenever the trace has any events.
  */
 
-import type { EventName } from '../../spec/trace/events.ts';
+import type { EventName, TraceEvent } from '../../spec/trace/events.ts';
 
 export const INVARIANT_INPUTS: Readonly<Record<string, readonly (readonly EventName[])[]>> = {
   'register-on-owner': [['register'], ['selectBegin']],
@@ -27,4 +27,14 @@ export const INVARIANT_INPUTS: Readonly<Record<string, readonly (readonly EventN
 /** The first group of which the trace has no event, or undefined when every group is present. */
 export function missingInput(invariant: string, counts: ReadonlyMap<string, number>): readonly EventName[] | undefined {
   return (INVARIANT_INPUTS[invariant] ?? []).find((group) => !group.some((ev) => (counts.get(ev) ?? 0) > 0));
+}
+
+/**
+ * Why an invariant whose events are present would still judge nothing, from the configuration the trace
+ * reports: per-ip-limit with maxClientCnxns 0 (no limit) would pass by having nothing to check.
+ */
+export function vacuousBecause(invariant: string, events: readonly TraceEvent[]): string | undefined {
+  if (invariant !== 'per-ip-limit') return undefined;
+  const limit = events.find((e) => e.ev === 'given' || e.ev === 'configured') as { maxClientCnxns?: number } | undefined;
+  return limit?.maxClientCnxns !== undefined && limit.maxClientCnxns <= 0 ? 'maxClientCnxns is 0 (no limit) in this trace, so per-ip-limit has nothing to judge' : undefined;
 }

@@ -8,7 +8,7 @@
 
 import { invariants as allInvariants, type Invariant, type Violation } from '../../spec/invariants/index.ts';
 import { requirements as allRequirements } from '../../spec/requirements/index.ts';
-import { missingInput } from './invariant-inputs.ts';
+import { missingInput, vacuousBecause } from './invariant-inputs.ts';
 import type { ReadTrace } from './read-trace.ts';
 
 export interface LocatedViolation extends Violation {
@@ -74,6 +74,8 @@ export function judgeTrace(trace: ReadTrace, options: JudgeOptions = {}): TraceJ
   const verdicts = (options.invariants ?? allInvariants).map((invariant): InvariantVerdict => {
     const missing = trace.events.length === 0 ? ['any event'] : missingInput(invariant.name, trace.eventCounts);
     if (missing) return { invariant, judged: false, reason: `the trace has no ${missing.join(' or ')} events, which ${invariant.name} reads`, violations: [] };
+    const vacuous = vacuousBecause(invariant.name, trace.events);
+    if (vacuous) return { invariant, judged: false, reason: vacuous, violations: [] };
     if (invariant.kind === 'safety') {
       // A safety invariant may also owe an end-of-run judgement (an offer never followed by its wakeup), which is
       // only fair when the trace is complete.

@@ -54,19 +54,21 @@ export function fourLetterWord(port: number, word: string, timeoutMs = 2_000): P
 
 /**
  * Starts ZooKeeper with `config` lines added to a test zoo.cfg (tickTime, dataDir, clientPort, loopback address,
- * admin server off) and `properties` as -D flags; resolves once `ruok` answers `imok` (within 30 s).
+ * admin server off), `properties` as -D flags and `jvmOptions` (a -javaagent, say) before them; resolves once
+ * `ruok` answers `imok` (within 30 s).
  */
 export async function startApacheZooKeeper(
   zk: Extract<ApacheZooKeeper, { found: true }>,
   config: readonly string[],
   properties: Readonly<Record<string, string>> = {},
+  jvmOptions: readonly string[] = [],
 ): Promise<RunningZooKeeper> {
   const dir = mkdtempSync(join(tmpdir(), 'cnxnspec-zk-'));
   const port = await freePort();
   writeFileSync(join(dir, 'log4j.properties'), 'log4j.rootLogger=WARN, C\nlog4j.appender.C=org.apache.log4j.ConsoleAppender\nlog4j.appender.C.layout=org.apache.log4j.PatternLayout\n');
   const cfg = join(dir, 'zoo.cfg');
   writeFileSync(cfg, ['tickTime=2000', `dataDir=${join(dir, 'data')}`, `clientPort=${port}`, 'clientPortAddress=127.0.0.1', 'admin.enableServer=false', ...config, ''].join('\n'));
-  const args = ['-Xmx256m', '-cp', [...zk.classpathJars, dir].join(':'), ...Object.entries(properties).map(([k, v]) => `-D${k}=${v}`), MAIN_CLASS, cfg];
+  const args = ['-Xmx256m', ...jvmOptions, '-cp', [...zk.classpathJars, dir].join(':'), ...Object.entries(properties).map(([k, v]) => `-D${k}=${v}`), MAIN_CLASS, cfg];
   const child: ChildProcess = spawn('java', args, { stdio: ['ignore', 'ignore', 'ignore'], detached: true });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {

@@ -1,0 +1,170 @@
+// A Byteman helper that makes Apache ZooKeeper's NIOServerCnxnFactory write a cnxnspec trace (JSONL) without
+// changing its code: the rules in nio-factory.btm call these methods at the points where ZooKeeper accepts,
+// hands off, selects, registers, wakes and closes. One lock orders seq and file order together. Objects get
+// stable names (ch0, k0, sel0) by identity; thread names are shortened to the spec's vocabulary.
+package org.cnxnspec.recorder;
+
+import java.io.BufferedWriter;
+import java.io.FileWriter;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.byteman.rule.Rule;
+import org.jboss.byteman.rule.helper.Helper;
+
+public class CnxnspecTraceHelper extends Helper {
+  private static final Object LOCK = new Object();
+  private static final long START = System.nanoTime();
+  private static final Map<Object, String> NAMES = new IdentityHashMap<>();
+  private static final Map<String, Integer> NEXT = new java.util.HashMap<>();
+  private static final java.util.Set<String> CLOSED = new java.util.HashSet<>();
+  private static final Pattern SELECTOR_THREAD = Pattern.compile("SelectorThread-(\\d+)");
+  private static final Pattern WORKER = Pattern.compile("NIOWorkerThread-(\\d+)");
+  private static BufferedWriter out;
+  private static long seq;
+
+  public CnxnspecTraceHelper(Rule rule) {
+    super(rule);
+  }
+
+  private static String name(Object o, String prefix) {
+    String known = NAMES.get(o);
+    if (known != null) return known;
+    int n = NEXT.merge(prefix, 1, Integer::sum) - 1;
+    String fresh = prefix + n;
+    NAMES.put(o, fresh);
+    return fresh;
+  }
+
+  static String threadName(String raw) {
+    Matcher m = SELECTOR_THREAD.matcher(raw);
+    if (m.find()) return "SelectorThread-" + m.group(1);
+    if (raw.contains("AcceptThread")) return "AcceptThread";
+    m = WORKER.matcher(raw);
+    if (m.find()) return "NIOWorker-" + m.group(1);
+    if (raw.contains("Expirer")) return "ConnectionExpirer";
+    return raw.replace("\"", "'");
+  }
+
+  private static String str(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  private static void emit(String ev, String fields) {
+    synchronized (LOCK) {
+      try {
+        if (out == null) {
+          String path = System.getProperty("cnxnspec.trace");
+          out = new BufferedWriter(new FileWriter(path));
+          out.write("{\"ev\":\"meta\",\"schemaVersion\":2,\"complete\":false,\"timeSlackMs\":1000,\"source\":\"Apache ZooKeeper NIOServerCnxnFactory via Byteman (conformance/zookeeper/recorder)\"}\n");
+        }
+        double t = (System.nanoTime() - START) / 1_000_000.0;
+        out.write("{\"seq\":" + (seq++) + ",\"t\":" + String.format(java.util.Locale.ROOT, "%.3f", t) + ",\"thread\":" + str(threadName(Thread.currentThread().getName()))
+            + ",\"ev\":" + str(ev) + (fields.isEmpty() ? "" : "," + fields) + "}\n");
+        out.flush();
+      } catch (IOException e) {
+        System.err.println("cnxnspec recorder: " + e);
+      }
+    }
+  }
+
+  /** Writes the quiescence marker, called by the driver through a four-letter word it never sends otherwise. */
+  public void quiescent() {
+    synchronized (LOCK) {
+      try {
+        if (out != null) {
+          out.write("{\"ev\":\"quiescent\"}\n");
+          out.flush();
+        }
+      } catch (IOException e) {
+        System.err.println("cnxnspec recorder: " + e);
+      }
+    }
+  }
+
+  public void configured(Set<? extends Thread> selectorThreads, int workers, int maxClientCnxns, int sessionlessTimeout) {
+    StringBuilder names = new StringBuilder();
+    for (Thread t : selectorThreads) names.append(names.length() == 0 ? "" : ",").append(str(threadName(t.getName())));
+    emit("configured", "\"factory\":\"NIOServerCnxnFactory\",\"selectors\":[" + names + "],\"workers\":" + workers + ",\"maxClientCnxns\":" + maxClientCnxns
+        + ",\"sessionlessTimeout\":" + sessionlessTimeout + ",\"expiryInterval\":" + sessionlessTimeout);
+  }
+
+  public void accept(SocketChannel ch) {
+    String remote = "unknown:0";
+    try {
+      InetSocketAddress a = (InetSocketAddress) ch.getRemoteAddress();
+      remote = a.getAddress().getHostAddress() + ":" + a.getPort();
+    } catch (IOException | RuntimeException e) {
+      // leave it unknown: the per-IP invariant then skips this channel
+    }
+    synchronized (LOCK) {
+      emit("accept", "\"ss\":\"ss0\",\"ch\":" + str(name(ch, "ch")) + ",\"remote\":" + str(remote));
+    }
+  }
+
+  /** Emitted just before the offer (see the rule); the unbounded queue always takes it. */
+  public void offerAccepted(Thread selectorThread, SocketChannel ch) {
+    synchronized (LOCK) {
+      emit("offer", "\"queue\":" + str("acceptedQueue@" + threadName(selectorThread.getName())) + ",\"item\":" + str(name(ch, "ch")) + ",\"ok\":true");
+    }
+  }
+
+  /** Queue.poll returns Object, so the rule hands it over as one. */
+  public void pollAccepted(Thread selectorThread, Object ch) {
+    synchronized (LOCK) {
+      emit("poll", "\"queue\":" + str("acceptedQueue@" + threadName(selectorThread.getName())) + ",\"item\":" + (ch == null ? "null" : str(name(ch, "ch"))));
+    }
+  }
+
+  public void wakeup(Selector selector) {
+    synchronized (LOCK) {
+      emit("wakeup", "\"sel\":" + str(name(selector, "sel")));
+    }
+  }
+
+  public void selectBegin(Selector selector) {
+    synchronized (LOCK) {
+      emit("selectBegin", "\"sel\":" + str(name(selector, "sel")));
+    }
+  }
+
+  /** Java's select does not say whether wakeup ended it; an empty ready set is taken as woken. */
+  public void selectEnd(Selector selector) {
+    synchronized (LOCK) {
+      StringBuilder ready = new StringBuilder();
+      try {
+        for (SelectionKey k : selector.selectedKeys()) {
+          if (!(k.channel() instanceof SocketChannel)) continue;
+          ready.append(ready.length() == 0 ? "" : ",").append("{\"key\":").append(str(name(k, "k"))).append(",\"ops\":").append(k.readyOps()).append("}");
+        }
+      } catch (RuntimeException e) {
+        // a closed selector: report no ready keys
+      }
+      emit("selectEnd", "\"sel\":" + str(name(selector, "sel")) + ",\"ready\":[" + ready + "],\"woken\":" + (ready.length() == 0));
+    }
+  }
+
+  public void register(Selector selector, SelectionKey key) {
+    synchronized (LOCK) {
+      SocketChannel ch = (SocketChannel) key.channel();
+      String c = str(name(ch, "ch"));
+      String k = str(name(key, "k"));
+      emit("register", "\"sel\":" + str(name(selector, "sel")) + ",\"ch\":" + c + ",\"key\":" + k + ",\"ops\":" + key.interestOps());
+    }
+  }
+
+  public void close(SocketChannel ch, Object reason) {
+    synchronized (LOCK) {
+      String c = name(ch, "ch");
+      if (!CLOSED.add(c)) return;
+      emit("close", "\"ch\":" + str(c) + ",\"reason\":" + str(reason.toString().toLowerCase(java.util.Locale.ROOT)));
+    }
+  }
+}
