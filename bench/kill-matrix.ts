@@ -29,7 +29,7 @@ const OUT = join(root, 'docs/kill-matrix.md');
 const SETTLE_MS = 500;
 /** Runs stop being drawn after this long in one attempt (shrinking not counted). */
 const ATTEMPT_BUDGET_MS = 30_000;
-const STRATEGIES: readonly StrategyName[] = [{ kind: 'random' }, { kind: 'pct', depth: 2 }, { kind: 'pct', depth: 3 }];
+const STRATEGIES: readonly StrategyName[] = [{ kind: 'random' }, { kind: 'pct', depth: 2 }, { kind: 'pct', depth: 3 }, { kind: 'pos' }];
 const HARNESS = 'harness';
 
 interface Task {
@@ -157,6 +157,7 @@ function tasksOf(mutants: readonly string[], options: Options): Task[] {
 }
 
 function strategyLabel(s: StrategyName): string {
+  if (s.kind === 'pos') return 'POS';
   return s.kind === 'random' ? 'random walk' : `PCT d=${s.depth}`;
 }
 

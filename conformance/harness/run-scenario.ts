@@ -18,6 +18,8 @@ import { EchoHandler } from '../../reference/server/echo-handler.ts';
 import { createSimulation, type Outcome } from '../sim/index.ts';
 import { LONGEST_SESSION_TIMEOUT, peerScript, peersDoneAt, SCENARIO_PORT, type Scenario } from './scenario.ts';
 import { strategyOf, type Schedule } from './schedule.ts';
+import { costedHandler } from './costed-handler.ts';
+import { costAllowance, inlineIoSlack } from './scenario/cost-allowance.ts';
 
 export interface Problem {
   readonly requirements: readonly string[];
@@ -92,16 +94,17 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
     strategy: strategyOf(schedule),
     peers: scenario.peers.map(peerScript),
     faults: scenario.faults,
+    ...(scenario.costs ? { costs: scenario.costs } : {}),
     maxSteps: options.maxSteps ?? MAX_STEPS_PER_PHASE,
   });
   const { config } = scenario;
-  const handler = new EchoHandler();
+  const handler = costedHandler(new EchoHandler(), sim.runtime, scenario.costs?.handlerMs ?? 0);
   let factory: ServerCnxnFactory | undefined;
   const problems: Problem[] = [];
 
   // A. Serve until the peers are done; or, for a stop scenario, shut down at stopAt while peers may still be
   //    connecting at that very instant, so a channel can be caught between accept and registration.
-  const doneAt = peersDoneAt(scenario) + SETTLE_MS;
+  const doneAt = peersDoneAt(scenario) + SETTLE_MS + costAllowance(scenario);
   const stopping = scenario.stopAt !== undefined && scenario.stopAt < doneAt;
   let shutdownReturned = false;
   const shutdown = async (rt: HostRuntime, stopped: ServerCnxnFactory) => {
@@ -151,7 +154,7 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
   const trace = sim.trace();
   const violations: Violation[] = [];
   for (const invariant of invariants) {
-    if (invariant.kind === 'safety') violations.push(...invariant.check(trace, { atQuiescence: false }));
+    if (invariant.kind === 'safety') violations.push(...invariant.check(trace, { atQuiescence: false, timeSlackMs: inlineIoSlack(scenario) }));
     else if (invariant.name === 'stop-ends-everything') violations.push(...invariant.check(trace, { atQuiescence: shutdownReturned }));
     else if (!stopping && !phaseA) violations.push(...invariant.check(trace.slice(0, atRest), { atQuiescence: true }));
   }

@@ -5,6 +5,7 @@
 
 import fc from 'fast-check';
 import type { FaultPlan } from '../sim/index.ts';
+import { costsArbitrary } from './scenario/costs.ts';
 import type { PeerPlan, PeerStep, Scenario, ScenarioConfig } from './scenario.ts';
 
 const IPS = ['10.0.0.1', '10.0.0.2', '10.0.0.3'] as const;
@@ -73,6 +74,7 @@ export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc
     config,
     peers: fc.array(peer, { minLength: 1, maxLength: 5 }),
     faults,
+    costs: costsArbitrary,
     // Half the stops land among the peers' connects (at 0-50 ms), where a channel can be mid-handoff.
     stop: fc.option(fc.oneof(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 20_000 })), { freq: 5 }),
   })

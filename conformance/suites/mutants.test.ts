@@ -68,7 +68,7 @@ test('[expiry.buckets] mutant expiry-late is rejected', TIMEOUT, () => assertRej
 
 test('[expiry.buckets] mutant no-expiry is rejected', TIMEOUT, () => assertRejected('no-expiry', 'expiry.buckets'));
 
-test.todo('mutant no-touch-after-io (expiry.touch) survives: an IO pass takes no virtual time, so its end touches at the same instant as handleIO did');
+test('[expiry.touch] mutant no-touch-after-io is rejected (an IO pass that takes virtual time)', TIMEOUT, () => assertRejected('no-touch-after-io', 'expiry.touch'));
 
 test('[cnxn.interest-ops] mutant selectable-after-restore is rejected', TIMEOUT, () => assertRejected('selectable-after-restore', 'cnxn.interest-ops'));
 
