@@ -2,7 +2,8 @@
  * The events that led to a failure's evidence: its causal predecessors in the trace. An event is related to
  * the evidence when it touches the same channel, the same selection key (a key and its channel are one subject,
  * joined by register and cnxnCreated), or the same queue item; and the selects and wakeups of the selectors
- * those keys live on, between the first related event and the last piece of evidence, are kept too, since a
+ * those keys live on (or that own the queues their items were handed to), between the first related event and
+ * the last piece of evidence (and the last select before), are kept too, since a
  * lost wakeup is exactly a select that returned (or did not) between an offer and its wakeup.
  * Only events up to the last piece of evidence count: what came after cannot have caused it.
  */
@@ -34,6 +35,7 @@ export function causalSlice(trace: readonly TraceEvent[], evidence: readonly num
       partner.set(e.ch, e.key);
     }
     if (e.ev === 'register') selectorOf.set(e.key, e.sel);
+    if (e.ev === 'selectBegin') selectorOf.set(e.thread, e.sel);
   }
   const subjects = new Set<string>();
   for (const seq of evidence) {
@@ -50,11 +52,19 @@ export function causalSlice(trace: readonly TraceEvent[], evidence: readonly num
     if (subjectsOf(e).some((s) => subjects.has(s))) {
       slice.add(e.seq);
       first = Math.min(first, e.seq);
+      // An item handed to `queue@Owner` waits for Owner's selector: its selects and wakeups matter too.
+      const owner = 'queue' in e ? e.queue.slice(e.queue.lastIndexOf('@') + 1) : '';
+      if (selectorOf.has(owner)) selectors.add(selectorOf.get(owner)!);
     }
   }
+  // Each selector's last select before that shows what state it was in (asleep in select, or not).
+  const before = new Map<string, number>();
   for (const e of trace) {
-    if (e.seq < first || e.seq > until) continue;
-    if ((e.ev === 'wakeup' || e.ev === 'selectBegin' || e.ev === 'selectEnd') && selectors.has(e.sel)) slice.add(e.seq);
+    if (e.seq > until) break;
+    if (!((e.ev === 'wakeup' || e.ev === 'selectBegin' || e.ev === 'selectEnd') && selectors.has(e.sel))) continue;
+    if (e.seq >= first) slice.add(e.seq);
+    else if (e.ev !== 'wakeup') before.set(e.sel, e.seq);
   }
+  for (const seq of before.values()) slice.add(seq);
   return slice;
 }

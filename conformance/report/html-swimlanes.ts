@@ -15,7 +15,10 @@ const MAX_EVENTS = 160;
 const LANE = 190;
 const ROW = 22;
 const TOP = 34;
-const LABEL_CHARS = 27;
+/** What fits a box at 11px monospace, the seq included. */
+const LABEL_CHARS = 26;
+/** Room on the left for the virtual time of each new instant. */
+const GUTTER = 56;
 
 interface Link {
   readonly from: number;
@@ -49,9 +52,9 @@ export function swimlanesSvg(trace: readonly TraceEvent[], evidence: readonly nu
   if (drawn.length === 0) return '<p class="empty">(no events to draw)</p>';
   const lanes = [...new Set(drawn.map((e) => e.thread))];
   const evid = new Set(evidence);
-  const x = (e: TraceEvent) => lanes.indexOf(e.thread) * LANE + 6;
+  const x = (e: TraceEvent) => GUTTER + lanes.indexOf(e.thread) * LANE + 6;
   const y = (i: number) => TOP + i * ROW;
-  const width = lanes.length * LANE + 10;
+  const width = GUTTER + lanes.length * LANE + 10;
   const height = TOP + drawn.length * ROW + 10;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="swimlanes" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="interleaving of ${drawn.length} events in ${lanes.length} lanes">`,
@@ -60,14 +63,14 @@ export function swimlanesSvg(trace: readonly TraceEvent[], evidence: readonly nu
   lanes.forEach((lane, l) => {
     const cls = lane.startsWith('peer ') ? 'lane peer' : 'lane';
     parts.push(
-      `<g class="${cls}" data-lane="${esc(lane)}"><rect x="${l * LANE + 2}" y="2" width="${LANE - 4}" height="${height - 4}" rx="4"/>` +
-        `<text class="lane-name" x="${l * LANE + LANE / 2}" y="20" text-anchor="middle">${esc(cut(lane))}</text></g>`,
+      `<g class="${cls}" data-lane="${esc(lane)}"><rect x="${GUTTER + l * LANE + 2}" y="2" width="${LANE - 4}" height="${height - 4}" rx="4"/>` +
+        `<text class="lane-name" x="${GUTTER + l * LANE + LANE / 2}" y="20" text-anchor="middle">${esc(cut(lane))}</text></g>`,
     );
   });
   let time: number | undefined;
   drawn.forEach((e, i) => {
     if (e.t !== time) {
-      parts.push(`<text class="time" x="${width - 8}" y="${y(i) + 10}" text-anchor="end">t=${e.t}</text>`);
+      parts.push(`<text class="time" x="${GUTTER - 6}" y="${y(i) + 13}" text-anchor="end">t=${e.t}</text>`);
       time = e.t;
     }
   });
@@ -84,7 +87,7 @@ export function swimlanesSvg(trace: readonly TraceEvent[], evidence: readonly nu
     parts.push(
       `<g class="${cls}" data-seq="${e.seq}"><title>#${e.seq} t=${e.t} ${esc(e.thread)}: ${esc(text)}</title>` +
         `<rect x="${x(e)}" y="${y(i)}" width="${LANE - 12}" height="${ROW - 4}" rx="3"/>` +
-        `<text x="${x(e) + 4}" y="${y(i) + 13}">${esc(`${e.seq} ${cut(text)}`)}</text></g>`,
+        `<text x="${x(e) + 4}" y="${y(i) + 13}">${esc(cut(`${e.seq} ${text}`))}</text></g>`,
     );
   });
   parts.push('</svg>');
