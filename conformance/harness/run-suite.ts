@@ -123,6 +123,17 @@ export async function runOne(factory: FactoryModule, scenario: Scenario, schedul
   return { result, findings: findingsOf(result, only) };
 }
 
+function sameFailure(findings: readonly Finding[], first: readonly Finding[]): boolean {
+  const broken = new Set(findings.flatMap((f) => f.requirements));
+  return findings.some((f) => f.source === first[0]!.source) && first.every((f) => f.requirements.every((id) => broken.has(id)));
+}
+
+/** The findings with the first one from `source` put first. */
+function sameFirst(findings: readonly Finding[], source: string): Finding[] {
+  const at = findings.findIndex((f) => f.source === source);
+  return at <= 0 ? [...findings] : [findings[at]!, ...findings.slice(0, at), ...findings.slice(at + 1)];
+}
+
 interface FailingRun {
   readonly scenario: Scenario;
   readonly schedule: Schedule;
@@ -134,7 +145,7 @@ interface FailingRun {
  * fast-check searches, then shrinks the (scenario, schedule) tuple, the scenario first (peers, bytes, faults,
  * costs), then the schedule. Its shrink path keeps any smaller value that still fails, and a "smaller" scenario
  * under a schedule drawn for another one can run longer; so every failing run is weighed by its trace length,
- * and the shortest one is the result, however fast-check's path ended. Shrinking stops after the shrink budget,
+ * and the shortest one that fails as the first did (same check, every requirement) is the result, however fast-check's path ended. Shrinking stops after the shrink budget,
  * with an interrupting precondition failure, which ends fast-check's run at once and keeps its failure.
  */
 export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
@@ -159,8 +170,10 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     options.onRun?.(scenario, schedule, shuffleSeed(scenario));
     options.onProgress?.({ runs, shrinking, elapsedMs: Date.now() - started, ...(best ? { shrinkRuns, shortest: best.result.trace.length } : {}) });
     const { result, findings } = await runOne(options.factory, scenario, schedule, options.only);
-    if (findings.length === 0) return true;
-    last = { scenario, schedule, result, findings };
+    // While shrinking, only a run that fails the first failure's check and breaks every requirement it broke
+    // counts: a shorter run that fails some other way is another finding, not a smaller case of this one.
+    if (findings.length === 0 || (best && !sameFailure(findings, best.findings))) return true;
+    last = { scenario, schedule, result, findings: best ? sameFirst(findings, best.findings[0]!.source) : findings };
     if (!best) {
       shrinkStarted = Date.now();
       firstFailureAt = runs;
