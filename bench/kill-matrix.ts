@@ -20,6 +20,7 @@ import { invariants } from '../spec/invariants/index.ts';
 import { loadFactory } from '../conformance/harness/factory-module.ts';
 import { runSuite, type Failure } from '../conformance/harness/run-suite.ts';
 import { peersDoneAt } from '../conformance/harness/scenario.ts';
+import { costAllowance } from '../conformance/harness/scenario/cost-allowance.ts';
 import { strategyText, type StrategyName } from '../conformance/harness/suite-token.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,7 +30,7 @@ const OUT = join(root, 'docs/kill-matrix.md');
 const SETTLE_MS = 500;
 /** Runs stop being drawn after this long in one attempt (shrinking not counted). */
 const ATTEMPT_BUDGET_MS = 30_000;
-const STRATEGIES: readonly StrategyName[] = [{ kind: 'random' }, { kind: 'pct', depth: 2 }, { kind: 'pct', depth: 3 }];
+const STRATEGIES: readonly StrategyName[] = [{ kind: 'random' }, { kind: 'pct', depth: 2 }, { kind: 'pct', depth: 3 }, { kind: 'pos' }];
 const HARNESS = 'harness';
 
 interface Task {
@@ -47,6 +48,9 @@ interface Outcome {
   readonly runsToFailure?: number;
   readonly shrinks?: number;
   readonly traceLength?: number;
+  /** The first failing run's trace length, and the wall-clock ms shrinking took. */
+  readonly firstTraceLength?: number;
+  readonly shrinkMs?: number;
   /** The shrunk case's first finding: invariant name or 'harness', and its requirements. */
   readonly source?: string;
   readonly requirements?: readonly string[];
@@ -60,7 +64,7 @@ interface Outcome {
 /** Every invariant over the failure's trace, each judged where the harness judges it; plus harness problems. */
 function flaggedBy(failure: Failure): string[] {
   const trace = failure.trace;
-  const doneAt = peersDoneAt(failure.scenario) + SETTLE_MS;
+  const doneAt = peersDoneAt(failure.scenario) + SETTLE_MS + costAllowance(failure.scenario);
   const stopping = failure.scenario.stopAt !== undefined && failure.scenario.stopAt < doneAt;
   const serving = trace.filter((e) => e.t <= doneAt);
   const flagged = invariants
@@ -89,6 +93,8 @@ async function attempt(task: Task): Promise<Outcome> {
     runsToFailure: failure.runsToFailure,
     shrinks: failure.shrinks,
     traceLength: failure.trace.length,
+    firstTraceLength: failure.firstTraceLength,
+    shrinkMs: failure.shrinkMs ?? 0,
     source: failure.finding.source,
     requirements: failure.finding.requirements,
     flagged: flaggedBy(failure),
@@ -157,6 +163,7 @@ function tasksOf(mutants: readonly string[], options: Options): Task[] {
 }
 
 function strategyLabel(s: StrategyName): string {
+  if (s.kind === 'pos') return 'POS';
   return s.kind === 'random' ? 'random walk' : `PCT d=${s.depth}`;
 }
 
@@ -273,7 +280,7 @@ function render(mutants: readonly string[], outcomes: readonly Outcome[], skippe
       'trace in events, median (min–max). "Caught by" is the first finding of the shrunk cases (invariant or harness, with ' +
       'the first requirement it names), over all strategies and seeds. With one seed, run n draws the same scenario ' +
       'under every strategy (only the schedule differs), so a defect that shows on every interleaving of a scenario has ' +
-      'the same numbers in all three columns; the columns differ where the interleaving matters.',
+      'the same numbers in every column; the columns differ where the interleaving matters.',
     '',
     `| mutant | ${STRATEGIES.map(strategyLabel).join(' | ')} | caught by |`,
     `|---|${STRATEGIES.map(() => '---').join('|')}|---|`,
@@ -303,6 +310,7 @@ function render(mutants: readonly string[], outcomes: readonly Outcome[], skippe
     });
     lines.push(`| ${m} | ${killed.length} | ${counts.join(' | ')} |`);
   }
+  lines.push(...shrinkingSection(outcomes));
   lines.push('', '## Mutants', '', '| mutant | defect | breaks | verdict |', '|---|---|---|---|');
   for (const m of mutants) {
     const header = headerOf(m);
@@ -316,6 +324,30 @@ function render(mutants: readonly string[], outcomes: readonly Outcome[], skippe
   }
   lines.push('');
   return lines.join('\n');
+}
+
+/** How well shrinking did over every kill: time taken, and the shrunk trace against the first failing one. */
+function shrinkingSection(outcomes: readonly Outcome[]): string[] {
+  const killed = outcomes.filter((o) => o.killed && o.firstTraceLength);
+  if (killed.length === 0) return [];
+  const ratios = killed.map((o) => (o.traceLength ?? 0) / (o.firstTraceLength ?? 1));
+  const times = killed.map((o) => o.shrinkMs ?? 0);
+  const runs = outcomes.reduce((n, o) => n + o.runs, 0);
+  const searchMs = outcomes.reduce((n, o) => n + o.ms - (o.shrinkMs ?? 0), 0);
+  return [
+    '',
+    '## Shrinking',
+    '',
+    `Over ${killed.length} kills: shrinking took a median of ${(median(times) / 1000).toFixed(1)} s (max ${(Math.max(...times) / 1000).toFixed(1)} s; ` +
+      `the budget is 10 s); the shrunk trace was a median ${(100 * medianOf(ratios)).toFixed(0)}% of the first failing run's length, at most ` +
+      `${(100 * Math.max(...ratios)).toFixed(0)}% (the shortest failing run found is reported, never a longer one). ` +
+      `Searching ran ${((runs / searchMs) * 1000).toFixed(1)} runs/s per process.`,
+  ];
+}
+
+function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
 }
 
 async function main(): Promise<void> {

@@ -4,7 +4,8 @@
  * Exit status 0 only when every checked requirement passed or failed as the expectations file says.
  */
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { traceToJsonl } from '../sim/index.ts';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CnxnspecError } from '../../spec/errors.ts';
 import { CHECKED_REQUIREMENTS, runConformance, type ConformanceResult } from '../harness/conformance-run.ts';
@@ -19,19 +20,27 @@ interface TestFlags {
   factory?: string;
   runs: number;
   seed?: number;
-  strategy: 'random' | 'pct';
+  strategy: 'random' | 'pct' | 'pos';
   depth: number;
   timeBudget: number;
+  shrinkBudget: number;
   only?: string;
   replay?: string;
   expectations?: string;
   json?: boolean;
   out?: string;
+  traceOut?: string;
 }
 
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of 1 or more');
+  return n;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number of 0 or more');
   return n;
 }
 
@@ -47,14 +56,16 @@ export function testCommand(): Command {
     .option('--factory <module>', 'factory module exporting createFactory(runtime, options) (default: $CNXNSPEC_FACTORY or the reference NIO factory)')
     .option('--runs <n>', 'scenario runs at most, shrinking not counted', positiveInt, 2_000)
     .option('--seed <n>', 'seed for the search (default: chosen and printed)', anyInt)
-    .addOption(new Option('--strategy <name>', 'scheduling strategy').choices(['random', 'pct']).default('random'))
+    .addOption(new Option('--strategy <name>', 'scheduling strategy').choices(['random', 'pct', 'pos']).default('random'))
     .option('--depth <d>', 'PCT bug depth', positiveInt, 2)
     .option('--time-budget <seconds>', 'stop searching after this long', positiveInt, 120)
+    .option('--shrink-budget <seconds>', 'stop shrinking a failure after this long, keeping the shortest found', nonNegativeInt, 10)
     .option('--only <pattern>', 'only requirements whose ID matches this regular expression, e.g. "^selector\\."')
     .option('--replay <token>', 'run exactly the case a failure printed')
     .option('--expectations <file>', 'JSON file of expected failures with reasons')
     .option('--json', 'print the result as JSON on stdout')
-    .option('--out <dir>', 'write the result (JSON, Markdown, JUnit XML) and the badge (SVG, shields.io JSON) under this folder')
+    .option('--out <dir>', 'write the result (JSON, Markdown, JUnit XML, HTML with swimlanes) and the badge (SVG, shields.io JSON) under this folder')
+    .option('--trace-out <file>', 'write the full trace of the (first) failing run as JSON Lines')
     .action(async (flags: TestFlags) => {
       process.exitCode = await runTestCommand(flags);
     });
@@ -63,12 +74,12 @@ export function testCommand(): Command {
 async function runTestCommand(flags: TestFlags): Promise<number> {
   const factoryPath = flags.factory ?? process.env.CNXNSPEC_FACTORY;
   const only = flags.only ? compilePattern(flags.only) : undefined;
-  const strategy: StrategyName = flags.strategy === 'pct' ? { kind: 'pct', depth: flags.depth } : { kind: 'random' };
+  const strategy: StrategyName = flags.strategy === 'pct' ? { kind: 'pct', depth: flags.depth } : flags.strategy === 'pos' ? { kind: 'pos' } : { kind: 'random' };
   if (flags.replay) decodeSuiteToken(flags.replay);
   const expectations = flags.expectations ? parseExpectations(flags.expectations, readFileSync(flags.expectations, 'utf8'), CHECKED_REQUIREMENTS) : undefined;
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
   const name = factoryPath ?? 'the reference NIO factory';
-  const strategyName = strategy.kind === 'pct' ? `pct d=${strategy.depth}` : 'random walk';
+  const strategyName = strategy.kind === 'pct' ? `pct d=${strategy.depth}` : strategy.kind === 'pos' ? 'pos' : 'random walk';
   progress(`cnxnspec test: ${name}; ${flags.replay ? `replaying ${flags.replay}` : `up to ${flags.runs} runs or ${flags.timeBudget} s, seed ${seed}, ${strategyName}`}`);
   let lastLine = 0;
   const startedAt = new Date();
@@ -78,6 +89,7 @@ async function runTestCommand(flags: TestFlags): Promise<number> {
     seed,
     strategy,
     timeBudgetMs: flags.timeBudget * 1000,
+    shrinkBudgetMs: flags.shrinkBudget * 1000,
     ...(only ? { only } : {}),
     ...(flags.replay ? { replay: flags.replay } : {}),
     ...(expectations ? { expectations } : {}),
@@ -86,7 +98,8 @@ async function runTestCommand(flags: TestFlags): Promise<number> {
       lastLine = Date.now();
       const rate = p.elapsedMs > 0 ? (p.runs / p.elapsedMs) * 1000 : 0;
       const left = Math.max(0, Math.min((p.budgetMs - p.elapsedMs) / 1000, rate > 0 ? (flags.runs - p.runs) / rate : Infinity));
-      progress(`  ${p.shrinking ? 'shrinking a failure' : 'searching'}: ${p.runs} runs, ${rate.toFixed(0)} runs/s, ~${left.toFixed(0)} s left (round ${p.round}, ${strategyName})`);
+      const shrinking = p.shrinking ? `shrinking a failure (${p.shrinkRuns ?? 0} tries, shortest ${p.shortest ?? '?'} events so far)` : undefined;
+      progress(`  ${shrinking ?? 'searching'}: ${p.runs} runs, ${rate.toFixed(0)} runs/s, ~${left.toFixed(0)} s left (round ${p.round}, ${strategyName})`);
     },
   });
   const report = buildReport(result, {
@@ -101,10 +114,17 @@ async function runTestCommand(flags: TestFlags): Promise<number> {
   if (flags.json) console.log(JSON.stringify(report, null, 2));
   else console.log(summarize(result, factoryPath));
   if (flags.out) {
-    const paths = writeReport(flags.out, report);
+    const paths = writeReport(flags.out, report, result.failures.map((f) => f.trace));
     const badge = badgeData(report);
     progress(`\nreport written (badge: ${badge.label} | ${badge.message}, ${badge.color}):`);
     for (const [what, path] of Object.entries(paths)) progress(`  ${what.padEnd(9)} ${path}`);
+  }
+  if (flags.traceOut) {
+    const failure = result.failures[0];
+    if (failure) {
+      writeFileSync(flags.traceOut, `${traceToJsonl(failure.trace)}\n`);
+      progress(`trace of the failing run (${failure.trace.length} events) written to ${flags.traceOut}`);
+    } else progress(`no failing run: nothing written to ${flags.traceOut}`);
   }
   return result.ok ? 0 : 1;
 }

@@ -76,6 +76,8 @@ export interface ConformanceOptions {
   readonly seed: number;
   readonly strategy: StrategyName;
   readonly timeBudgetMs: number;
+  /** Wall-clock ms each failure's shrinking may take (run-suite.ts). */
+  readonly shrinkBudgetMs?: number;
   /** Only requirements whose ID matches. */
   readonly only?: RegExp;
   readonly replay?: string;
@@ -127,6 +129,7 @@ async function search(options: ConformanceOptions): Promise<{ runs: number; fail
         seed: options.seed + round - 1,
         strategy: options.strategy,
         timeBudgetMs: budgetMs,
+        ...(options.shrinkBudgetMs !== undefined ? { shrinkBudgetMs: options.shrinkBudgetMs } : {}),
         ...(only ? { only } : {}),
         ...(options.replay ? { replay: options.replay } : {}),
       },

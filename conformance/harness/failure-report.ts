@@ -3,6 +3,7 @@
  * table with the evidence marked, and the one line that replays it.
  */
 
+import { causalSlice } from './causal-slice.ts';
 import { renderInterleaving } from './interleaving-table.ts';
 import type { Failure } from './run-suite.ts';
 import { describeSchedule } from './schedule.ts';
@@ -21,15 +22,17 @@ export function renderFailure(failure: Failure, context: ReportContext = {}): st
   const { finding } = failure;
   const ids = finding.requirements.join(', ');
   const events = finding.evidence.length ? ` (events ${finding.evidence.join(', ')})` : '';
-  const shrunk = failure.shrinks > 0 ? ` (shrunk from ${failure.firstTraceLength} in ${failure.shrinks} attempts)` : '';
+  const took = failure.shrinkMs === undefined ? '' : ` in ${(failure.shrinkMs / 1000).toFixed(1)} s`;
+  const shrunk = failure.shrinks > 0 ? ` (shrunk from ${failure.firstTraceLength} events, ${failure.shrinks} runs${took})` : '';
   const lines = [
     `FAIL [${ids}] ${finding.message}${events}`,
     `  found by ${finding.source} after ${failure.runsToFailure} run(s); ${failure.scenario.peers.length} peer(s), ` +
       `${failure.scenario.config.selectors} selector(s), ${failure.scenario.config.workers} worker(s)`,
-    `minimal interleaving: ${failure.trace.length} events${shrunk}, ${describeSchedule(failure.schedule)}`,
+    `shortest failing interleaving found: ${failure.trace.length} events${shrunk}, ${describeSchedule(failure.schedule)}`,
   ];
   if (failure.trace.length > 0) {
-    lines.push(renderInterleaving(failure.trace, { highlight: finding.evidence, maxRows: context.maxRows ?? 40 }));
+    const related = causalSlice(failure.trace, finding.evidence);
+    lines.push(renderInterleaving(failure.trace, { highlight: finding.evidence, maxRows: context.maxRows ?? 40, related }));
   }
   for (const other of failure.others.slice(0, 3)) lines.push(`  also [${other.requirements.join(', ')}] ${other.message}`);
   lines.push(`replay: ${replayCommand(failure.token, context.factoryArg)}`);

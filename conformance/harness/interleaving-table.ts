@@ -19,8 +19,9 @@
  *   while main sets up) and none is highlighted: setup and teardown say nothing about the interleaving.
  *   A last line counts the events not shown.
  * - A line `--- t=<ms> ---` comes before the first row at each new virtual time.
- * - `maxRows` keeps the highlighted rows and the rows nearest them (the latest rows when nothing is
- *   highlighted); each gap becomes a line saying how many events were left out.
+ * - `maxRows` keeps the highlighted rows, then the `related` ones (the evidence's causal predecessors), then the
+ *   rows nearest the highlighted ones (the latest rows when nothing is highlighted); each gap becomes a line
+ *   saying how many events were left out.
  */
 
 import { OP_ACCEPT, OP_CONNECT, OP_READ, OP_WRITE } from '../../spec/runtime.ts';
@@ -33,6 +34,11 @@ export interface InterleavingOptions {
   readonly highlight?: readonly number[];
   /** These columns in this order instead of the automatic ones; other threads' events are not shown. */
   readonly columns?: readonly string[];
+  /**
+   * Rows to prefer after the highlighted ones when not all fit (causal-slice.ts: the evidence's causal
+   * predecessors), latest first; rows around the highlighted ones fill what room is left.
+   */
+  readonly related?: ReadonlySet<number>;
 }
 
 /**
@@ -48,7 +54,7 @@ export function renderInterleaving(trace: readonly TraceEvent[], options: Interl
   const visible = trace.filter((e) => columns.includes(e.thread));
   if (visible.length === 0) return `(no events${trace.length > 0 ? `; ${notShown(trace, columns)}` : ''})`;
   const queueLabel = ownerlessQueues(trace);
-  const kept = keptRows(visible, highlight, options.maxRows ?? Number.POSITIVE_INFINITY);
+  const kept = keptRows(visible, highlight, options.maxRows ?? Number.POSITIVE_INFINITY, options.related);
 
   const texts = visible.map((e) => cut(describeEvent(e, queueLabel)));
   // Loops, not Math.max(...rows): a trace can hold more events than a call takes arguments.
@@ -99,13 +105,17 @@ function notShown(trace: readonly TraceEvent[], columns: readonly string[]): str
   return `not shown: ${parts.join(', ')}`;
 }
 
-/** Row indexes to show: the highlighted ones, then outward from them (before first), up to `max`. */
-function keptRows(rows: readonly TraceEvent[], highlight: ReadonlySet<number>, max: number): Set<number> {
+/**
+ * Row indexes to show: the highlighted ones, then the related ones (latest first), then outward from the
+ * highlighted ones (before first), up to `max`.
+ */
+function keptRows(rows: readonly TraceEvent[], highlight: ReadonlySet<number>, max: number, related: ReadonlySet<number> = new Set()): Set<number> {
   const all = rows.map((_, r) => r);
   if (rows.length <= max) return new Set(all);
   const anchors = all.filter((r) => highlight.has(rows[r]!.seq)).reverse();
   if (anchors.length === 0) return new Set(all.slice(rows.length - max));
   const kept = new Set(anchors.slice(0, max));
+  for (const r of all.filter((x) => related.has(rows[x]!.seq)).reverse()) if (kept.size < max) kept.add(r);
   for (let d = 1; kept.size < max && d < rows.length; d++) {
     for (const a of anchors) {
       for (const r of [a - d, a + d]) if (r >= 0 && r < rows.length && kept.size < max) kept.add(r);

@@ -23,6 +23,8 @@ import { INLINE_HANDLER } from './handler/handler-shape.ts';
 import { connectionModels } from './expected-replies.ts';
 import { checkPeerReplies, restSnapshots, type RestSnapshot } from './expected-replies-check.ts';
 import { strategyOf, type Schedule } from './schedule.ts';
+import { costedHandler } from './costed-handler.ts';
+import { costAllowance, inlineIoSlack } from './scenario/cost-allowance.ts';
 
 export interface Problem {
   readonly requirements: readonly string[];
@@ -126,6 +128,7 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
     strategy: strategyOf(schedule),
     peers: scenario.peers.map(peerScript),
     faults: scenario.faults,
+    ...(scenario.costs ? { costs: scenario.costs } : {}),
     maxSteps: options.maxSteps ?? MAX_STEPS_PER_PHASE,
   });
   const { config } = scenario;
@@ -135,7 +138,7 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
 
   // A. Serve until the peers are done; or, for a stop scenario, shut down at stopAt while peers may still be
   //    connecting at that very instant, so a channel can be caught between accept and registration.
-  const doneAt = peersDoneAt(scenario) + SETTLE_MS;
+  const doneAt = peersDoneAt(scenario) + SETTLE_MS + costAllowance(scenario);
   const stopping = scenario.stopAt !== undefined && scenario.stopAt < doneAt;
   let shutdownReturned = false;
   const shutdown = async (rt: HostRuntime, stopped: ServerCnxnFactory) => {
@@ -174,7 +177,7 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
       handler = new ConformanceHandler(rt, scenario.handler ?? INLINE_HANDLER, config.maxCnxns ?? 0);
       handler.start();
       // Whatever handler serves the run, the harness sees every call across its boundary itself.
-      await created.startup(observeHandler(handler, sim.observe));
+      await created.startup(observeHandler(costedHandler(handler, rt, scenario.costs?.handlerMs ?? 0), sim.observe));
       if (!stopping) return park(rt);
       const wait = (scenario.stopAt ?? 0) - rt.clock.now();
       if (wait > 0) await rt.clock.sleep(wait);
@@ -210,7 +213,7 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
   // With no problem so far, every phase ended at rest: safety invariants may judge what is owed at the end.
   const complete = problems.length === 0;
   for (const invariant of invariants) {
-    if (invariant.kind === 'safety') violations.push(...invariant.check(trace, { atQuiescence: false, complete }));
+    if (invariant.kind === 'safety') violations.push(...invariant.check(trace, { atQuiescence: false, complete, timeSlackMs: inlineIoSlack(scenario) }));
     else if (invariant.name === 'stop-ends-everything') violations.push(...invariant.check(trace, { atQuiescence: shutdownReturned }));
     else if (!stopping && !phaseA) violations.push(...invariant.check(trace.slice(0, atRest), { atQuiescence: true }));
   }

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import type { FactoryModule } from '../../spec/server-cnxn-factory.ts';
 import type { TraceEvent } from '../../spec/trace/events.ts';
+import { POS_PRIORITY_RANGE } from '../sim/index.ts';
 import { runScenario, type RunResult } from './run-scenario.ts';
 import { scenarioArbitrary } from './scenario-arbitrary.ts';
 import type { Scenario } from './scenario.ts';
@@ -27,7 +28,10 @@ export interface Failure {
   readonly schedule: Schedule;
   readonly trace: readonly TraceEvent[];
   readonly token: string;
+  /** Runs made while shrinking. */
   readonly shrinks: number;
+  /** Wall-clock ms spent shrinking. */
+  readonly shrinkMs?: number;
   /** Trace length of the first failing run, before shrinking. */
   readonly firstTraceLength: number;
   /** Runs (not counting shrinking) until the first failure. */
@@ -38,6 +42,9 @@ export interface Progress {
   readonly runs: number;
   readonly shrinking: boolean;
   readonly elapsedMs: number;
+  /** While shrinking: runs made so far, and the shortest failing trace found (events). */
+  readonly shrinkRuns?: number;
+  readonly shortest?: number;
 }
 
 export interface SuiteOptions {
@@ -51,6 +58,8 @@ export interface SuiteOptions {
   readonly only?: RegExp;
   readonly replay?: SuiteToken;
   /** Called before each run with the scenario about to run, so a watchdog can name a run that never returns. */
+  /** Wall-clock ms shrinking may take; it ends with the shortest failure found by then. Default 10 s. */
+  readonly shrinkBudgetMs?: number;
   readonly onRun?: (scenario: Scenario, schedule: Schedule, seed: number) => void;
   readonly onProgress?: (progress: Progress) => void;
 }
@@ -63,15 +72,33 @@ export interface SuiteResult {
   readonly interrupted: boolean;
 }
 
+/**
+ * Where PCT's change points fall. A run takes a median of ~150 scheduling steps (p90 ~470, rarely more than
+ * 2,000), so change points uniform in [0, 4000) fell past the end of nine runs in ten and PCT d=2 was mostly
+ * PCT d=1. Most now fall within the first 600 steps, where the connections do their IO; a few reach further.
+ */
+const changePoint = fc.oneof({ weight: 4, arbitrary: fc.nat({ max: 600 }) }, { weight: 1, arbitrary: fc.nat({ max: 4_000 }) });
+/**
+ * One rank per actor a run has (main, up to 5 peers, accept, up to 4 selectors and 4 workers, the expirer):
+ * with fewer, every actor seen after the array ran out got the lowest rank, so the threads started last (the
+ * workers) were nearly always below the selector threads, and a worker never ran while its selector was awake.
+ */
+const PCT_RANKS = 16;
+
+export const DEFAULT_SHRINK_BUDGET_MS = 10_000;
+
 export function scheduleArbitrary(strategy: StrategyName): fc.Arbitrary<Schedule> {
   if (strategy.kind === 'random') {
     return fc.array(fc.nat({ max: 1_000 }), { maxLength: 4_000, size: 'max' }).map((choices) => ({ kind: 'random' as const, choices }));
   }
+  if (strategy.kind === 'pos') {
+    return fc.array(fc.nat({ max: POS_PRIORITY_RANGE - 1 }), { maxLength: 4_000, size: 'max' }).map((draws) => ({ kind: 'pos' as const, draws }));
+  }
   const depth = strategy.depth;
   return fc
     .record({
-      changePoints: fc.array(fc.nat({ max: 4_000 }), { minLength: depth - 1, maxLength: depth - 1 }),
-      priorities: fc.array(fc.nat({ max: 64 }), { maxLength: 32, size: 'max' }),
+      changePoints: fc.array(changePoint, { minLength: depth - 1, maxLength: depth - 1 }),
+      priorities: fc.array(fc.nat({ max: 64 }), { minLength: PCT_RANKS, maxLength: 32, size: 'max' }),
     })
     .map(({ changePoints, priorities }) => ({ kind: 'pct' as const, depth, changePoints, priorities }));
 }
@@ -96,26 +123,65 @@ export async function runOne(factory: FactoryModule, scenario: Scenario, schedul
   return { result, findings: findingsOf(result, only) };
 }
 
+function sameFailure(findings: readonly Finding[], first: readonly Finding[]): boolean {
+  const broken = new Set(findings.flatMap((f) => f.requirements));
+  return findings.some((f) => f.source === first[0]!.source) && first.every((f) => f.requirements.every((id) => broken.has(id)));
+}
+
+/** The findings with the first one from `source` put first. */
+function sameFirst(findings: readonly Finding[], source: string): Finding[] {
+  const at = findings.findIndex((f) => f.source === source);
+  return at <= 0 ? [...findings] : [findings[at]!, ...findings.slice(0, at), ...findings.slice(at + 1)];
+}
+
+interface FailingRun {
+  readonly scenario: Scenario;
+  readonly schedule: Schedule;
+  readonly result: RunResult;
+  readonly findings: readonly Finding[];
+}
+
+/**
+ * fast-check searches, then shrinks the (scenario, schedule) tuple, the scenario first (peers, bytes, faults,
+ * costs), then the schedule. Its shrink path keeps any smaller value that still fails, and a "smaller" scenario
+ * under a schedule drawn for another one can run longer; so every failing run is weighed by its trace length,
+ * and the shortest one that fails as the first did (same check, every requirement) is the result, however fast-check's path ended. Shrinking stops after the shrink budget,
+ * with an interrupting precondition failure, which ends fast-check's run at once and keeps its failure.
+ */
 export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   const started = Date.now();
   if (options.replay?.form === 'explicit') return replayExplicit(options, options.replay, started);
+  const replay = options.replay?.form === 'path' ? options.replay : undefined;
+  // A replay reproduces the case its path names, and shrinks no further.
+  const shrinkBudgetMs = replay ? 0 : (options.shrinkBudgetMs ?? DEFAULT_SHRINK_BUDGET_MS);
   let runs = 0;
+  let shrinkRuns = 0;
   let firstFailureAt = 0;
   let firstTraceLength = 0;
-  let failing = false;
+  let shrinkStarted = 0;
+  let best: FailingRun | undefined;
+  let last: FailingRun | undefined;
   const property = fc.asyncProperty(scenarioArbitrary, scheduleArbitrary(options.strategy), async (scenario, schedule) => {
-    if (!failing) runs += 1;
+    const shrinking = best !== undefined;
+    // Past the budget: a precondition failure that interrupts ends fast-check's run and keeps its failure.
+    if (shrinking && Date.now() - shrinkStarted >= shrinkBudgetMs) throw new fc.PreconditionFailure(true);
+    if (shrinking) shrinkRuns += 1;
+    else runs += 1;
     options.onRun?.(scenario, schedule, shuffleSeed(scenario));
-    options.onProgress?.({ runs, shrinking: failing, elapsedMs: Date.now() - started });
+    options.onProgress?.({ runs, shrinking, elapsedMs: Date.now() - started, ...(best ? { shrinkRuns, shortest: best.result.trace.length } : {}) });
     const { result, findings } = await runOne(options.factory, scenario, schedule, options.only);
-    if (findings.length > 0 && !failing) {
-      failing = true;
+    // While shrinking, only a run that fails the first failure's check and breaks every requirement it broke
+    // counts: a shorter run that fails some other way is another finding, not a smaller case of this one.
+    if (findings.length === 0 || (best && !sameFailure(findings, best.findings))) return true;
+    last = { scenario, schedule, result, findings: best ? sameFirst(findings, best.findings[0]!.source) : findings };
+    if (!best) {
+      shrinkStarted = Date.now();
       firstFailureAt = runs;
       firstTraceLength = result.trace.length;
     }
-    return findings.length === 0;
+    if (!best || result.trace.length < best.result.trace.length) best = last;
+    return false;
   });
-  const replay = options.replay?.form === 'path' ? options.replay : undefined;
   const details = await fc.check(property, {
     numRuns: replay ? 1 : options.runs,
     seed: replay ? replay.seed : options.seed,
@@ -124,25 +190,28 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     endOnFailure: false,
   });
   const durationMs = Date.now() - started;
-  if (!details.failed) return { runs, durationMs, interrupted: details.interrupted };
-  if (!details.counterexample) throw details.errorInstance ?? new Error('fast-check reported a failure without a counterexample');
-  const [scenario, schedule] = details.counterexample;
-  const { result, findings } = await runOne(options.factory, scenario, schedule, options.only);
-  const token = encodeSuiteToken({ form: 'path', seed: details.seed, strategy: options.strategy, path: details.counterexamplePath ?? '0' });
-  const [finding, ...others] = findings;
-  if (!finding) throw new Error(`the shrunk case did not fail again on replay (token ${token}): the factory is not deterministic under the simulation`);
+  if (!details.failed && !best) return { runs, durationMs, interrupted: details.interrupted };
+  if (!best) throw details.errorInstance ?? new Error('fast-check reported a failure that no run of the property saw');
+  const shrinkMs = Date.now() - shrinkStarted;
+  // fast-check's path names its last failing case; any other shortest case is carried whole.
+  const token =
+    best === last && details.counterexamplePath
+      ? encodeSuiteToken({ form: 'path', seed: details.seed, strategy: options.strategy, path: details.counterexamplePath })
+      : encodeSuiteToken({ form: 'explicit', scenario: best.scenario, schedule: best.schedule, seed: shuffleSeed(best.scenario) });
+  const [finding, ...others] = best.findings;
   return {
     runs,
     durationMs,
     interrupted: false,
     failure: {
-      finding,
+      finding: finding!,
       others,
-      scenario,
-      schedule,
-      trace: result.trace,
+      scenario: best.scenario,
+      schedule: best.schedule,
+      trace: best.result.trace,
       token,
-      shrinks: details.numShrinks,
+      shrinks: shrinkRuns,
+      shrinkMs,
       firstTraceLength,
       runsToFailure: replay ? 1 : firstFailureAt,
     },
@@ -163,6 +232,7 @@ async function replayExplicit(options: SuiteOptions, token: Extract<SuiteToken, 
     trace: result.trace,
     token: encodeSuiteToken(token),
     shrinks: 0,
+    shrinkMs: 0,
     firstTraceLength: result.trace.length,
     runsToFailure: 1,
   };

@@ -8,6 +8,7 @@
 
 import fc from 'fast-check';
 import type { FaultPlan } from '../sim/index.ts';
+import { costsArbitrary } from './scenario/costs.ts';
 import type { PeerPlan, PeerStep, Scenario } from './scenario.ts';
 import { arrival } from './scenario/arrivals.ts';
 import { factoryConfig } from './scenario/factory-config.ts';
@@ -64,6 +65,7 @@ export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc
     handler: handlerShape,
     peers: fc.array(peer, { minLength: 1, maxLength: 5 }),
     faults,
+    costs: costsArbitrary,
     stop: stopPlan,
   })
   .map(({ stop, handler, ...rest }) => {

@@ -4,7 +4,7 @@
  * compiled here into the simulation's peer scripts, so that what a failure prints can be read as a story.
  */
 
-import type { FaultPlan, PeerAction, PeerScript } from '../sim/index.ts';
+import type { CostModel, FaultPlan, PeerAction, PeerScript } from '../sim/index.ts';
 import { concatBytes } from '../sim/byte-queue.ts';
 import { decodeConnectResponse, encodeConnectRequest, frame, pingFrame } from '../../reference/server/frames.ts';
 import type { HandlerShape } from './handler/handler-shape.ts';
@@ -59,6 +59,8 @@ export interface Scenario {
   readonly config: ScenarioConfig;
   readonly peers: readonly PeerPlan[];
   readonly faults: FaultPlan;
+  /** Virtual time reads, writes and handler calls take (scenario/costs.ts); absent or empty: none. */
+  readonly costs?: CostModel;
   /** Virtual ms at which the factory is shut down before the peers are done; absent: after they are. */
   readonly stopAt?: number;
   /** The conformance handler's shape; absent: answers inside the IO pass. */

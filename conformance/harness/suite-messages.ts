@@ -14,6 +14,7 @@ export interface SuiteRequest {
   readonly seed: number;
   readonly strategy: StrategyName;
   readonly timeBudgetMs?: number;
+  readonly shrinkBudgetMs?: number;
   /** RegExp source. */
   readonly only?: string;
   readonly replay?: string;

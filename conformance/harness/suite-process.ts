@@ -34,6 +34,7 @@ process.once('message', (request: SuiteRequest) => {
         seed: request.seed,
         strategy: request.strategy,
         ...(request.timeBudgetMs ? { timeBudgetMs: request.timeBudgetMs } : {}),
+        ...(request.shrinkBudgetMs !== undefined ? { shrinkBudgetMs: request.shrinkBudgetMs } : {}),
         ...(request.only ? { only: new RegExp(request.only) } : {}),
         ...(request.replay ? { replay: decodeSuiteToken(request.replay) } : {}),
         onRun: (scenario, schedule, seed) => void send({ type: 'run', scenario, schedule, seed }),

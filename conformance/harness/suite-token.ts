@@ -4,7 +4,7 @@
  *                                  version of cnxnspec, whose arbitraries produced it)
  *   h1.x.<base64url>               the scenario and schedule themselves, deflated (used when a run hung, since
  *                                  fast-check cannot name the path of a run that never returned)
- * strategy is `r` (random walk) or `p<d>` (PCT with depth d).
+ * strategy is `r` (random walk), `p<d>` (PCT with depth d) or `o` (POS).
  */
 
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
@@ -12,7 +12,7 @@ import { CnxnspecError } from '../../spec/errors.ts';
 import type { Scenario } from './scenario.ts';
 import type { Schedule } from './schedule.ts';
 
-export type StrategyName = { readonly kind: 'random' } | { readonly kind: 'pct'; readonly depth: number };
+export type StrategyName = { readonly kind: 'random' } | { readonly kind: 'pct'; readonly depth: number } | { readonly kind: 'pos' };
 
 export type SuiteToken =
   | { readonly form: 'path'; readonly seed: number; readonly strategy: StrategyName; readonly path: string }
@@ -25,6 +25,7 @@ function malformed(text: string, what: string): CnxnspecError {
 }
 
 export function strategyText(strategy: StrategyName): string {
+  if (strategy.kind === 'pos') return 'o';
   return strategy.kind === 'random' ? 'r' : `p${strategy.depth}`;
 }
 
@@ -43,8 +44,9 @@ export function decodeSuiteToken(text: string): SuiteToken {
   if (!seed || !Number.isSafeInteger(Number(seed[1]))) throw malformed(text, `"${parts[1]}" is not s<seed>`);
   const strategyPart = parts[2] ?? '';
   const pct = /^p([1-9]\d?)$/.exec(strategyPart);
-  const strategy: StrategyName | undefined = strategyPart === 'r' ? { kind: 'random' } : pct ? { kind: 'pct', depth: Number(pct[1]) } : undefined;
-  if (!strategy) throw malformed(text, `strategy "${strategyPart}" is neither r nor p<depth>`);
+  const strategy: StrategyName | undefined =
+    strategyPart === 'r' ? { kind: 'random' } : strategyPart === 'o' ? { kind: 'pos' } : pct ? { kind: 'pct', depth: Number(pct[1]) } : undefined;
+  if (!strategy) throw malformed(text, `strategy "${strategyPart}" is neither r nor p<depth> nor o`);
   const path = parts[3] ?? '';
   if (!/^\d+(?::\d+)*$/.test(path)) throw malformed(text, `path "${path}" is not numbers joined by colons`);
   return { form: 'path', seed: Number(seed[1]), strategy, path };

@@ -6,6 +6,8 @@ import type { ConformanceReport } from '../../spec/result/conformance-report.ts'
 import { badgeSvg, readmeSnippet, shieldsEndpoint } from './badge.ts';
 import { junitXml } from './junit.ts';
 import { markdownSummary } from './markdown.ts';
+import { htmlReport } from './html.ts';
+import type { TraceEvent } from '../../spec/trace/events.ts';
 
 export const REPORT_FILES = {
   json: 'cnxnspec-result.json',
@@ -13,9 +15,11 @@ export const REPORT_FILES = {
   junit: 'cnxnspec-junit.xml',
   badge: 'cnxnspec-badge.svg',
   endpoint: 'cnxnspec-badge.json',
+  html: 'cnxnspec-report.html',
 } as const;
 
-export function writeReport(dir: string, report: ConformanceReport): Record<keyof typeof REPORT_FILES, string> {
+/** `traces[i]`: the shrunk trace of `report.failures[i]`, drawn in the HTML report. */
+export function writeReport(dir: string, report: ConformanceReport, traces: readonly (readonly TraceEvent[])[] = []): Record<keyof typeof REPORT_FILES, string> {
   mkdirSync(dir, { recursive: true });
   const paths = Object.fromEntries(Object.entries(REPORT_FILES).map(([k, f]) => [k, join(dir, f)])) as Record<keyof typeof REPORT_FILES, string>;
   writeFileSync(paths.json, `${JSON.stringify(report, null, 2)}\n`);
@@ -26,5 +30,6 @@ export function writeReport(dir: string, report: ConformanceReport): Record<keyo
   writeFileSync(paths.junit, junitXml(report));
   writeFileSync(paths.badge, badgeSvg(report));
   writeFileSync(paths.endpoint, shieldsEndpoint(report));
+  writeFileSync(paths.html, htmlReport(report, traces));
   return paths;
 }

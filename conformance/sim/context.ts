@@ -5,6 +5,7 @@
 
 import { InterruptedError } from '../../spec/errors.ts';
 import type { TraceBody } from '../../spec/trace/events.ts';
+import { SimCosts } from './costs.ts';
 import type { SimFaults } from './faults.ts';
 import type { Caller } from './ops.ts';
 import type { Prng } from './prng.ts';
@@ -27,6 +28,8 @@ export interface SimParts {
   readonly trace: TraceRecorder;
   readonly random: Prng;
   readonly faults: SimFaults;
+  /** Time that reads and writes take; none by default. */
+  readonly costs?: SimCosts;
 }
 
 export class SimContext implements SimParts {
@@ -35,6 +38,7 @@ export class SimContext implements SimParts {
   readonly trace: TraceRecorder;
   readonly random: Prng;
   readonly faults: SimFaults;
+  readonly costs: SimCosts;
   readonly queues: QueueState[] = [];
   /** Set once by the simulation, right after the context (the network needs the context). */
   network!: SimNetwork;
@@ -46,6 +50,7 @@ export class SimContext implements SimParts {
     this.trace = parts.trace;
     this.random = parts.random;
     this.faults = parts.faults;
+    this.costs = parts.costs ?? new SimCosts();
   }
 
   /** `sel<n>`, `k<n>`, `ch<n>`, `ss<n>`, each counted from 0 per simulation. */

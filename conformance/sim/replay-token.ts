@@ -5,6 +5,7 @@
  *   seed     = a safe integer in decimal, e.g. 42 or -7
  *   strategy = "r"            random walk
  *            | "p" depth      PCT with bug depth d, 1 to 99 (pct.ts)
+ *            | "o"            POS, partial order sampling (pos.ts); choices are its priority draws
  *   choices  = base64url, no padding, of the choices as unsigned LEB128 varints; absent when the strategy
  *              draws its choices from the seeded PRNG. `c1.s7.r.` (empty) means explicitly no choices.
  *              For PCT: [number of change points, ...change points, ...priorities]; absent = pctFromSeed
@@ -16,7 +17,7 @@
 
 import { CnxnspecError } from '../../spec/errors.ts';
 
-export type StrategyCode = { readonly kind: 'random-walk' } | { readonly kind: 'pct'; readonly depth: number };
+export type StrategyCode = { readonly kind: 'random-walk' } | { readonly kind: 'pct'; readonly depth: number } | { readonly kind: 'pos' };
 
 export interface ReplayToken {
   readonly seed: number;
@@ -34,6 +35,7 @@ function malformed(token: string, what: string): CnxnspecError {
 }
 
 export function strategyCodeText(strategy: StrategyCode): string {
+  if (strategy.kind === 'pos') return 'o';
   return strategy.kind === 'random-walk' ? 'r' : `p${strategy.depth}`;
 }
 
@@ -59,9 +61,10 @@ export function decodeReplayToken(text: string): ReplayToken {
 
 function decodeStrategy(text: string, part: string): StrategyCode {
   if (part === 'r') return { kind: 'random-walk' };
+  if (part === 'o') return { kind: 'pos' };
   const pct = /^p([1-9][0-9]?)$/.exec(part);
   if (pct) return { kind: 'pct', depth: Number(pct[1]) };
-  throw malformed(text, `strategy part "${part}" is neither r (random walk) nor p<depth> (PCT, depth 1 to 99)`);
+  throw malformed(text, `strategy part "${part}" is neither r (random walk) nor p<depth> (PCT, depth 1 to 99) nor o (POS)`);
 }
 
 function decodeChoices(text: string, part: string): number[] {

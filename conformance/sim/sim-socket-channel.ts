@@ -8,7 +8,8 @@ import { RuntimeIOError } from '../../spec/errors.ts';
 import { OP_READ, OP_WRITE, type CloseOptions, type SocketAddress, type SocketChannel } from '../../spec/runtime.ts';
 import type { Connection } from './connection.ts';
 import type { SimContext } from './context.ts';
-import { immediate } from './ops.ts';
+import { afterCost } from './costs.ts';
+import { immediate, type OpResult } from './ops.ts';
 import { SimChannel } from './sim-channel.ts';
 
 export class SimSocketChannel extends SimChannel implements SocketChannel {
@@ -33,9 +34,13 @@ export class SimSocketChannel extends SimChannel implements SocketChannel {
     return (this.conn.readReady() ? OP_READ : 0) | (this.conn.writeReady() ? OP_WRITE : 0);
   }
 
+  /** The read happens when the call is picked; a read cost (costs.ts) then keeps the thread in the call. */
   read(into: Uint8Array): Promise<number> {
-    return this.ctx.sched.call(() =>
-      immediate(`read ${this.id}`, () => {
+    return this.ctx.sched.call(() => ({
+      label: `read ${this.id}`,
+      ready: () => true,
+      deadline: () => undefined,
+      exec: (): OpResult<number> => {
         if (this.closed) throw new RuntimeIOError('EBADF', `read on ${this.id}, which this side closed`);
         let n: number;
         try {
@@ -45,14 +50,18 @@ export class SimSocketChannel extends SimChannel implements SocketChannel {
           throw error;
         }
         this.ctx.emit({ ev: 'read', ch: this.id, n });
-        return n;
-      }),
-    );
+        return afterCost(`read ${this.id}`, this.ctx.clock.now(), this.ctx.costs.read(this.id), n);
+      },
+    }));
   }
 
+  /** As read: the bytes go out when the call is picked, and a write cost keeps the thread in the call. */
   write(data: Uint8Array): Promise<number> {
-    return this.ctx.sched.call(() =>
-      immediate(`write ${this.id}`, () => {
+    return this.ctx.sched.call(() => ({
+      label: `write ${this.id}`,
+      ready: () => true,
+      deadline: () => undefined,
+      exec: (): OpResult<number> => {
         if (this.closed) throw new RuntimeIOError('EBADF', `write on ${this.id}, which this side closed`);
         const failure = this.conn.writeFailure();
         if (failure) {
@@ -61,9 +70,9 @@ export class SimSocketChannel extends SimChannel implements SocketChannel {
         }
         const n = this.conn.serverWrite(data);
         this.ctx.emit({ ev: 'write', ch: this.id, requested: data.length, n });
-        return n;
-      }),
-    );
+        return afterCost(`write ${this.id}`, this.ctx.clock.now(), this.ctx.costs.write(this.id), n);
+      },
+    }));
   }
 
   close(reason: string, options: CloseOptions = {}): Promise<void> {

@@ -10,11 +10,13 @@ import { CnxnspecError } from '../../spec/errors.ts';
 import type { HostRuntime } from '../../spec/runtime.ts';
 import type { HarnessEvent, TraceEvent } from '../../spec/trace/events.ts';
 import { SimContext } from './context.ts';
+import { SimCosts, type CostModel } from './costs.ts';
 import { SimFaults, type FaultPlan } from './faults.ts';
 import { SimNetwork } from './network.ts';
 import { classifyStuck, pendingWork, type Outcome, type OutcomeStatus } from './outcome.ts';
 import type { PeerScript } from './peer.ts';
 import { DEFAULT_PCT_EXPECTED_STEPS, pct, pctFromSeed, pctParamsFromChoices } from './pct.ts';
+import { pos, posFromSeed } from './pos.ts';
 import { createPrng, STREAM } from './prng.ts';
 import { randomWalk, randomWalkFromSeed } from './random-walk.ts';
 import { decodeReplayToken, encodeReplayToken, type ReplayToken } from './replay-token.ts';
@@ -38,6 +40,8 @@ export interface SimulationOptions {
   /** A replay token; it sets seed, strategy and choices. */
   readonly token?: string;
   readonly faults?: FaultPlan;
+  /** Virtual time reads and writes take (costs.ts); none by default. */
+  readonly costs?: CostModel;
   readonly peers?: readonly PeerScript[];
   /** Per run() call. */
   readonly maxSteps?: number;
@@ -86,6 +90,7 @@ export function createSimulation(options: SimulationOptions = {}): Simulation {
     trace: new TraceRecorder(() => clock.now()),
     random: createPrng(seed, STREAM.shuffle),
     faults: new SimFaults(options.faults),
+    costs: new SimCosts(options.costs),
   });
   const network = new SimNetwork(ctx);
   ctx.network = network;
@@ -155,6 +160,7 @@ function resolveStrategy(options: SimulationOptions): { seed: number; strategy: 
  * over `[count, ...changePoints, ...priorities]`.
  */
 export function strategyFromToken(decoded: ReplayToken, text: string): SchedulingStrategy {
+  if (decoded.strategy.kind === 'pos') return decoded.choices === undefined ? posFromSeed(decoded.seed) : pos(decoded.choices);
   if (decoded.strategy.kind === 'random-walk') {
     return decoded.choices === undefined ? randomWalkFromSeed(decoded.seed) : randomWalk(decoded.choices);
   }
@@ -166,6 +172,7 @@ export function strategyFromToken(decoded: ReplayToken, text: string): Schedulin
 /** The strategy's own token when it has one; otherwise the recorded picks, replayed as a random walk. */
 function tokenFor(seed: number, strategy: SchedulingStrategy, picks: readonly number[]): string {
   const own = strategy.token;
+  if (own?.code === 'o') return encodeReplayToken({ seed, strategy: { kind: 'pos' }, choices: own.choices });
   if (own?.code === 'r') return encodeReplayToken({ seed, strategy: { kind: 'random-walk' }, choices: own.choices });
   const pctCode = own ? /^p([1-9][0-9]?)$/.exec(own.code) : null;
   if (own && pctCode) return encodeReplayToken({ seed, strategy: { kind: 'pct', depth: Number(pctCode[1]) }, choices: own.choices });

@@ -1,6 +1,6 @@
 /**
  * The scheduler's one question, injected (awslabs/shuttle, fast-check's scheduler): which of the runnable actors
- * runs next. One strategy per file: random-walk.ts here; PCT and bounded round-robin are later files.
+ * runs next. One strategy per file: random-walk.ts, pct.ts (PCT) and pos.ts (partial order sampling).
  */
 
 export interface SchedulingStrategy {
@@ -19,7 +19,7 @@ export interface SchedulingStrategy {
 }
 
 export interface StrategyToken {
-  /** `r` for random walk, `p<d>` for PCT with depth d. */
+  /** `r` for random walk, `p<d>` for PCT with depth d, `o` for POS. */
   readonly code: string;
   /** The explicit choices; undefined when the strategy draws them from the seeded PRNG. */
   readonly choices: readonly number[] | undefined;

@@ -1,0 +1,39 @@
+/**
+ * How much longer than its free-IO timeline a scenario may take when reads, writes and handler calls cost
+ * virtual time: the peers wait for replies that come later, so they finish later, and the factory needs longer
+ * to settle. A bound, generous on purpose (liveness is judged after it, so too short a bound would report a
+ * slow pass as a lost reply): every call the scenario can cause, at the costliest call's price.
+ */
+
+import type { CostModel } from '../../sim/index.ts';
+import type { PeerStep, Scenario } from '../scenario.ts';
+
+/** Reads and writes one peer step can cause at most, counting a read that finds nothing and a partial write. */
+function callsOf(step: PeerStep): number {
+  if (step.kind === 'requests') return 4 * step.sizes.length + step.chunks.length + 4;
+  if (step.kind === 'handshake') return step.chunks.length + 6;
+  return 4;
+}
+
+function costliest(costs: CostModel): number {
+  const all = [costs.readMs ?? 0, costs.writeMs ?? 0, ...Object.values(costs.channels ?? {}).flatMap((c) => [c.readMs ?? 0, c.writeMs ?? 0])];
+  return Math.max(0, ...all);
+}
+
+export function costAllowance(scenario: Scenario): number {
+  const costs = scenario.costs;
+  if (!costs) return 0;
+  const steps = scenario.peers.flatMap((p) => p.steps);
+  const calls = steps.reduce((n, s) => n + callsOf(s), 0);
+  const handlerCalls = steps.reduce((n, s) => n + (s.kind === 'requests' ? s.sizes.length : s.kind === 'handshake' || s.kind === 'ping' ? 1 : 0), 0);
+  return calls * costliest(costs) + handlerCalls * (costs.handlerMs ?? 0);
+}
+
+/**
+ * With 0 workers the selector thread runs each IO pass itself, so a key a select reported waits for the costed
+ * passes of the keys before it, and the factory touches it only then (at handleIO); the trace's activity (the
+ * select) is older than the factory's. Expiry is judged with that much slack in those scenarios only.
+ */
+export function inlineIoSlack(scenario: Scenario): number {
+  return scenario.config.workers === 0 ? costAllowance(scenario) : 0;
+}
