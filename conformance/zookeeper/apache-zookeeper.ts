@@ -53,9 +53,40 @@ export function fourLetterWord(port: number, word: string, timeoutMs = 2_000): P
 }
 
 /**
+ * True once a ConnectRequest gets a session: ZooKeeper answers ruok a moment before it serves sessions, and a
+ * connection in that moment is closed unanswered.
+ */
+function grantsSession(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port }, () => socket.write(connectRequestBytes()));
+    socket.setTimeout(2_000, () => socket.destroy());
+    let got = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      got = Buffer.concat([got, chunk]);
+      if (got.length >= 12) {
+        resolve(got.readInt32BE(8) > 0);
+        socket.destroy();
+      }
+    });
+    socket.on('error', () => resolve(false));
+    socket.on('close', () => resolve(false));
+  });
+}
+
+/** A ConnectRequest for a new session of 30 s (length prefix included), written out by hand. */
+function connectRequestBytes(): Buffer {
+  const body = Buffer.alloc(4 + 8 + 4 + 8 + 4 + 16 + 1);
+  body.writeInt32BE(30_000, 12);
+  body.writeInt32BE(16, 28);
+  const length = Buffer.alloc(4);
+  length.writeInt32BE(body.length, 0);
+  return Buffer.concat([length, body]);
+}
+
+/**
  * Starts ZooKeeper with `config` lines added to a test zoo.cfg (tickTime, dataDir, clientPort, loopback address,
  * admin server off), `properties` as -D flags and `jvmOptions` (a -javaagent, say) before them; resolves once
- * `ruok` answers `imok` (within 30 s).
+ * `ruok` answers `imok` and a handshake gets a session (within 30 s).
  */
 export async function startApacheZooKeeper(
   zk: Extract<ApacheZooKeeper, { found: true }>,
@@ -84,7 +115,7 @@ export async function startApacheZooKeeper(
   };
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if ((await fourLetterWord(port, 'ruok', 500)) === 'imok') return { port, stop };
+    if ((await fourLetterWord(port, 'ruok', 500)) === 'imok' && (await grantsSession(port))) return { port, stop };
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -8,6 +8,7 @@
  */
 import type { DisconnectReason } from '../../spec/disconnect-reasons.ts';
 import type { ServerConnection } from '../../spec/server-cnxn-factory.ts';
+import type { Id } from './acl.ts';
 import { ReplyHeaderCodec } from './header-records.ts';
 import { JuteWriter } from './jute-writer.ts';
 import { Xid } from './op-codes.ts';
@@ -18,13 +19,21 @@ import { KeeperState, type TreeEvent } from './watch-events.ts';
 export class ClientConnection {
   sessionId = 0n;
   readonly stats = new ConnectionStats();
+  /** Who the client is: `ip:<address>` from the start, then what auth packets add (no duplicates). */
+  readonly authIds: Id[];
 
   constructor(
     readonly cnxn: ServerConnection,
     /** Wall-clock ms when the connection reached the server (`est` in cons). */
     readonly establishedMs: number,
     private readonly serverStats: ServerStats,
-  ) {}
+  ) {
+    this.authIds = [{ scheme: 'ip', id: cnxn.remoteAddress.host }];
+  }
+
+  addAuthId(id: Id): void {
+    if (!this.authIds.some((a) => a.scheme === id.scheme && a.id === id.id)) this.authIds.push(id);
+  }
 
   get id(): string {
     return this.cnxn.id;

@@ -19,7 +19,7 @@ import { parseCreateFlags, sequenceSuffix } from './create-mode.ts';
 import { Err, KeeperError } from './error-codes.ts';
 import type { Stat } from './stat.ts';
 import { EventType, type TreeEvent } from './watch-events.ts';
-import { nameOf, parentOf, validatePath } from './zk-path.ts';
+import { checkPathShape, childPath, nameOf, parentOf, validatePath } from './zk-path.ts';
 
 type MutableStat = { -readonly [K in keyof Stat]: Stat[K] };
 
@@ -125,6 +125,14 @@ export class DataTree {
     return { children: [...node.children].sort(), stat: { ...node.stat } };
   }
 
+  /** Nodes below `path` at any depth; NONODE when there is no such node. */
+  descendantCount(path: string): number {
+    const node = this.need(path);
+    let total = 0;
+    for (const name of node.children) total += 1 + this.descendantCount(childPath(path, name));
+    return total;
+  }
+
   getAcl(path: string): { acl: readonly Acl[]; stat: Stat } {
     const node = this.need(path);
     return { acl: node.acl, stat: { ...node.stat } };
@@ -133,9 +141,10 @@ export class DataTree {
   // --- writes ---------------------------------------------------------------------------------------------
 
   /**
-   * 1. validate the path (a sequential one with its suffix to come) and the flags;
+   * ZooKeeper's order (the caller has checked the ACL, see acl-fixup.ts, after step 1):
+   * 1. the flags, and a path with a '/' and no NUL (BADARGUMENTS);
    * 2. the parent must exist (NONODE);
-   * 3. a sequential name takes the parent's cversion as suffix;
+   * 3. a sequential name takes the parent's cversion as suffix; the full path must be valid (BADARGUMENTS);
    * 4. the node must not exist (NODEEXISTS); the parent must not be ephemeral (NOCHILDRENFOREPHEMERALS);
    * 5. an empty ACL is INVALIDACL;
    * 6. add the node; the parent's cversion goes up and its pzxid becomes this zxid.
@@ -143,7 +152,7 @@ export class DataTree {
   create(path: string, data: Uint8Array | null, acl: readonly Acl[], flags: number, sessionId: bigint, tx: Tx): CreateResult {
     // 1.
     const mode = parseCreateFlags(flags, path);
-    validatePath(path, mode.sequential);
+    checkPathShape(path);
     // 2.
     const parentPath = parentOf(path);
     const parent = this.need(parentPath);
@@ -186,10 +195,14 @@ export class DataTree {
     };
   }
 
-  /** NONODE, then BADVERSION, then NOTEMPTY; the root cannot be deleted (BADARGUMENTS). */
+  /**
+   * ZooKeeper's order: a path without '/' or with NUL, the root and the built-in nodes are BADARGUMENTS; then the
+   * parent and the node must exist (NONODE: any other malformed path names no node); then BADVERSION, NOTEMPTY.
+   */
   delete(path: string, version: number, tx: Tx): TreeEvent[] {
-    validatePath(path);
-    if (path === '/') throw new KeeperError(Err.BADARGUMENTS, 'the root cannot be deleted');
+    checkPathShape(path);
+    if (path === '/' || BUILT_IN.includes(path)) throw new KeeperError(Err.BADARGUMENTS, `${path} is a node of the server itself and cannot be deleted`);
+    this.need(parentOf(path));
     const node = this.need(path);
     if (!versionMatches(version, node.stat.version)) throw new KeeperError(Err.BADVERSION, path);
     if (node.children.size > 0) throw new KeeperError(Err.NOTEMPTY, path);

@@ -18,6 +18,8 @@ export const Err = {
   SESSIONEXPIRED: -112,
   INVALIDACL: -114,
   AUTHFAILED: -115,
+  NOWATCHER: -121,
+  RECONFIGDISABLED: -123,
 } as const;
 
 export type ErrCode = (typeof Err)[keyof typeof Err];

@@ -9,7 +9,7 @@
  *
  * Implements: zk.jute-encoding.
  */
-import { truncated, unreasonableLength } from './jute-error.ts';
+import { malformed, truncated, unreasonableLength } from './jute-error.ts';
 import { DEFAULT_JUTE_LIMITS, fieldLimit, type JuteLimits } from './jute-limits.ts';
 import { decodeUtf8 } from './utf8.ts';
 
@@ -79,10 +79,20 @@ export class JuteReader {
     return this.ustring(what) ?? '';
   }
 
+  /** A znode path in a request where ZooKeeper cannot use null (it answers MARSHALLINGERROR). */
+  path(what = 'path'): string {
+    const value = this.ustring(what);
+    if (value === null) throw malformed(`${what} is null`);
+    return value;
+  }
+
+  /** -1 is null; any other negative count is an empty vector, as ZooKeeper reads it. */
   vector<T>(element: (r: JuteReader) => T, what = 'vector'): T[] | null {
-    const count = this.length(`${what} count`);
+    const count = this.int(`${what} count`);
     if (count === -1) return null;
     const items: T[] = [];
+    if (count < 0) return items;
+    if (count > this.limit) throw unreasonableLength(`${what} count`, count, this.limit);
     // Each element needs at least one byte, so a count beyond what is left fails at once rather than looping.
     if (count > this.remaining()) throw truncated(`${what} of ${count} element(s)`, this.at, count, this.remaining());
     for (let i = 0; i < count; i++) items.push(element(this));

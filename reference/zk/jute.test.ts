@@ -120,12 +120,14 @@ test('[zk.jute-encoding] unit: cutting an encoded record anywhere makes reading 
   );
 });
 
-test('[zk.jute-encoding] unit: buffer, string and vector lengths outside -1..jute.maxbuffer+extrasize are unreasonable', T, () => {
+test('[zk.jute-encoding] unit: buffer and string lengths outside -1..jute.maxbuffer+extrasize, and vector counts above it, are unreasonable', T, () => {
   const limits = juteLimits(100, 0);
   assert.equal(fieldLimit(limits), 100 + 1024, 'extrasize is at least 1024');
   assert.equal(fieldLimit(DEFAULT_JUTE_LIMITS), 2 * 1_048_575, 'the default extrasize equals jute.maxbuffer');
   for (const len of [-2, -1000, 1125, 0x7fffffff]) {
-    for (const readField of [(r: JuteReader) => r.buffer(), (r: JuteReader) => r.ustring(), (r: JuteReader) => r.vector((e) => e.int())]) {
+    const readers: ((r: JuteReader) => unknown)[] = [(r) => r.buffer(), (r) => r.ustring()];
+    if (len > 0) readers.push((r) => r.vector((e) => e.int()));
+    for (const readField of readers) {
       const bytes = new JuteWriter().int(len).raw(new Uint8Array(8)).toBytes();
       assert.throws(
         () => readField(new JuteReader(bytes, limits)),
@@ -134,6 +136,8 @@ test('[zk.jute-encoding] unit: buffer, string and vector lengths outside -1..jut
       );
     }
   }
+  // A vector count below -1 is an empty vector, as ZooKeeper reads it (its loop simply never runs).
+  assert.deepEqual(new JuteReader(new JuteWriter().int(-5).toBytes(), limits).vector((e) => e.int()), []);
   // The limit itself is allowed (the payload then decides whether enough bytes follow).
   const atLimit = new JuteWriter().int(1124).raw(new Uint8Array(1124)).toBytes();
   assert.equal(new JuteReader(atLimit, limits).buffer()?.length, 1124);

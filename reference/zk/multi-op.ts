@@ -9,7 +9,7 @@
 import { Err, KeeperError } from './error-codes.ts';
 import { MultiRequestCodec, MultiResponseCodec, type MultiOp, type MultiResult } from './multi-records.ts';
 import { OpCode } from './op-codes.ts';
-import { txOf, type OpContext, type OpHandler } from './request-ops.ts';
+import { createNode, txOf, type OpContext, type OpHandler } from './request-ops.ts';
 import type { TreeEvent } from './watch-events.ts';
 
 function apply(ctx: OpContext, op: MultiOp, events: TreeEvent[]): MultiResult {
@@ -17,8 +17,7 @@ function apply(ctx: OpContext, op: MultiOp, events: TreeEvent[]): MultiResult {
   switch (op.type) {
     case OpCode.create:
     case OpCode.create2: {
-      const { path, data, acl, flags } = op.request;
-      const created = ctx.tree.create(path, data, acl, flags, ctx.client.sessionId, tx);
+      const created = createNode(ctx, op.request);
       events.push(...created.events);
       return op.type === OpCode.create ? { type: op.type, path: created.path } : { type: op.type, path: created.path, stat: created.stat };
     }

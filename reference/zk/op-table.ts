@@ -1,15 +1,18 @@
 /**
  * Which op codes the server answers with which handler. Anything not listed here (and not handled by the server
  * itself: ping, closeSession, auth) is unimplemented: ZooKeeper replies UNIMPLEMENTED (-6) and closes the
- * connection. That includes `check` and `notification` sent as top-level requests, as in ZooKeeper, and the
- * operations the reference leaves out (containers, TTL nodes, multiRead, persistent watches, removeWatches,
- * reconfig, getEphemerals, getAllChildrenNumber, whoAmI, SASL).
+ * connection. That includes `notification` sent as a top-level request, as in ZooKeeper, and the operations the
+ * reference leaves out (multiRead, SASL); refused-ops.ts answers the ones ZooKeeper knows but refuses.
  */
 import type { Logger } from '../../spec/runtime.ts';
 import { multi } from './multi-op.ts';
 import { OpCode } from './op-codes.ts';
 import { DATA_OPS, type OpHandler } from './request-ops.ts';
+import { createSessionRequest, extendedTypesDisabled, lonelyCheck, reconfigDisabled } from './refused-ops.ts';
 import { setWatchesOp } from './set-watches-op.ts';
+import { getAllChildrenNumber } from './all-children-number-op.ts';
+import { getEphemerals } from './get-ephemerals-op.ts';
+import { whoAmI } from './whoami-op.ts';
 
 export function opTable(log: Logger): ReadonlyMap<number, OpHandler> {
   return new Map<number, OpHandler>([
@@ -27,5 +30,12 @@ export function opTable(log: Logger): ReadonlyMap<number, OpHandler> {
     [OpCode.multi, multi],
     [OpCode.setWatches, setWatchesOp(false, log)],
     [OpCode.setWatches2, setWatchesOp(true, log)],
+    [OpCode.check, lonelyCheck],
+    [OpCode.reconfig, reconfigDisabled],
+    [OpCode.createSession, createSessionRequest],
+    [OpCode.createTTL, extendedTypesDisabled],
+    [OpCode.getEphemerals, getEphemerals],
+    [OpCode.getAllChildrenNumber, getAllChildrenNumber],
+    [OpCode.whoAmI, whoAmI],
   ]);
 }

@@ -12,7 +12,10 @@
  * Implements: zk.data-tree, zk.watches (registration).
  */
 import type { ClientConnection } from './client-connection.ts';
-import type { DataTree, Tx } from './data-tree.ts';
+import type { CreateResult, DataTree, Tx } from './data-tree.ts';
+import { fixupAcl } from './acl-fixup.ts';
+import { parseCreateFlags } from './create-mode.ts';
+import { checkPathShape, validatePath } from './zk-path.ts';
 import { Err, KeeperError } from './error-codes.ts';
 import type { JuteReader } from './jute-reader.ts';
 import type { JuteWriter } from './jute-writer.ts';
@@ -20,6 +23,7 @@ import { AclCodec } from './acl.ts';
 import { listOf, stringList } from './record-codec.ts';
 import {
   CreateRequestCodec,
+  type CreateRequest,
   PathRequestCodec,
   PathVersionRequestCodec,
   PathWatchRequestCodec,
@@ -47,6 +51,8 @@ export interface OpOutcome {
   readonly events?: readonly TreeEvent[];
   /** Notifications for the requesting connection alone, sent before its reply (setWatches). */
   readonly direct?: readonly TreeEvent[];
+  /** No reply at all (ZooKeeper's answer to a check outside a multi). */
+  readonly noReply?: true;
 }
 
 export interface OpHandler {
@@ -61,12 +67,24 @@ export function txOf(ctx: OpContext): Tx {
   return ctx.tx;
 }
 
+/** A create, alone or in a multi: flags and path shape, then the ACL (INVALIDACL), then the tree's checks. */
+export function createNode(ctx: OpContext, req: CreateRequest): CreateResult {
+  parseCreateFlags(req.flags, req.path);
+  checkPathShape(req.path);
+  const acl = fixupAcl(req.acl, ctx.client.authIds, req.path);
+  return ctx.tree.create(req.path, req.data, acl, req.flags, ctx.client.sessionId, txOf(ctx));
+}
+
+/** Reads name the root '' as ZooKeeper's tree keys it; every other path is looked up as given. */
+function readKey(path: string): string {
+  return path === '' ? '/' : path;
+}
+
 function create(withStat: boolean): OpHandler {
   return {
     write: true,
     run(ctx, r) {
-      const req = CreateRequestCodec.read(r);
-      const result = ctx.tree.create(req.path, req.data, req.acl, req.flags, ctx.client.sessionId, txOf(ctx));
+      const result = createNode(ctx, CreateRequestCodec.read(r));
       const body = withStat
         ? (w: JuteWriter) => Create2ResponseCodec.write(w, { path: result.path, stat: result.stat })
         : (w: JuteWriter) => PathResponseCodec.write(w, { path: result.path });
@@ -96,7 +114,8 @@ const setAcl: OpHandler = {
   write: true,
   run(ctx, r) {
     const req = SetAclRequestCodec.read(r);
-    const stat = ctx.tree.setAcl(req.path, req.acl, req.version);
+    validatePath(req.path);
+    const stat = ctx.tree.setAcl(req.path, fixupAcl(req.acl, ctx.client.authIds, req.path), req.version);
     return { body: (w) => StatResponseCodec.write(w, { stat }) };
   },
 };
@@ -107,7 +126,7 @@ const exists: OpHandler = {
     const req = PathWatchRequestCodec.read(r);
     if (req.path.includes('\0')) throw new KeeperError(Err.BADARGUMENTS, 'a path with NUL');
     if (req.watch) ctx.watches.add('data', req.path, ctx.client);
-    const stat = ctx.tree.exists(req.path);
+    const stat = ctx.tree.exists(readKey(req.path));
     if (stat === undefined) throw new KeeperError(Err.NONODE, req.path);
     return { body: (w) => StatCodec.write(w, stat) };
   },
@@ -117,7 +136,7 @@ const getData: OpHandler = {
   write: false,
   run(ctx, r) {
     const req = PathWatchRequestCodec.read(r);
-    const { data, stat } = ctx.tree.getData(req.path);
+    const { data, stat } = ctx.tree.getData(readKey(req.path));
     if (req.watch) ctx.watches.add('data', req.path, ctx.client);
     return { body: (w) => GetDataResponseCodec.write(w, { data, stat }) };
   },
@@ -128,7 +147,7 @@ function getChildren(withStat: boolean): OpHandler {
     write: false,
     run(ctx, r) {
       const req = PathWatchRequestCodec.read(r);
-      const { children, stat } = ctx.tree.getChildren(req.path);
+      const { children, stat } = ctx.tree.getChildren(readKey(req.path));
       if (req.watch) ctx.watches.add('child', req.path, ctx.client);
       return {
         body: (w) => {
@@ -143,7 +162,7 @@ function getChildren(withStat: boolean): OpHandler {
 const getAcl: OpHandler = {
   write: false,
   run(ctx, r) {
-    const { acl, stat } = ctx.tree.getAcl(PathRequestCodec.read(r).path);
+    const { acl, stat } = ctx.tree.getAcl(readKey(r.path()));
     return {
       body: (w) => {
         aclList.write(w, [...acl]);

@@ -19,7 +19,7 @@ export interface CreateRequest {
 
 export const CreateRequestCodec: RecordCodec<CreateRequest> = {
   name: 'CreateRequest',
-  read: (r) => ({ path: r.string('path'), data: r.buffer('data'), acl: aclList.read(r), flags: r.int('flags') }),
+  read: (r) => ({ path: r.path('path'), data: r.buffer('data'), acl: aclList.read(r), flags: r.int('flags') }),
   write: (w, v) => {
     w.ustring(v.path).buffer(v.data);
     aclList.write(w, [...v.acl]);
@@ -35,7 +35,7 @@ export interface PathVersionRequest {
 
 export const PathVersionRequestCodec: RecordCodec<PathVersionRequest> = {
   name: 'DeleteRequest',
-  read: (r) => ({ path: r.string('path'), version: r.int('version') }),
+  read: (r) => ({ path: r.path('path'), version: r.int('version') }),
   write: (w, v) => void w.ustring(v.path).int(v.version),
 };
 
@@ -47,7 +47,7 @@ export interface PathWatchRequest {
 
 export const PathWatchRequestCodec: RecordCodec<PathWatchRequest> = {
   name: 'GetDataRequest',
-  read: (r) => ({ path: r.string('path'), watch: r.bool('watch') }),
+  read: (r) => ({ path: r.path('path'), watch: r.bool('watch') }),
   write: (w, v) => void w.ustring(v.path).bool(v.watch),
 };
 

@@ -38,6 +38,11 @@ export function validatePath(path: string, sequential = false): void {
   if (problem !== undefined) throw new KeeperError(Err.BADARGUMENTS, `${path} (${problem})`);
 }
 
+/** The first check of create and delete: a '/' somewhere and no NUL, or BADARGUMENTS. */
+export function checkPathShape(path: string): void {
+  if (path.lastIndexOf('/') === -1 || path.includes('\0')) throw new KeeperError(Err.BADARGUMENTS, `${path} (a path needs a / and no NUL)`);
+}
+
 export function parentOf(path: string): string {
   const slash = path.lastIndexOf('/');
   return slash <= 0 ? '/' : path.slice(0, slash);

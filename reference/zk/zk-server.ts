@@ -38,7 +38,8 @@ import { JuteWriter } from './jute-writer.ts';
 import { lastOpName, OpCode, Xid } from './op-codes.ts';
 import { opTable } from './op-table.ts';
 import type { OpHandler, OpOutcome } from './request-ops.ts';
-import { AuthPacketCodec } from './request-records.ts';
+import { AuthPacketCodec, type AuthPacket } from './request-records.ts';
+import { AUTH_PROVIDERS } from './auth-providers.ts';
 import { buildSnapshot } from './server-snapshot.ts';
 import { ServerStats } from './server-stats.ts';
 import { firstSessionId, SessionTracker, type Session } from './session-tracker.ts';
@@ -48,9 +49,6 @@ import { WatchManager } from './watch-manager.ts';
 import { resolveZkServerSettings, type ZkServerOptions, type ZkServerSettings } from './zk-server-options.ts';
 
 const hex = (n: bigint): string => `0x${BigInt.asUintN(64, n).toString(16)}`;
-
-/** Auth schemes accepted by the auth packet; ACLs are not enforced, so accepting is all they do. */
-const AUTH_SCHEMES = new Set(['digest']);
 
 export class ZkServer implements RequestHandler {
   readonly settings: ZkServerSettings;
@@ -149,7 +147,8 @@ export class ZkServer implements RequestHandler {
     client.stats.lastOp = lastOpName(header.type);
     switch (header.type) {
       case OpCode.ping:
-        await this.reply(client, header.xid, this.tree.lastZxid(), Err.OK, started);
+        // Whatever xid the ping carried, ZooKeeper answers it as the ping xid.
+        await this.reply(client, Xid.ping, this.tree.lastZxid(), Err.OK, started);
         return;
       case OpCode.closeSession:
         await this.closeSession(client, header.xid, started);
@@ -251,23 +250,25 @@ export class ZkServer implements RequestHandler {
     }
     const sends = this.fire(outcome.events ?? []);
     for (const event of outcome.direct ?? []) sends.push(client.notify(event));
-    sends.push(this.reply(client, header.xid, this.tree.lastZxid(), err, started, err === Err.OK ? outcome.body : undefined));
+    if (outcome.noReply !== true) sends.push(this.reply(client, header.xid, this.tree.lastZxid(), err, started, err === Err.OK ? outcome.body : undefined));
     await Promise.all(sends);
   }
 
   private async auth(client: ClientConnection, header: RequestHeader, r: JuteReader, started: number): Promise<void> {
-    let scheme: string;
+    let packet: AuthPacket;
     try {
-      scheme = AuthPacketCodec.read(r).scheme;
+      packet = AuthPacketCodec.read(r);
     } catch (err) {
       if (!(err instanceof JuteError)) throw err;
       return this.refuse(client, `bad AuthPacket: ${err.message}`);
     }
-    if (AUTH_SCHEMES.has(scheme)) {
+    const id = AUTH_PROVIDERS.get(packet.scheme)?.authenticate(packet.auth, client.cnxn.remoteAddress.host);
+    if (id !== undefined) {
+      client.addAuthId(id);
       await this.reply(client, header.xid, 0n, Err.OK, started);
       return;
     }
-    this.runtime.log.log('warn', `Authentication with unknown scheme "${scheme}" failed for session ${hex(client.sessionId)}; closing ${client.id}`);
+    this.runtime.log.log('warn', `Authentication with scheme "${packet.scheme}" failed for session ${hex(client.sessionId)} (unknown scheme, or no credentials); closing ${client.id}`);
     await client.cnxn.disableRecv();
     await Promise.all([this.reply(client, header.xid, 0n, Err.AUTHFAILED, started), client.closeAfterFlush('client_closed_connection')]);
   }

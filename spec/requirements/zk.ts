@@ -169,4 +169,86 @@ export const zkRequirements: readonly Requirement[] = [
     tests: 'slow raw-socket readers against the reference and Apache ZooKeeper 3.8',
     judging: SERVER_ONLY,
   },
+  {
+    id: 'zk.builtin-nodes',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'Deleting /, /zookeeper, /zookeeper/quota or /zookeeper/config MUST fail with BADARGUMENTS (-8) before the version is ' +
+      'looked at, as in ZooKeeper; their children may be created and deleted like any node.',
+    rationale:
+      'These nodes belong to the server (quotas, the dynamic configuration); a client that could delete them would break ' +
+      'features other clients rely on, and tools such as zkCli treat them as always there.',
+    sources: [{ kind: 'zk', section: '5.4 Op codes and records' }],
+    invariants: [],
+    tests: 'raw requests to Apache ZooKeeper 3.8 and the reference',
+    judging: SERVER_ONLY,
+  },
+  {
+    id: 'zk.acl-validation',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'create and setACL MUST refuse with INVALIDACL (-114) an empty or null ACL, world with an id other than anyone, an ' +
+      'unknown scheme, an ip id that is not an IPv4 address with an optional /0..32 mask, a digest id that is not ' +
+      'user:hash, and the auth scheme from a client that has authenticated no user; auth entries MUST be replaced by the ' +
+      'client\'s digest identities and duplicate entries dropped; the ACL is checked after the path shape and before the parent.',
+    rationale:
+      'An ACL that names nobody, or an id the server can never match, locks a node for good; refusing it at once, with the ' +
+      'code ZooKeeper uses, is what client libraries and their tests expect.',
+    sources: [{ kind: 'zk', section: '5.4 Op codes and records' }],
+    invariants: [],
+    tests: 'raw requests to Apache ZooKeeper 3.8 and the reference',
+    judging: SERVER_ONLY,
+  },
+  {
+    id: 'zk.request-errors',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'Malformed requests MUST get ZooKeeper\'s codes: a null path in a read, delete or create is MARSHALLINGERROR (-5); ' +
+      'create and delete check only that a path has a / and no NUL before looking up the parent, so other malformed ' +
+      'paths are NONODE; reads of "" see the root; a vector count below -1 is an empty vector; a ping is answered with xid ' +
+      '-2 whatever xid it carried.',
+    rationale:
+      'Client libraries and their tests are written against ZooKeeper\'s answers, including the odd ones; a server that ' +
+      'answers more sensibly but differently breaks them all the same.',
+    sources: [{ kind: 'zk', section: '5.4 Op codes and records' }],
+    invariants: [],
+    tests: 'raw requests to Apache ZooKeeper 3.8 and the reference',
+    judging: SERVER_ONLY,
+  },
+  {
+    id: 'zk.auth',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'An auth packet MUST succeed for the digest scheme (with credentials, adding digest:user:base64(sha1(user:password))) ' +
+      'and the ip scheme (adding ip:<address>), and for any other scheme or missing digest credentials be answered ' +
+      'AUTHFAILED (-115) and closed. Every connection starts authenticated as ip:<its address>.',
+    rationale:
+      'Which schemes exist decides whether a client may stay connected after addauth, and which identities whoAmI and the ' +
+      'auth ACL scheme see.',
+    sources: [{ kind: 'zk', section: '5.4 Op codes and records' }],
+    invariants: [],
+    tests: 'raw requests to Apache ZooKeeper 3.8 and the reference',
+    judging: SERVER_ONLY,
+  },
+  {
+    id: 'zk.more-ops',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'getEphemerals (the session\'s ephemeral paths under a prefix), getAllChildrenNumber (nodes below a path), whoAmI ' +
+      '(scheme and user of each identity), and the refusals of reconfig (RECONFIGDISABLED -123), createSession as a request ' +
+      '(MARSHALLINGERROR), createTTL with extended types off (UNIMPLEMENTED, connection kept) and a lone check (no reply) ' +
+      'MUST answer as a standalone ZooKeeper 3.8 does.',
+    rationale:
+      'Newer client libraries call these operations (Curator, zkCli); answering them as ZooKeeper does keeps those ' +
+      'clients working instead of disconnecting them with UNIMPLEMENTED.',
+    sources: [{ kind: 'zk', section: '5.4 Op codes and records' }],
+    invariants: [],
+    tests: 'raw requests to Apache ZooKeeper 3.8 and the reference',
+    judging: SERVER_ONLY,
+  },
 ];

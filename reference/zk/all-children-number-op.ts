@@ -1,0 +1,16 @@
+/**
+ * getAllChildrenNumber (104): how many nodes lie below a path, at any depth (the node itself not counted), as
+ * GetAllChildrenNumberResponse{int}; NONODE when the path names no node.
+ *
+ * Implements: zk.more-ops (getAllChildrenNumber).
+ */
+import type { OpHandler } from './request-ops.ts';
+
+export const getAllChildrenNumber: OpHandler = {
+  write: false,
+  run(ctx, r) {
+    const path = r.path();
+    const total = ctx.tree.descendantCount(path === '' ? '/' : path);
+    return { body: (w) => void w.int(total) };
+  },
+};

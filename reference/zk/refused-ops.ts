@@ -1,0 +1,48 @@
+/**
+ * Operations a standalone ZooKeeper 3.8 knows but refuses, answered as it answers them, with the connection kept
+ * (an unknown op code, by contrast, is answered UNIMPLEMENTED and closes the connection):
+ * Each body is decoded first, as ZooKeeper decodes it, so an undecodable one is MARSHALLINGERROR (-5).
+ * - reconfig (16): RECONFIGDISABLED (-123), since dynamic reconfiguration is off in standalone mode;
+ * - createSession (-10) sent as a request: MARSHALLINGERROR (-5), it is only valid between servers;
+ * - createTTL (21) while extended types are off: UNIMPLEMENTED (-6);
+ * - check (13) on its own, outside a multi: ZooKeeper sends no reply at all and goes on serving.
+ *
+ * Implements: zk.bad-request (known but refused operations).
+ */
+import { Err, KeeperError, type ErrCode } from './error-codes.ts';
+import { malformed } from './jute-error.ts';
+import type { JuteReader } from './jute-reader.ts';
+import type { OpHandler } from './request-ops.ts';
+import { CreateRequestCodec, PathVersionRequestCodec } from './request-records.ts';
+
+/** An operation whose body is decoded (MARSHALLINGERROR if it cannot be), then refused with `code`, connection kept. */
+function refusedWith(code: ErrCode, decode: (r: JuteReader) => unknown): OpHandler {
+  return {
+    write: false,
+    run(_ctx, r) {
+      decode(r);
+      throw new KeeperError(code);
+    },
+  };
+}
+
+/** ReconfigRequest{joiningServers, leavingServers, newMembers, curConfigId}. */
+export const reconfigDisabled = refusedWith(Err.RECONFIGDISABLED, (r) => [r.ustring(), r.ustring(), r.ustring(), r.long()]);
+/** CreateTTLRequest{path, data, acl, flags, ttl}. */
+export const extendedTypesDisabled = refusedWith(Err.UNIMPLEMENTED, (r) => [CreateRequestCodec.read(r), r.long('ttl')]);
+
+export const createSessionRequest: OpHandler = {
+  write: false,
+  run() {
+    throw malformed('createSession is an operation between servers, not a client request');
+  },
+};
+
+/** CheckVersionRequest{path, version} is still decoded: an undecodable one is answered MARSHALLINGERROR. */
+export const lonelyCheck: OpHandler = {
+  write: false,
+  run(_ctx, r) {
+    PathVersionRequestCodec.read(r);
+    return { noReply: true };
+  },
+};
