@@ -1,19 +1,20 @@
 /**
  * `cnxnspec test`: the conformance suite against a factory module (the reference NIO factory by default) on the
  * simulated runtime. Progress goes to stderr a line at a time; the verdict, failures and replay lines to stdout.
- * Exit status 0 only when every checked requirement passed or failed as the expectations file says.
+ * Exit status 0 only when every checked requirement passed or failed as the expectations file says (the
+ * statuses are in ./exit-codes.ts).
  */
 
-import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CnxnspecError } from '../../spec/errors.ts';
 import { CHECKED_REQUIREMENTS, runConformance, type ConformanceResult } from '../harness/conformance-run.ts';
-import { parseExpectations } from '../harness/expectations.ts';
+import { loadExpectations } from '../harness/expectations.ts';
 import { renderFailure } from '../harness/failure-report.ts';
 import { decodeSuiteToken, type StrategyName } from '../harness/suite-token.ts';
 import { buildReport } from '../report/build-report.ts';
 import { writeReport } from '../report/write-report.ts';
 import { badgeData } from '../report/badge.ts';
+import { EXIT } from './exit-codes.ts';
 
 interface TestFlags {
   factory?: string;
@@ -52,7 +53,7 @@ export function testCommand(): Command {
     .option('--time-budget <seconds>', 'stop searching after this long', positiveInt, 120)
     .option('--only <pattern>', 'only requirements whose ID matches this regular expression, e.g. "^selector\\."')
     .option('--replay <token>', 'run exactly the case a failure printed')
-    .option('--expectations <file>', 'JSON file of expected failures with reasons')
+    .option('--expectations <file>', 'JSON file of expected failures and flaky requirements, with reasons (default: $CNXNSPEC_EXPECTATIONS)')
     .option('--json', 'print the result as JSON on stdout')
     .option('--out <dir>', 'write the result (JSON, Markdown, JUnit XML) and the badge (SVG, shields.io JSON) under this folder')
     .action(async (flags: TestFlags) => {
@@ -63,9 +64,14 @@ export function testCommand(): Command {
 async function runTestCommand(flags: TestFlags): Promise<number> {
   const factoryPath = flags.factory ?? process.env.CNXNSPEC_FACTORY;
   const only = flags.only ? compilePattern(flags.only) : undefined;
+  if (only && !CHECKED_REQUIREMENTS.some((id) => only.test(id))) {
+    throw new CnxnspecError('CNXNSPEC_ERR_CONFIG', `--only ${flags.only} matches none of the requirements the suite checks (${CHECKED_REQUIREMENTS.join(', ')})`);
+  }
   const strategy: StrategyName = flags.strategy === 'pct' ? { kind: 'pct', depth: flags.depth } : { kind: 'random' };
   if (flags.replay) decodeSuiteToken(flags.replay);
-  const expectations = flags.expectations ? parseExpectations(flags.expectations, readFileSync(flags.expectations, 'utf8'), CHECKED_REQUIREMENTS) : undefined;
+  const expectationsFile = flags.expectations ?? process.env.CNXNSPEC_EXPECTATIONS;
+  const expectationsOption = flags.expectations ? '--expectations' : 'CNXNSPEC_EXPECTATIONS';
+  const expectations = expectationsFile ? loadExpectations(expectationsFile, expectationsOption, CHECKED_REQUIREMENTS) : undefined;
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
   const name = factoryPath ?? 'the reference NIO factory';
   const strategyName = strategy.kind === 'pct' ? `pct d=${strategy.depth}` : 'random walk';
@@ -106,7 +112,7 @@ async function runTestCommand(flags: TestFlags): Promise<number> {
     progress(`\nreport written (badge: ${badge.label} | ${badge.message}, ${badge.color}):`);
     for (const [what, path] of Object.entries(paths)) progress(`  ${what.padEnd(9)} ${path}`);
   }
-  return result.ok ? 0 : 1;
+  return result.ok ? EXIT.conformant : EXIT.nonConformant;
 }
 
 function summarize(result: ConformanceResult, factoryArg?: string): string {
@@ -115,8 +121,10 @@ function summarize(result: ConformanceResult, factoryArg?: string): string {
   const count = (status: string) => result.requirements.filter((r) => r.status === status).length;
   for (const r of result.requirements.filter((x) => x.status === 'unexpected-pass')) lines.push(`UNEXPECTED PASS [${r.id}] expected to fail: ${r.reason}`);
   for (const r of result.requirements.filter((x) => x.status === 'expected-fail')) lines.push(`expected fail [${r.id}]: ${r.reason}`);
+  const notJudged = result.requirements.filter((x) => x.status === 'not-judged');
+  if (notJudged.length > 0) lines.push(`NOT JUDGED [${notJudged.map((r) => r.id).join(', ')}]: ${notJudged[0]?.reason}`);
   lines.push(
-    `${result.ok ? 'PASS' : 'FAIL'}: ${count('pass')} passed, ${count('fail')} failed, ${count('expected-fail')} expected failures, ` +
+    `${result.ok ? 'PASS' : 'FAIL'}: ${count('pass')} passed, ${count('fail')} failed, ${notJudged.length ? `${notJudged.length} not judged, ` : ''}${count('expected-fail')} expected failures, ` +
       `${count('unexpected-pass')} unexpected passes; ${result.runs} runs in ${(result.durationMs / 1000).toFixed(1)} s`,
   );
   return lines.join('\n');

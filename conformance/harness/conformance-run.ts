@@ -6,7 +6,7 @@
  */
 
 import { invariants } from '../../spec/invariants/index.ts';
-import type { Failure, Progress, SuiteResult } from './run-suite.ts';
+import type { Failure, Progress } from './run-suite.ts';
 import type { StrategyName } from './suite-token.ts';
 import { runGuardedSuite } from './guarded-suite.ts';
 import type { Expectations } from './expectations.ts';
@@ -16,7 +16,8 @@ const HARNESS_REQUIREMENTS = ['factory.host-runtime-only', 'factory.lifecycle-st
 
 export const CHECKED_REQUIREMENTS: readonly string[] = [...new Set([...invariants.flatMap((i) => i.requirements), ...HARNESS_REQUIREMENTS])].sort();
 
-export type RequirementStatus = 'pass' | 'fail' | 'expected-fail' | 'unexpected-pass';
+/** not-judged: the run could not judge it (the factory never started); the reason says why. */
+export type RequirementStatus = 'pass' | 'fail' | 'expected-fail' | 'unexpected-pass' | 'not-judged';
 
 export interface RequirementResult {
   readonly id: string;
@@ -67,12 +68,13 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const failures: Failure[] = [];
   const failedBy = new Map<string, number>();
   let runs = 0;
+  let notJudged: string | undefined;
   const maxFailures = options.replay ? 1 : (options.maxFailures ?? 8);
   for (let round = 1; round <= maxFailures; round++) {
     const budgetMs = options.timeBudgetMs - (Date.now() - started);
     if (budgetMs <= 0 || runs >= options.runs) break;
     const only = focus(options.only, new Set(failedBy.keys()));
-    const result: SuiteResult = await runGuardedSuite(
+    const result = await runGuardedSuite(
       {
         ...(options.factoryPath ? { factoryPath: options.factoryPath } : {}),
         runs: options.runs - runs,
@@ -85,18 +87,25 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       { stallMs: options.stallMs ?? 20_000, onProgress: (p) => options.onProgress?.({ ...p, runs: runs + p.runs, round, budgetMs }) },
     );
     runs += result.runs;
-    if (!result.failure) break;
-    failures.push(result.failure);
-    for (const id of result.failure.finding.requirements) if (!failedBy.has(id)) failedBy.set(id, failures.length - 1);
-    if (options.replay) break;
+    if (result.failure) {
+      failures.push(result.failure);
+      for (const id of result.failure.finding.requirements) if (!failedBy.has(id)) failedBy.set(id, failures.length - 1);
+    }
+    notJudged = result.notJudged;
+    if (!result.failure || notJudged || options.replay) break;
   }
-  const requirements = CHECKED_REQUIREMENTS.filter((id) => !options.only || options.only.test(id)).map((id) => judge(id, failedBy.get(id), options.expectations));
+  const requirements = CHECKED_REQUIREMENTS.filter((id) => !options.only || options.only.test(id)).map((id) => judge(id, failedBy.get(id), options.expectations, notJudged));
   const ok = requirements.every((r) => r.status === 'pass' || r.status === 'expected-fail');
   return { runs, durationMs: Date.now() - started, failures, requirements, ok };
 }
 
-function judge(id: string, failure: number | undefined, expectations?: Expectations): RequirementResult {
+function judge(id: string, failure: number | undefined, expectations?: Expectations, notJudged?: string): RequirementResult {
   const expected = expectations?.get(id);
-  if (failure === undefined) return expected ? { id, status: 'unexpected-pass', reason: expected } : { id, status: 'pass' };
-  return expected ? { id, status: 'expected-fail', failure, reason: expected } : { id, status: 'fail', failure };
+  if (failure === undefined) {
+    if (notJudged) return { id, status: 'not-judged', reason: notJudged };
+    if (expected?.kind === 'fail') return { id, status: 'unexpected-pass', reason: expected.reason };
+    return expected ? { id, status: 'pass', reason: `flaky: ${expected.reason}` } : { id, status: 'pass' };
+  }
+  if (!expected) return { id, status: 'fail', failure };
+  return { id, status: 'expected-fail', failure, reason: expected.kind === 'flaky' ? `flaky: ${expected.reason}` : expected.reason };
 }

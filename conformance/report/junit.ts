@@ -16,7 +16,7 @@ export function junitXml(report: ConformanceReport): string {
     const suite = builder.testSuite().name(`cnxnspec.${area}`);
     for (const req of report.requirements.filter((r) => r.area === area)) {
       const tc = suite.testCase().className(`cnxnspec.${area}`).name(`[${req.id}] ${req.level}`);
-      if (req.status === 'not-applicable') tc.skipped();
+      if (req.status === 'not-applicable' || req.status === 'not-judged') tc.skipped();
       else if (req.status === 'fail') {
         tc.failure(`${req.evidence?.message ?? 'failed'}`, req.evidence?.source ?? 'invariant');
         if (req.replay) tc.standardOutput(`replay: ${req.replay}`);

@@ -9,9 +9,10 @@ import type { Area, Level } from '../requirement.ts';
 /**
  * pass: checked and never broken within the budget; fail: broken; expected-fail: broken, and the factory's
  * expectations file says so; unexpected-pass: listed as expected to fail, yet passed; not-applicable: the
- * suite does not judge it (checked by the project's own tests, or by probes of a running server).
+ * suite does not judge it (checked by the project's own tests, or by probes of a running server); not-judged:
+ * the suite checks it, but this run could not (the factory never started), and the reason says why.
  */
-export const REQUIREMENT_STATUSES = ['pass', 'fail', 'expected-fail', 'unexpected-pass', 'not-applicable'] as const;
+export const REQUIREMENT_STATUSES = ['pass', 'fail', 'expected-fail', 'unexpected-pass', 'not-applicable', 'not-judged'] as const;
 
 export type ReportStatus = (typeof REQUIREMENT_STATUSES)[number];
 
