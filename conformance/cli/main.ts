@@ -13,7 +13,7 @@ import { selectAreas, specJson, specListing } from './spec-listing.ts';
 import { testCommand } from './test-command.ts';
 import { serveCommand } from './serve-command.ts';
 import { EXIT_CODES_HELP, exitFor } from './exit-codes.ts';
-import { packageFile, PACKAGE_VERSION } from './package-root.ts';
+import { packageFile, PACKAGE_VERSION } from '../package-root.ts';
 
 interface SpecFlags {
   json?: boolean;

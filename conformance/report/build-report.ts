@@ -9,6 +9,7 @@ import { REQUIREMENT_STATUSES, type ConformanceReport, type ReportedEvidence, ty
 import type { ConformanceResult } from '../harness/conformance-run.ts';
 import type { Finding } from '../harness/run-suite.ts';
 import { replayCommand } from '../harness/failure-report.ts';
+import { PACKAGE_VERSION } from '../package-root.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -60,7 +61,7 @@ export function buildReport(result: ConformanceResult, run: RunDescription): Con
   return {
     format: 'cnxnspec-result/1',
     factory: { name: run.name, module: run.module ?? null },
-    versions: { cnxnspec: versionOf('../..'), node: process.version, fastCheck: versionOf('fast-check') },
+    versions: { cnxnspec: PACKAGE_VERSION, node: process.version, fastCheck: versionOf('fast-check') },
     seed: run.seed,
     strategy: run.strategy,
     budget: { runs: run.runs, timeBudgetSeconds: run.timeBudgetSeconds },

@@ -1,0 +1,26 @@
+/**
+ * The `cnxnspec` command of a clone (bin/cnxnspec.js running the sources through tsx in a child) as a service
+ * manager runs it; test/package.test.ts does the same with the installed package, where there is no child.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { serveStopsOnSignal } from '../../test/serve-check.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/cnxnspec.js', import.meta.url));
+const T = { timeout: 90_000 };
+
+test('[zk.serve] bin: cnxnspec serve answers ruok by default and exits 0 on SIGTERM to its own PID, releasing the port', T, (t) => serveStopsOnSignal(bin, root, 'SIGTERM', t));
+
+test('[zk.serve] bin: cnxnspec serve exits 0 on SIGINT to its own PID', T, (t) => serveStopsOnSignal(bin, root, 'SIGINT', t));
+
+test('bin: serve --sample-config prints the shipped zoo.cfg; a missing --config is a usage error naming the way out', T, () => {
+  const sample = spawnSync(process.execPath, [bin, 'serve', '--sample-config'], { cwd: '/', encoding: 'utf8', timeout: 60_000 });
+  assert.equal(sample.status, 0, sample.stderr);
+  assert.match(sample.stdout, /^4lw\.commands\.whitelist=ruok,/m);
+  const missing = spawnSync(process.execPath, [bin, 'serve', '--config', 'no-such-zoo.cfg'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /--config no-such-zoo\.cfg: .* does not exist; write the sample with `cnxnspec serve --sample-config > zoo\.cfg`/);
+});
