@@ -1,7 +1,8 @@
 /**
- * `npm test` after the type check: every *.test.ts through tsx under c8, two files at a time, with node's spec
- * reporter (whose summary ends the test output) and c8's coverage summary after it. The reference's default
- * log sink is silenced (CNXNSPEC_LOG=quiet): the warnings tests provoke on purpose are not news.
+ * `npm test` after the type check: every *.test.ts through tsx under c8, two files at a time (each file within
+ * 10 min), with node's spec reporter (whose summary ends the test output) and c8's coverage summary after it.
+ * The reference's default log sink is silenced (CNXNSPEC_LOG=quiet): the warnings tests provoke on purpose are
+ * not news.
  * Arguments are passed to node --test (e.g. --test-name-pattern='\[expiry\.').
  */
 
@@ -16,7 +17,7 @@ const args = process.argv.slice(2);
 console.log(`running ${files.length} test files under c8`);
 const run = spawnSync(
   process.execPath,
-  [join(root, 'node_modules/c8/bin/c8.js'), process.execPath, '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=180000', '--test-reporter=spec', ...args, ...files],
+  [join(root, 'node_modules/c8/bin/c8.js'), process.execPath, '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', '--test-reporter=spec', ...args, ...files],
   { cwd: root, stdio: 'inherit', env: { ...process.env, CNXNSPEC_LOG: 'quiet' } },
 );
 process.exit(run.status ?? 1);
