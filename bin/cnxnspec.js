@@ -1,11 +1,25 @@
 #!/usr/bin/env node
-// The published entry point runs the TypeScript CLI through tsx, so users need no build step.
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+/**
+ * The `cnxnspec` command. In the published package the CLI is compiled JavaScript (dist/) and runs in this very
+ * process: no wrapper, so SIGINT and SIGTERM reach `cnxnspec serve` directly and its exit status is the
+ * command's. In a clone, where the sources are TypeScript and nothing is built, it runs them through tsx in a
+ * child in its own process group (so that a Ctrl-C reaches it once, from here), forwards SIGINT, SIGTERM and
+ * SIGHUP to it, and exits with its status.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
-const cli = fileURLToPath(new URL('../conformance/cli/main.ts', import.meta.url));
-const tsx = require.resolve('tsx/cli');
-const result = spawnSync(process.execPath, [tsx, cli, ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+const sources = fileURLToPath(new URL('../conformance/cli/main.ts', import.meta.url));
+
+if (!existsSync(sources)) {
+  await import('../dist/conformance/cli/main.js');
+} else {
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), sources, ...process.argv.slice(2)], {
+    stdio: ['inherit', 'inherit', 'inherit'],
+    detached: true,
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? 128 + (signal ? constants.signals[signal] : 1)));
+}

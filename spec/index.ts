@@ -11,3 +11,4 @@ export * from './trace/schema.ts';
 export * from './result/conformance-report.ts';
 export * from './result/schema.ts';
 export * from './invariants/index.ts';
+export * from './trace/digest.ts';

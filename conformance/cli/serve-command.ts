@@ -1,20 +1,28 @@
 /**
  * `cnxnspec serve [--config zoo.cfg] [--port N]`: runs the reference ZooKeeper server on real sockets until
- * SIGINT or SIGTERM, then shuts it down cleanly. The factory is chosen as boot chooses it (zoo.cfg
- * `serverCnxnFactory=`, else ZOOKEEPER_SERVER_CNXN_FACTORY, else NIO). Logs go to stderr.
+ * SIGINT or SIGTERM, then shuts it down cleanly and exits 0. The factory is chosen as boot chooses it (zoo.cfg
+ * `serverCnxnFactory=`, else ZOOKEEPER_SERVER_CNXN_FACTORY, else NIO). Logs go to stderr. Without --config it
+ * reads the sample zoo.cfg shipped in the package (`--sample-config` prints it), which allows ruok and the
+ * other usual four-letter words.
  */
 
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { consoleLogger, DEFAULT_ZOO_CFG, nextSignal, serve, shutdownOnSignal } from '../../reference/boot/serve.ts';
+import { consoleLogger, nextSignal, serve, shutdownOnSignal } from '../../reference/boot/serve.ts';
 import { parseZooCfg } from '../../reference/boot/zoo-cfg.ts';
 import { createNodeRuntime } from '../../reference/runtime/node/index.ts';
+import { CnxnspecError } from '../../spec/errors.ts';
+import { packageFile } from '../package-root.ts';
+
+/** The sample zoo.cfg, shipped in the package and found from wherever the command runs. */
+export const SAMPLE_ZOO_CFG = packageFile('fixtures/zoo.cfg');
 
 interface ServeFlags {
   config?: string;
   port?: number;
   verbose?: boolean;
+  sampleConfig?: boolean;
 }
 
 function port(value: string): number {
@@ -26,18 +34,19 @@ function port(value: string): number {
 export function serveCommand(): Command {
   return new Command('serve')
     .description('run the reference ZooKeeper server (NIO factory unless the config names another) until SIGINT or SIGTERM')
-    .option('--config <file>', `zoo.cfg to read (default: ${DEFAULT_ZOO_CFG.trim().replace(/\n/g, ', ')})`)
+    .option('--config <file>', 'zoo.cfg to read (default: the sample zoo.cfg, see --sample-config)')
     .option('--port <n>', 'client port, replacing clientPort of the config (0: any free port)', port)
     .option('--verbose', 'also log debug lines')
+    .option('--sample-config', `print the sample zoo.cfg (${SAMPLE_ZOO_CFG}) and exit; e.g. cnxnspec serve --sample-config > zoo.cfg`)
     .action(async (flags: ServeFlags) => {
-      process.exitCode = await runServe(flags);
+      if (flags.sampleConfig) process.stdout.write(readFileSync(SAMPLE_ZOO_CFG, 'utf8'));
+      else process.exitCode = await runServe(flags);
     });
 }
 
 export async function runServe(flags: ServeFlags): Promise<number> {
-  const path = flags.config === undefined ? undefined : resolve(flags.config);
-  const text = path === undefined ? DEFAULT_ZOO_CFG : readFileSync(path, 'utf8');
-  const cfg = parseZooCfg(text, path ?? 'built-in defaults');
+  const path = resolve(flags.config ?? SAMPLE_ZOO_CFG);
+  const cfg = parseZooCfg(readConfig(path, flags.config), path);
   const log = consoleLogger(flags.verbose === true);
   const runtime = createNodeRuntime({ logger: log });
   // Caught from before startup, so that a signal during startup still ends in a clean shutdown.
@@ -49,7 +58,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
         ...(flags.port !== undefined ? { port: flags.port } : {}),
         // The CLI is where real time enters: znode ctime/mtime are wall-clock ms.
         epochMs: Date.now() - runtime.clock.now(),
-        ...(path !== undefined ? { baseDir: dirname(path) } : {}),
+        baseDir: dirname(path),
       }),
     );
     await shutdownOnSignal(running, signal, log);
@@ -57,5 +66,14 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   } finally {
     signal.dispose();
     await runtime.dispose();
+  }
+}
+
+function readConfig(path: string, given: string | undefined): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const why = (err as { code?: string }).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(err as Error).message})`;
+    throw new CnxnspecError('CNXNSPEC_ERR_CONFIG', `--config ${given ?? path}: ${path} ${why}; write the sample with \`cnxnspec serve --sample-config > zoo.cfg\`, or leave --config out to use it as it is`);
   }
 }

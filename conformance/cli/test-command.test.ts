@@ -1,20 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, root } from '../../test/cli-run.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const TIMEOUT = { timeout: 90_000 };
-
-function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'conformance/cli/main.ts', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    timeout: 80_000,
-  });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
 
 test('cli: cnxnspec test passes the reference factory, prints progress to stderr and the verdict to stdout', TIMEOUT, () => {
   const run = cli(['test', '--runs', '60', '--seed', '4']);
@@ -48,6 +38,25 @@ test('cli: bad flags are refused with what was wrong', TIMEOUT, () => {
   assert.equal(pattern.status, 2);
   assert.match(pattern.stderr, /--only \[ is not a regular expression/);
   const runs = cli(['test', '--runs', 'many']);
-  assert.notEqual(runs.status, 0);
+  assert.equal(runs.status, 2);
   assert.match(runs.stderr, /expected a whole number/);
+  const flag = cli(['test', '--no-such-flag']);
+  assert.equal(flag.status, 2);
+  assert.match(flag.stderr, /unknown option '--no-such-flag'/);
+});
+
+test('cli: --only matching no checked requirement is a usage error, not an empty pass', TIMEOUT, () => {
+  const run = cli(['test', '--only', '^nothing\\.']);
+  assert.equal(run.status, 2, run.stdout + run.stderr);
+  assert.match(run.stderr, /--only \^nothing\\\. matches none of the requirements the suite checks \(accept\.handoff, /);
+});
+
+test('cli: --version prints the package version, --help the exit codes', TIMEOUT, () => {
+  const version = cli(['--version']);
+  assert.equal(version.status, 0);
+  assert.equal(version.stdout.trim(), (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version);
+  const help = cli(['test', '--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /Exit status:\n  0  conformant/);
+  assert.match(help.stdout, /  3  the harness itself failed/);
 });

@@ -1,7 +1,8 @@
 /**
  * `cnxnspec test`: the conformance suite against a factory module (the reference NIO factory by default) on the
  * simulated runtime. Progress goes to stderr a line at a time; the verdict, failures and replay lines to stdout.
- * Exit status 0 only when every checked requirement passed or failed as the expectations file says.
+ * Exit status 0 only when every checked requirement passed or failed as the expectations file says (the
+ * statuses are in ./exit-codes.ts).
  */
 
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -9,12 +10,13 @@ import { traceToJsonl } from '../sim/index.ts';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CnxnspecError } from '../../spec/errors.ts';
 import { CHECKED_REQUIREMENTS, runConformance, type ConformanceResult } from '../harness/conformance-run.ts';
-import { parseExpectations } from '../harness/expectations.ts';
+import { loadExpectations } from '../harness/expectations.ts';
 import { renderFailure } from '../harness/failure-report.ts';
 import { decodeSuiteToken, type StrategyName } from '../harness/suite-token.ts';
 import { buildReport } from '../report/build-report.ts';
 import { writeReport } from '../report/write-report.ts';
 import { badgeData } from '../report/badge.ts';
+import { EXIT } from './exit-codes.ts';
 
 interface TestFlags {
   factory?: string;
@@ -62,7 +64,7 @@ export function testCommand(): Command {
     .option('--shrink-budget <seconds>', 'stop shrinking a failure after this long, keeping the shortest found', nonNegativeInt, 10)
     .option('--only <pattern>', 'only requirements whose ID matches this regular expression, e.g. "^selector\\."')
     .option('--replay <token>', 'run exactly the case a failure printed')
-    .option('--expectations <file>', 'JSON file of expected failures with reasons')
+    .option('--expectations <file>', 'JSON file of expected failures and flaky requirements, with reasons (default: $CNXNSPEC_EXPECTATIONS)')
     .option('--json', 'print the result as JSON on stdout')
     .option('--out <dir>', 'write the result (JSON, Markdown, JUnit XML, HTML with swimlanes) and the badge (SVG, shields.io JSON) under this folder')
     .option('--trace-out <file>', 'write the full trace of the (first) failing run as JSON Lines')
@@ -74,9 +76,14 @@ export function testCommand(): Command {
 async function runTestCommand(flags: TestFlags): Promise<number> {
   const factoryPath = flags.factory ?? process.env.CNXNSPEC_FACTORY;
   const only = flags.only ? compilePattern(flags.only) : undefined;
+  if (only && !CHECKED_REQUIREMENTS.some((id) => only.test(id))) {
+    throw new CnxnspecError('CNXNSPEC_ERR_CONFIG', `--only ${flags.only} matches none of the requirements the suite checks (${CHECKED_REQUIREMENTS.join(', ')})`);
+  }
   const strategy: StrategyName = flags.strategy === 'pct' ? { kind: 'pct', depth: flags.depth } : flags.strategy === 'pos' ? { kind: 'pos' } : { kind: 'random' };
   if (flags.replay) decodeSuiteToken(flags.replay);
-  const expectations = flags.expectations ? parseExpectations(flags.expectations, readFileSync(flags.expectations, 'utf8'), CHECKED_REQUIREMENTS) : undefined;
+  const expectationsFile = flags.expectations ?? process.env.CNXNSPEC_EXPECTATIONS;
+  const expectationsOption = flags.expectations ? '--expectations' : 'CNXNSPEC_EXPECTATIONS';
+  const expectations = expectationsFile ? loadExpectations(expectationsFile, expectationsOption, CHECKED_REQUIREMENTS) : undefined;
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
   const name = factoryPath ?? 'the reference NIO factory';
   const strategyName = strategy.kind === 'pct' ? `pct d=${strategy.depth}` : strategy.kind === 'pos' ? 'pos' : 'random walk';
@@ -126,7 +133,7 @@ async function runTestCommand(flags: TestFlags): Promise<number> {
       progress(`trace of the failing run (${failure.trace.length} events) written to ${flags.traceOut}`);
     } else progress(`no failing run: nothing written to ${flags.traceOut}`);
   }
-  return result.ok ? 0 : 1;
+  return result.ok ? EXIT.conformant : EXIT.nonConformant;
 }
 
 function summarize(result: ConformanceResult, factoryArg?: string): string {

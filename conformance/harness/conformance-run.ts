@@ -10,7 +10,7 @@ import { invariants } from '../../spec/invariants/index.ts';
 import { JUDGING } from '../../spec/judging.ts';
 import type { JudgeMode } from '../../spec/requirement.ts';
 import { requirements as allRequirements } from '../../spec/requirements/index.ts';
-import type { Failure, Progress, SuiteResult } from './run-suite.ts';
+import type { Failure, Progress } from './run-suite.ts';
 import type { StrategyName } from './suite-token.ts';
 import { runGuardedChecks, runGuardedSuite } from './guarded-suite.ts';
 import type { Expectations } from './expectations.ts';
@@ -112,17 +112,26 @@ function focus(only: RegExp | undefined, failed: ReadonlySet<string>): string | 
   return skip || want ? `^${skip}${want || '.*'}` : undefined;
 }
 
-async function search(options: ConformanceOptions): Promise<{ runs: number; failures: Failure[]; failedBy: Map<string, number> }> {
+interface SearchOutcome {
+  readonly runs: number;
+  readonly failures: Failure[];
+  readonly failedBy: Map<string, number>;
+  /** Why nothing else could be judged (the factory never started). */
+  readonly notJudged?: string;
+}
+
+async function search(options: ConformanceOptions): Promise<SearchOutcome> {
   const started = Date.now();
   const failures: Failure[] = [];
   const failedBy = new Map<string, number>();
   let runs = 0;
+  let notJudged: string | undefined;
   const maxFailures = options.replay ? 1 : (options.maxFailures ?? 8);
   for (let round = 1; round <= maxFailures; round++) {
     const budgetMs = options.timeBudgetMs - (Date.now() - started);
     if (budgetMs <= 0 || runs >= options.runs) break;
     const only = focus(options.only, new Set(failedBy.keys()));
-    const result: SuiteResult = await runGuardedSuite(
+    const result = await runGuardedSuite(
       {
         ...(options.factoryPath ? { factoryPath: options.factoryPath } : {}),
         runs: options.runs - runs,
@@ -136,12 +145,14 @@ async function search(options: ConformanceOptions): Promise<{ runs: number; fail
       { stallMs: options.stallMs ?? 20_000, onProgress: (p) => options.onProgress?.({ ...p, runs: runs + p.runs, round, budgetMs }) },
     );
     runs += result.runs;
-    if (!result.failure) break;
-    failures.push(result.failure);
-    for (const id of result.failure.finding.requirements) if (!failedBy.has(id)) failedBy.set(id, failures.length - 1);
-    if (options.replay) break;
+    if (result.failure) {
+      failures.push(result.failure);
+      for (const id of result.failure.finding.requirements) if (!failedBy.has(id)) failedBy.set(id, failures.length - 1);
+    }
+    notJudged = result.notJudged;
+    if (!result.failure || notJudged || options.replay) break;
   }
-  return { runs, failures, failedBy };
+  return { runs, failures, failedBy, ...(notJudged ? { notJudged } : {}) };
 }
 
 async function checks(options: ConformanceOptions): Promise<readonly NamedOutcome[]> {
@@ -158,8 +169,9 @@ async function checks(options: ConformanceOptions): Promise<readonly NamedOutcom
 export async function runConformance(options: ConformanceOptions): Promise<ConformanceResult> {
   const started = Date.now();
   const outcomes = await checks(options);
-  const { runs, failures, failedBy } = await search(options);
-  const requirements = allRequirements.map((r) => judge(r.id, { options, outcomes, runs, failedBy }));
+  const searched = await search(options);
+  const { runs, failures } = searched;
+  const requirements = allRequirements.map((r) => judge(r.id, { options, outcomes, searched }));
   const ok = requirements.every((r) => r.status === 'pass' || r.status === 'expected-fail' || r.status === 'not-judged');
   return { runs, durationMs: Date.now() - started, failures, requirements, ok };
 }
@@ -167,11 +179,11 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
 interface Evidence {
   readonly options: ConformanceOptions;
   readonly outcomes: readonly NamedOutcome[];
-  readonly runs: number;
-  readonly failedBy: ReadonlyMap<string, number>;
+  readonly searched: SearchOutcome;
 }
 
-function judge(id: string, { options, outcomes, runs, failedBy }: Evidence): RequirementResult {
+function judge(id: string, { options, outcomes, searched }: Evidence): RequirementResult {
+  const { runs, failedBy } = searched;
   const judging = JUDGING[id];
   const notJudged = (why: string): RequirementResult => ({ id, status: 'not-judged', judgedBy: [], notJudged: why });
   if (!judging) return notJudged('spec/judging.ts does not say how it is judged');
@@ -200,16 +212,19 @@ function judge(id: string, { options, outcomes, runs, failedBy }: Evidence): Req
       reasons.push(options.replay ? `a replay runs no ${mode} checks` : `no ${mode} check ran for it`);
     }
   }
-  if (judgedBy.size === 0 && checkFindings.length === 0) return notJudged(reasons.join('; ') || 'no check judged it');
   const broke = failure !== undefined || checkFindings.length > 0;
+  // A factory that never started broke its lifecycle requirement; nothing else about it was seen.
+  if (!broke && searched.notJudged) return notJudged(searched.notJudged);
+  if (judgedBy.size === 0 && !broke) return notJudged(reasons.join('; ') || 'no check judged it');
   const expected = options.expectations?.get(id);
+  const reason = expected && (expected.kind === 'flaky' ? `flaky: ${expected.reason}` : expected.reason);
   const base = {
     id,
     judgedBy: [...judgedBy],
     ...(failure !== undefined ? { failure } : {}),
     ...(checkFindings.length ? { checkFindings } : {}),
-    ...(expected ? { reason: expected } : {}),
+    ...(reason ? { reason } : {}),
   };
-  if (!broke) return { ...base, status: expected ? 'unexpected-pass' : 'pass' };
+  if (!broke) return { ...base, status: expected?.kind === 'fail' ? 'unexpected-pass' : 'pass' };
   return { ...base, status: expected ? 'expected-fail' : 'fail' };
 }

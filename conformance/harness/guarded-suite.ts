@@ -2,10 +2,12 @@
  * Runs the suite in a child process under a watchdog. A run that sends no word for `stallMs` (a factory
  * spinning in a synchronous loop, or one the simulation cannot stop) gets the child killed; the stalled run is
  * reported as a failure of factory.host-runtime-only with an explicit replay token. The harness itself never
- * hangs: the child's own crash or exit is reported too.
+ * hangs: the child's own crash or exit is reported too. No child outlives its result or the harness: it is
+ * killed once it has answered, when the harness exits, and when the harness is stopped by SIGINT, SIGTERM or
+ * SIGHUP (the signal then takes its usual course).
  */
 
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CnxnspecError } from '../../spec/errors.ts';
 import type { Progress, SuiteResult } from './run-suite.ts';
@@ -19,9 +21,48 @@ export interface GuardOptions {
   readonly onProgress?: (progress: Progress) => void;
 }
 
-const CHILD = fileURLToPath(new URL('./suite-process.ts', import.meta.url));
-/** Resolved from here, not from the user's working directory, which may not have tsx. */
-const TSX = import.meta.resolve('tsx');
+/** What the result says beyond the suite's: why the requirements it does not fail could not be judged. */
+export type GuardedResult = SuiteResult & { readonly notJudged?: string };
+
+/** Running from the TypeScript sources (a clone), or from the compiled package (dist/). */
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
+const CHILD = fileURLToPath(new URL(`./suite-process.${FROM_SOURCES ? 'ts' : 'js'}`, import.meta.url));
+
+/** tsx, resolved from here, not from the user's working directory, which may not have it; only when TypeScript must run. */
+function execArgv(factoryPath: string | undefined): string[] {
+  return FROM_SOURCES || /\.[cm]?tsx?$/.test(factoryPath ?? '') ? ['--import', import.meta.resolve('tsx')] : [];
+}
+
+/** Silence allowed before the child's first word. */
+const STARTUP_GRACE_MS = 30_000;
+
+const live = new Set<ChildProcess>();
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function killAll(): void {
+  for (const child of live) child.kill('SIGKILL');
+}
+
+/** On a stop signal: end the children, then let the signal do what it would have done. */
+function onStopSignal(signal: NodeJS.Signals): void {
+  killAll();
+  for (const s of STOP_SIGNALS) process.removeListener(s, onStopSignal);
+  process.kill(process.pid, signal);
+}
+
+function track(child: ChildProcess): void {
+  if (live.size === 0) {
+    process.on('exit', killAll);
+    for (const s of STOP_SIGNALS) if (process.listenerCount(s) === 0) process.on(s, onStopSignal);
+  }
+  live.add(child);
+  child.once('exit', () => {
+    live.delete(child);
+    if (live.size > 0) return;
+    process.removeListener('exit', killAll);
+    for (const s of STOP_SIGNALS) process.removeListener(s, onStopSignal);
+  });
+}
 
 /** The harness checks in a child process under the same watchdog; a check that hangs is killed and reported. */
 export async function runGuardedChecks(request: Omit<SuiteRequest, 'task' | 'runs' | 'seed' | 'strategy'>, guard: GuardOptions): Promise<readonly NamedOutcome[]> {
@@ -30,15 +71,16 @@ export async function runGuardedChecks(request: Omit<SuiteRequest, 'task' | 'run
   return outcome.outcomes;
 }
 
-export async function runGuardedSuite(request: SuiteRequest, guard: GuardOptions): Promise<SuiteResult> {
+export async function runGuardedSuite(request: SuiteRequest, guard: GuardOptions): Promise<GuardedResult> {
   const outcome = await guarded(request, guard);
   if ('outcomes' in outcome) throw new CnxnspecError('CNXNSPEC_ERR_SIM', 'the suite process answered a search with check results');
   return outcome;
 }
 
-function guarded(request: SuiteRequest, guard: GuardOptions): Promise<SuiteResult | { readonly outcomes: readonly NamedOutcome[] }> {
+function guarded(request: SuiteRequest, guard: GuardOptions): Promise<GuardedResult | { readonly outcomes: readonly NamedOutcome[] }> {
   return new Promise((resolve, reject) => {
-    const child = fork(CHILD, [], { execArgv: ['--import', TSX], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(CHILD, [], { execArgv: execArgv(request.factoryPath), serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    track(child);
     const started = Date.now();
     let runs = 0;
     let last: Extract<SuiteMessage, { type: 'run' }> | undefined;
@@ -48,31 +90,34 @@ function guarded(request: SuiteRequest, guard: GuardOptions): Promise<SuiteResul
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      // It exits by itself once it has answered; a factory spinning in it must not keep it running.
+      if (child.exitCode === null && child.signalCode === null) setTimeout(() => child.kill('SIGKILL'), 2_000).unref();
       outcome();
     };
-    const arm = () => {
+    const arm = (ms: number) => {
       clearTimeout(timer);
       timer = setTimeout(() => {
         child.kill('SIGKILL');
         finish(() => {
-          if (request.task === 'checks') reject(new CnxnspecError('CNXNSPEC_ERR_SIM', `the harness checks stopped answering for ${guard.stallMs} ms (a factory spinning in a synchronous loop?); the process was killed`));
-          else {
-            try {
-              resolve(stalled(last, runs, Date.now() - started, guard.stallMs));
-            } catch (err) {
-              reject(err);
-            }
+          if (request.task === 'checks') {
+            reject(new CnxnspecError('CNXNSPEC_ERR_SIM', `the harness checks stopped answering for ${ms} ms (a factory spinning in a synchronous loop?); the process was killed`));
+            return;
+          }
+          try {
+            resolve(stalled(last, runs, Date.now() - started, ms));
+          } catch (err) {
+            reject(err);
           }
         });
-      }, guard.stallMs);
+      }, ms);
     };
     child.on('message', (message: SuiteMessage) => {
-      arm();
+      arm(guard.stallMs);
       if (message.type === 'run') last = message;
       else if (message.type === 'progress') {
         runs = message.progress.runs;
         guard.onProgress?.(message.progress);
-      } else if (message.type === 'result') finish(() => resolve(message.result));
+      } else if (message.type === 'result') finish(() => resolve(message.notJudged ? { ...message.result, notJudged: message.notJudged } : message.result));
       else if (message.type === 'checks') finish(() => resolve({ outcomes: message.outcomes }));
       else finish(() => reject(new CnxnspecError(message.code as 'CNXNSPEC_ERR_SIM', message.message)));
     });
@@ -80,7 +125,8 @@ function guarded(request: SuiteRequest, guard: GuardOptions): Promise<SuiteResul
       finish(() => reject(new CnxnspecError('CNXNSPEC_ERR_SIM', `the suite process ended early (exit ${code ?? signal}) before reporting a result; run again with --runs 1 --replay to isolate it`)));
     });
     child.on('error', (err) => finish(() => reject(err)));
-    arm();
+    // Starting node and compiling TypeScript on a loaded machine is not the factory stalling.
+    arm(Math.max(guard.stallMs, STARTUP_GRACE_MS));
     child.send(request);
   });
 }

@@ -23,6 +23,7 @@ export interface SuiteRequest {
 export type SuiteMessage =
   | { readonly type: 'run'; readonly scenario: Scenario; readonly schedule: Schedule; readonly seed: number }
   | { readonly type: 'progress'; readonly progress: Progress }
-  | { readonly type: 'result'; readonly result: SuiteResult }
+  /** notJudged: why the requirements the result does not fail could not be judged (the factory never started). */
+  | { readonly type: 'result'; readonly result: SuiteResult; readonly notJudged?: string }
   | { readonly type: 'checks'; readonly outcomes: readonly NamedOutcome[] }
   | { readonly type: 'error'; readonly code: string; readonly message: string };

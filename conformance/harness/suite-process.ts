@@ -1,10 +1,12 @@
 /**
  * The child process that runs the suite, so that a factory which hangs or spins in a synchronous loop can be
  * killed without taking the harness with it. It reports every run before starting it (the watchdog's
- * heartbeat, and what it names if the run never returns), progress, and the result.
+ * heartbeat, and what it names if the run never returns), progress, and the result, then exits: whatever the
+ * factory left behind (a real timer, a socket) must not keep it alive.
  */
 
-import { loadFactory } from './factory-module.ts';
+import type { Failure } from './run-suite.ts';
+import { loadFactory, probeStart, type StartFailure } from './factory-module.ts';
 import { runSuite } from './run-suite.ts';
 import { runChecks } from './checks/run-checks.ts';
 import type { SuiteRequest, SuiteMessage } from './suite-messages.ts';
@@ -18,6 +20,15 @@ function send(message: SuiteMessage): Promise<void> {
   });
 }
 
+/** The failure of a factory that never started is its lifecycle's, with the factory's own stack trace. */
+function startFailure(failure: Failure, start: StartFailure): Failure {
+  const message = `${start.stage} threw, so the factory never started and nothing else could be judged:\n${start.error}`;
+  return { ...failure, finding: { ...failure.finding, requirements: ['factory.lifecycle-start-once'], source: 'harness', message }, others: [] };
+}
+
+// The harness went away (it ended, or was killed): nothing is left to report to.
+process.once('disconnect', () => process.exit(0));
+
 process.once('message', (request: SuiteRequest) => {
   void (async () => {
     try {
@@ -25,26 +36,32 @@ process.once('message', (request: SuiteRequest) => {
       if (request.task === 'checks') {
         await send({ type: 'progress', progress: { runs: 0, shrinking: false, elapsedMs: 0 } });
         await send({ type: 'checks', outcomes: await runChecks(factory.module) });
-        process.disconnect?.();
-        return;
+        process.exit(0);
       }
+      await probeStart(factory, false);
       const result = await runSuite({
         factory: factory.module,
         runs: request.runs,
         seed: request.seed,
         strategy: request.strategy,
         ...(request.timeBudgetMs ? { timeBudgetMs: request.timeBudgetMs } : {}),
-        ...(request.shrinkBudgetMs !== undefined ? { shrinkBudgetMs: request.shrinkBudgetMs } : {}),
         ...(request.only ? { only: new RegExp(request.only) } : {}),
         ...(request.replay ? { replay: decodeSuiteToken(request.replay) } : {}),
+        ...(request.shrinkBudgetMs !== undefined ? { shrinkBudgetMs: request.shrinkBudgetMs } : {}),
         onRun: (scenario, schedule, seed) => void send({ type: 'run', scenario, schedule, seed }),
         onProgress: (progress) => void send({ type: 'progress', progress }),
       });
-      await send({ type: 'result', result });
+      // A lifecycle failure may be a factory that cannot start at all; then nothing else was judged.
+      const start = result.failure?.finding.requirements.includes('factory.lifecycle-start-once') ? await probeStart(factory, true) : undefined;
+      if (!start || !result.failure) await send({ type: 'result', result });
+      else {
+        const notJudged = `not judged: the factory never started (${start.stage} threw)`;
+        await send({ type: 'result', result: { ...result, failure: startFailure(result.failure, start) }, notJudged });
+      }
     } catch (err) {
       const error = err as { code?: string; message?: string };
       await send({ type: 'error', code: error.code ?? 'CNXNSPEC_ERR_SIM', message: error.message ?? String(err) });
     }
-    process.disconnect?.();
+    process.exit(0);
   })();
 });

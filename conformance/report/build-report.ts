@@ -18,6 +18,7 @@ import {
 import type { ConformanceResult, RequirementResult } from '../harness/conformance-run.ts';
 import type { Finding } from '../harness/run-suite.ts';
 import { replayCommand } from '../harness/failure-report.ts';
+import { PACKAGE_VERSION } from '../package-root.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -103,7 +104,7 @@ export function buildReport(result: ConformanceResult, run: RunDescription): Con
     format: 'cnxnspec-result/2',
     profile: run.profile ?? 'nio',
     factory: { name: run.name, module: run.module ?? null },
-    versions: { cnxnspec: versionOf('../..'), node: process.version, fastCheck: versionOf('fast-check') },
+    versions: { cnxnspec: PACKAGE_VERSION, node: process.version, fastCheck: versionOf('fast-check') },
     seed: run.seed,
     strategy: run.strategy,
     budget: { runs: run.runs, timeBudgetSeconds: run.timeBudgetSeconds },

@@ -154,6 +154,5 @@ test('pct: depth 2 finds a bug that needs one preemption at one step; depth 1 ne
   };
   const seed = await firstFailing(2);
   assert.notEqual(seed, undefined, `depth 2 did not find the bug in ${SEEDS} seeds`);
-  console.log(`# pct d=2 found the empty box at seed ${seed}`);
   assert.equal(await firstFailing(1), undefined, 'depth 1 schedules never preempt, so never find the box empty');
 });

@@ -24,7 +24,6 @@ test('[runtime.deterministic-replay] sim: 3 threads x 1,000 steps replay byte-id
   for (const thread of ['AcceptThread', 'NIOWorker-0', 'SelectorThread-0']) {
     assert.ok(calls(thread) >= 1_000, `${thread} made ${calls(thread)} traced calls`);
   }
-  console.log(`# ${first.steps} steps, ${first.trace.length} events, replay: ${first.token}`);
 
   const decoded = decodeReplayToken(first.token);
   assert.equal(decoded.seed, 1822734);

@@ -1,0 +1,42 @@
+/**
+ * The `cnxnspec` command of a clone (bin/cnxnspec.js running the sources through tsx in a child) as a service
+ * manager runs it; test/package.test.ts does the same with the installed package, where there is no child.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { serveStopsOnSignal } from '../../test/serve-check.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/cnxnspec.js', import.meta.url));
+const T = { timeout: 90_000 };
+
+test('[zk.serve] bin: cnxnspec serve answers ruok by default and exits 0 on SIGTERM to its own PID, releasing the port', T, (t) => serveStopsOnSignal(bin, root, 'SIGTERM', t));
+
+test('[zk.serve] bin: cnxnspec serve exits 0 on SIGINT to its own PID', T, (t) => serveStopsOnSignal(bin, root, 'SIGINT', t));
+
+test('bin: serve --sample-config prints the shipped zoo.cfg; a missing --config is a usage error naming the way out', T, () => {
+  const sample = spawnSync(process.execPath, [bin, 'serve', '--sample-config'], { cwd: '/', encoding: 'utf8', timeout: 60_000 });
+  assert.equal(sample.status, 0, sample.stderr);
+  assert.match(sample.stdout, /^4lw\.commands\.whitelist=ruok,/m);
+  const missing = spawnSync(process.execPath, [bin, 'serve', '--config', 'no-such-zoo.cfg'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /--config no-such-zoo\.cfg: .* does not exist; write the sample with `cnxnspec serve --sample-config > zoo\.cfg`/);
+});
+
+test('[factory.host-runtime-only] bin: SIGTERM to cnxnspec test while its suite child spins ends both, leaving no process behind', T, async (t) => {
+  const cli = spawn(process.execPath, [bin, 'test', '--factory', 'fixtures/factories/spins.ts', '--runs', '5'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => void cli.kill('SIGKILL'));
+  // 'close' comes once every holder of the command's stdout and stderr has ended, the suite child included.
+  const closed = new Promise<number | null>((resolve) => cli.on('close', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  let stderr = '';
+  await new Promise<void>((resolve) => {
+    cli.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      if (stderr.includes('searching: 1 runs')) resolve();
+    });
+  });
+  cli.kill('SIGTERM');
+  assert.equal(await closed, 128 + 15, stderr);
+});
