@@ -21,6 +21,7 @@ import { ConformanceHandler } from './handler/conformance-handler.ts';
 import { INLINE_HANDLER } from './handler/handler-shape.ts';
 import { connectionModels } from './expected-replies.ts';
 import { checkPeerReplies, restSnapshots, type RestSnapshot } from './expected-replies-check.ts';
+import { maxCnxnsProblems } from './max-cnxns-check.ts';
 import { strategyOf, type Schedule } from './schedule.ts';
 
 export interface Problem {
@@ -158,7 +159,7 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
       });
       factory = created;
       await created.configure({ host: '127.0.0.1', port: SCENARIO_PORT }, config.maxClientCnxns, 50, false);
-      handler = new ConformanceHandler(rt, scenario.handler ?? INLINE_HANDLER, config.maxCnxns ?? 0);
+      handler = new ConformanceHandler(rt, scenario.handler ?? INLINE_HANDLER);
       handler.start();
       await created.startup(handler);
       if (!stopping) return park(rt);
@@ -200,5 +201,6 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
   }
   problems.push(...threadDeaths(trace));
   problems.push(...replyProblems(scenario, sim.network.peers, handler, trace, rest, atRest));
+  problems.push(...maxCnxnsProblems(trace, config.maxCnxns));
   return { violations, problems, trace, steps: trace.length, virtualTime: sim.now() };
 }

@@ -185,10 +185,13 @@ export class NIOServerCnxn implements ServerConnection {
 
   /**
    * Asks the owning selector thread to recompute the interest ops. Only while selectable: during an IO pass the
-   * pass's own update request at its end picks up the change.
+   * pass's own update request at its end picks up the change. If the owner refuses (its updateQueue is full, or
+   * it is stopping), nobody would ever add OP_WRITE for what was just queued: the connection closes, as an IO
+   * pass whose restore is refused does.
    */
   async requestInterestOpsUpdate(): Promise<void> {
-    if (this.isSelectable()) await this.owner.addInterestOpsUpdateRequest(this.key);
+    if (!this.isSelectable()) return;
+    if (!(await this.owner.addInterestOpsUpdateRequest(this.key))) await this.close('connection_mode_changed');
   }
 
   /**

@@ -8,8 +8,8 @@
  *
  * It keeps what it decided where the peers cannot know it (the ConnectResponse bytes of each connection), so the
  * answer model (expected-replies.ts) can hold the factory to exactly what the handler sent, and it reports what
- * it saw the factory do wrong (a frame it cannot parse, a request read while receive was disabled, more live
- * connections than maxCnxns).
+ * it saw the factory do wrong (a frame it cannot parse, a request read while receive was disabled, anything handed
+ * over after a four-letter word).
  */
 import type { DisconnectReason } from '../../../spec/disconnect-reasons.ts';
 import { clampSessionTimeout, TICK_TIME_MS } from '../../../spec/knobs.ts';
@@ -35,7 +35,8 @@ export class ConformanceHandler implements RequestHandler {
   private readonly pipeline: RequestPipeline | undefined;
   private readonly sessions = new SessionTable();
   private readonly throttle: ReceiveThrottle;
-  private readonly live = new Set<string>();
+  /** Connections that opened with a four-letter word the handler took: nothing more may be read from them. */
+  private readonly answeredWord = new Set<string>();
   /** The ConnectResponse frame sent on each connection. */
   private readonly handshakes = new Map<string, Uint8Array>();
   readonly findings: HandlerFinding[] = [];
@@ -43,8 +44,6 @@ export class ConformanceHandler implements RequestHandler {
   constructor(
     private readonly runtime: HostRuntime,
     shape: HandlerShape,
-    /** The factory's total connection limit (0: none), checked against the connections the handler sees. */
-    private readonly maxCnxns = 0,
   ) {
     this.pipeline = shape.threads > 0 ? new RequestPipeline(runtime, shape.threads) : undefined;
     this.throttle = new ReceiveThrottle(shape.threads > 0 ? shape.throttleAt : undefined, (cnxn, message) => this.report('cnxn.throttle', cnxn, message));
@@ -66,7 +65,7 @@ export class ConformanceHandler implements RequestHandler {
   }
 
   async processConnectRequest(cnxn: ServerConnection, payload: Uint8Array): Promise<void> {
-    this.opened(cnxn);
+    this.afterWord(cnxn, 'a ConnectRequest');
     const req = this.parse(cnxn, 'ConnectRequest', () => decodeConnectRequest(payload));
     await this.dispatch(cnxn, async () => {
       const timeOut = clampSessionTimeout(req.timeOut, TICK_TIME_MS);
@@ -88,6 +87,7 @@ export class ConformanceHandler implements RequestHandler {
   }
 
   async processPacket(cnxn: ServerConnection, payload: Uint8Array): Promise<void> {
+    this.afterWord(cnxn, 'a request');
     const { header, body } = this.parse(cnxn, 'request', () => decodeRequest(payload));
     if (header.type === OP_PING) return this.dispatch(cnxn, () => cnxn.send(pingReplyFrame()));
     if (header.type === OP_CLOSE_SESSION) {
@@ -113,9 +113,10 @@ export class ConformanceHandler implements RequestHandler {
   }
 
   async fourLetterWord(cnxn: ServerConnection, word: string): Promise<boolean> {
+    this.afterWord(cnxn, `the word ${word}`);
     const answer = fourLetterAnswer(word);
     if (answer === undefined) return false;
-    this.opened(cnxn);
+    this.answeredWord.add(cnxn.id);
     await this.dispatch(cnxn, async () => {
       await cnxn.send(new TextEncoder().encode(answer));
       await cnxn.sendCloseAfterFlush('info_probe');
@@ -124,7 +125,6 @@ export class ConformanceHandler implements RequestHandler {
   }
 
   connectionClosed(cnxn: ServerConnection, _reason: DisconnectReason): void {
-    this.live.delete(cnxn.id);
     this.sessions.release(cnxn);
   }
 
@@ -140,11 +140,9 @@ export class ConformanceHandler implements RequestHandler {
     else await work();
   }
 
-  private opened(cnxn: ServerConnection): void {
-    this.live.add(cnxn.id);
-    if (this.maxCnxns > 0 && this.live.size > this.maxCnxns) {
-      this.report('accept.max-cnxns', cnxn, `${this.live.size} connections are open at once, above maxCnxns=${this.maxCnxns}`);
-    }
+  /** A factory reads nothing after a four-letter word it handed over (ZooKeeper answers one word per connection). */
+  private afterWord(cnxn: ServerConnection, what: string): void {
+    if (this.answeredWord.has(cnxn.id)) this.report('cnxn.four-letter-word', cnxn, `${what} was handed over on ${cnxn.id} after a four-letter word was answered there`);
   }
 
   private parse<T>(cnxn: ServerConnection, what: string, decode: () => T): T {
