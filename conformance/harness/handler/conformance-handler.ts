@@ -21,7 +21,7 @@ import { fourLetterAnswer } from './four-letter-words.ts';
 import type { HandlerShape } from './handler-shape.ts';
 import { ReceiveThrottle } from './receive-throttle.ts';
 import { RequestPipeline, type Work } from './request-pipeline.ts';
-import { closeSessionReplyFrame, kindOf, pingReplyFrame, replyFrame, slowMs } from './requests.ts';
+import { closeSessionReplyFrame, kindOf, pingReplyFrame, replyFrame, requestBody, slowMs } from './requests.ts';
 import { SessionTable } from './sessions.ts';
 
 /** Something the handler saw the factory do wrong. */
@@ -99,6 +99,9 @@ export class ConformanceHandler implements RequestHandler {
     }
     const kind = kindOf(header.type);
     if (kind === undefined) throw this.report('cnxn.framing', cnxn, `request xid ${header.xid} has op ${header.type}, which no peer sends: the frame was altered`);
+    const sent = requestBody(header.xid, body.length);
+    const altered = body.findIndex((byte, i) => byte !== sent[i]);
+    if (altered >= 0) throw this.report('cnxn.framing', cnxn, `request xid ${header.xid} reached the handler with byte ${altered} of its body altered (${body[altered]} where the peer sent ${sent[altered]})`);
     if (kind === 'fail') throw new Error(`the conformance handler fails request xid ${header.xid} on purpose (the factory must survive it)`);
     const consider = this.throttle.arrived(cnxn);
     await this.dispatch(cnxn, async () => {
