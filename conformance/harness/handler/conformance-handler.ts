@@ -31,6 +31,9 @@ export interface HandlerFinding {
   readonly message: string;
 }
 
+/** Virtual ms the handler's thread spends on a request it throttled the connection for. */
+const THROTTLED_WORK_MS = 1;
+
 export class ConformanceHandler implements RequestHandler {
   private readonly pipeline: RequestPipeline | undefined;
   private readonly sessions = new SessionTable();
@@ -105,7 +108,8 @@ export class ConformanceHandler implements RequestHandler {
     if (kind === 'fail') throw new Error(`the conformance handler fails request xid ${header.xid} on purpose (the factory must survive it)`);
     const consider = this.throttle.arrived(cnxn);
     await this.dispatch(cnxn, async () => {
-      if (consider) await this.throttle.maybeDisable(cnxn);
+      // A throttled server is a busy one: its work takes a moment, while the client's requests keep coming.
+      if (consider && (await this.throttle.maybeDisable(cnxn))) await this.runtime.clock.sleep(THROTTLED_WORK_MS);
       if (kind === 'slow' && this.pipeline) await this.runtime.clock.sleep(slowMs(body));
       const reply = replyFrame(kind, header.xid, body);
       if (reply) await cnxn.send(reply);
