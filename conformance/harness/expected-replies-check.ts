@@ -58,7 +58,9 @@ export function checkPeerReplies(check: PeerCheck): Problem[] {
       const item = stream.items.find((it) => mismatch < it.start + it.bytes.length)!;
       problems.push({
         requirements: item.requirements,
-        message: `${label}: ${item.what} differs at byte ${mismatch - item.start}: expected ${describe(item.bytes, 0)}, got ${describe(got, item.start)}`,
+        message:
+          `${label}: ${item.what} differs at byte ${mismatch - item.start} (expected ${hex(stream.expected.subarray(mismatch, mismatch + 4))}, got ${hex(got.subarray(mismatch, mismatch + 4))}): ` +
+          `expected ${describe(item.bytes, 0)}, got ${describe(got, item.start)}`,
         evidence: [recvEventAt(check.trace, conn.ch, mismatch)],
       });
       return;

@@ -92,8 +92,8 @@ export function connectionModels(plan: PeerPlan, juteMaxBuffer: number): Connect
           lengthCheck(wordAsLength(step.word), `the declined word ${step.word}`);
           break;
         }
-        add({ kind: 'bytes', what: `the answer to ${step.word}`, requirements: ['cnxn.framing'], bytes: new TextEncoder().encode(answer) });
-        add({ kind: 'close', what: `the close after the answer to ${step.word}${step.again ? ' (a second word was sent, and must not be answered)' : ''}`, requirements: ['cnxn.framing', 'cnxn.close'], required: true });
+        add({ kind: 'bytes', what: `the answer to ${step.word}`, requirements: ['cnxn.four-letter-word'], bytes: new TextEncoder().encode(answer) });
+        add({ kind: 'close', what: `the close after the answer to ${step.word}${step.again ? ' (a second word was sent, and must not be answered)' : ''}`, requirements: ['cnxn.four-letter-word', 'cnxn.close'], required: true });
         break;
       }
       case 'badLength':

@@ -22,6 +22,7 @@ import { ConformanceHandler } from './handler/conformance-handler.ts';
 import { INLINE_HANDLER } from './handler/handler-shape.ts';
 import { connectionModels } from './expected-replies.ts';
 import { checkPeerReplies, restSnapshots, type RestSnapshot } from './expected-replies-check.ts';
+import { maxCnxnsProblems } from './max-cnxns-check.ts';
 import { strategyOf, type Schedule } from './schedule.ts';
 import { costedHandler } from './costed-handler.ts';
 import { costAllowance, inlineIoSlack } from './scenario/cost-allowance.ts';
@@ -174,7 +175,7 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
       const created = factoryModule.createFactory(rt, options);
       factory = created;
       await created.configure({ host: '127.0.0.1', port: SCENARIO_PORT }, maxClientCnxns, 50, false);
-      handler = new ConformanceHandler(rt, scenario.handler ?? INLINE_HANDLER, config.maxCnxns ?? 0);
+      handler = new ConformanceHandler(rt, scenario.handler ?? INLINE_HANDLER);
       handler.start();
       // Whatever handler serves the run, the harness sees every call across its boundary itself.
       await created.startup(observeHandler(costedHandler(handler, rt, scenario.costs?.handlerMs ?? 0), sim.observe));
@@ -219,5 +220,6 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
   }
   problems.push(...threadDeaths(trace));
   problems.push(...replyProblems(scenario, sim.network.peers, handler, trace, rest, atRest));
+  problems.push(...maxCnxnsProblems(trace, config.maxCnxns));
   return { violations, problems, trace, steps: trace.length, virtualTime: sim.now() };
 }

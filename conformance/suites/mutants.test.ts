@@ -97,3 +97,22 @@ test('[lifecycle.open-accept-io-clean] mutant register-failure-leaks is rejected
   assertRejected('register-failure-leaks', 'lifecycle.open-accept-io-clean', ['factory.lifecycle-stop']));
 
 test('[factory.lifecycle-stop] mutant workers-not-interrupted is rejected', TIMEOUT, () => assertRejected('workers-not-interrupted', 'factory.lifecycle-stop'));
+
+test('[cnxn.framing] mutant corrupts-frame-byte is rejected', TIMEOUT, () => assertRejected('corrupts-frame-byte', 'cnxn.framing'));
+
+test.todo(
+  'mutant drops-cross-thread-reply (cnxn.outgoing-buffers) was not killed in a random-walk search stopped after 10 minutes: an IO pass ' +
+    'takes no virtual time and has few scheduling points once its frame is read, so a handler thread rarely sends while the same ' +
+    'connection\'s pass is out',
+);
+
+test('[cnxn.interest-ops] mutant cross-thread-send-no-interest is rejected', TIMEOUT, () => assertRejected('cross-thread-send-no-interest', 'cnxn.interest-ops'));
+
+test.todo(
+  'mutant ignores-disable-recv (cnxn.throttle) is found after 24 runs (seed 1, random walk), but shrinking its throttled pipelines took ' +
+    'minutes on a loaded machine, beyond this file\'s time limit; `npx cnxnspec test --factory fixtures/mutants/ignores-disable-recv.ts` kills it',
+);
+
+test('[accept.max-cnxns] mutant ignores-max-cnxns is rejected', TIMEOUT, () => assertRejected('ignores-max-cnxns', 'accept.max-cnxns'));
+
+test('[cnxn.four-letter-word] mutant answers-second-word is rejected', TIMEOUT, () => assertRejected('answers-second-word', 'cnxn.four-letter-word'));

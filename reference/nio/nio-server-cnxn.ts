@@ -216,9 +216,9 @@ export class NIOServerCnxn implements ServerConnection {
 
   /**
    * Asks the owning selector thread to recompute the interest ops. Only while selectable: during an IO pass the
-   * pass's own update request at its end picks up the change. A refused request (the owner is stopping, or its
-   * queue is full) would leave a reply queued that nobody will ever write, so the connection closes instead, as
-   * an IO pass whose restore is refused does (selector.interest-via-update-queue).
+   * pass's own update request at its end picks up the change. If the owner refuses (its updateQueue is full, or
+   * it is stopping), nobody would ever add OP_WRITE for what was just queued: the connection closes, as an IO
+   * pass whose restore is refused does.
    */
   async requestInterestOpsUpdate(): Promise<void> {
     if (!this.isSelectable()) return;

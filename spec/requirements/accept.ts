@@ -109,4 +109,21 @@ export const acceptRequirements: readonly Requirement[] = [
     invariants: ['register-on-owner', 'wakeup-after-offer', 'accepted-ends-registered-or-closed'],
     tests: 'simulation with a chosen schedule, including a selector thread stopping during handoff',
   },
+  {
+    id: 'accept.max-cnxns',
+    area: 'accept',
+    level: 'MUST',
+    statement:
+      'When maxCnxns > 0 and the factory already holds maxCnxns connections, the accept thread MUST refuse a new connection ' +
+      '(close it before reading any byte, reason refused_max_cnxns) and log `Too many connections <n> - max is <maxCnxns>`. ' +
+      'maxCnxns = 0 (the default) means no limit. As with the per-address limit, connections handed off but not yet registered ' +
+      'MAY be left out of the count.',
+    rationale:
+      'The per-address limit protects the server from one host; the total limit protects it from many, bounding the descriptors, ' +
+      'buffers and sessions a flood of clients can take. Refusing at accept time costs nothing beyond the accept itself.',
+    sources: [{ kind: 'zk', section: '2.3 AcceptThread loop' }],
+    invariants: [],
+    tests: 'simulation: the conformance handler counts the connections open at once against maxCnxns',
+    judging: { by: ['simulation'] },
+  },
 ];

@@ -115,4 +115,22 @@ export const cnxnRequirements: readonly Requirement[] = [
     invariants: ['close-has-cause'],
     tests: 'simulation with concurrent closes from the expirer, a worker and stop',
   },
+  {
+    id: 'cnxn.four-letter-word',
+    area: 'cnxn',
+    level: 'MUST',
+    statement:
+      'When the first 4 bytes of a connection spell a known four-letter word, the factory MUST offer the word to the server ' +
+      '(RequestHandler.fourLetterWord) before reading the bytes as a frame length. Once the server takes the word, the factory ' +
+      'MUST read nothing more from that connection: no second word, no frame, is handed over; the answer is written and the ' +
+      'connection closed. A word the server declines is a frame length like any other.',
+    rationale:
+      'Operators probe servers with nc and a word; the word is only meaningful at the start of a connection, where no real ' +
+      'frame length could spell four letters. A connection that answered a word has served its purpose, and reading on would ' +
+      'hand the server bytes of a conversation that never began.',
+    sources: [{ kind: 'zk', section: '3.3 Four-letter words (NIO)' }],
+    invariants: [],
+    tests: 'simulation: peers that send a word (and a second one); the conformance handler reports anything handed over after it',
+    judging: { by: ['simulation'] },
+  },
 ];

@@ -8,8 +8,8 @@
  *
  * It keeps what it decided where the peers cannot know it (the ConnectResponse bytes of each connection), so the
  * answer model (expected-replies.ts) can hold the factory to exactly what the handler sent, and it reports what
- * it saw the factory do wrong (a frame it cannot parse, a request read while receive was disabled, more live
- * connections than maxCnxns).
+ * it saw the factory do wrong (a frame it cannot parse, a request read while receive was disabled, anything handed
+ * over after a four-letter word).
  */
 import type { DisconnectReason } from '../../../spec/disconnect-reasons.ts';
 import { clampSessionTimeout, TICK_TIME_MS } from '../../../spec/knobs.ts';
@@ -21,7 +21,7 @@ import { fourLetterAnswer } from './four-letter-words.ts';
 import type { HandlerShape } from './handler-shape.ts';
 import { ReceiveThrottle } from './receive-throttle.ts';
 import { RequestPipeline, type Work } from './request-pipeline.ts';
-import { closeSessionReplyFrame, kindOf, pingReplyFrame, replyFrame, slowMs } from './requests.ts';
+import { closeSessionReplyFrame, kindOf, pingReplyFrame, replyFrame, requestBody, slowMs } from './requests.ts';
 import { SessionTable } from './sessions.ts';
 
 /** Something the handler saw the factory do wrong. */
@@ -31,11 +31,15 @@ export interface HandlerFinding {
   readonly message: string;
 }
 
+/** Virtual ms the handler's thread spends on a request it throttled the connection for. */
+const THROTTLED_WORK_MS = 1;
+
 export class ConformanceHandler implements RequestHandler {
   private readonly pipeline: RequestPipeline | undefined;
   private readonly sessions = new SessionTable();
   private readonly throttle: ReceiveThrottle;
-  private readonly live = new Set<string>();
+  /** Connections that opened with a four-letter word the handler took: nothing more may be read from them. */
+  private readonly answeredWord = new Set<string>();
   /** The ConnectResponse frame sent on each connection. */
   private readonly handshakes = new Map<string, Uint8Array>();
   readonly findings: HandlerFinding[] = [];
@@ -43,8 +47,6 @@ export class ConformanceHandler implements RequestHandler {
   constructor(
     private readonly runtime: HostRuntime,
     shape: HandlerShape,
-    /** The factory's total connection limit (0: none), checked against the connections the handler sees. */
-    private readonly maxCnxns = 0,
   ) {
     this.pipeline = shape.threads > 0 ? new RequestPipeline(runtime, shape.threads) : undefined;
     this.throttle = new ReceiveThrottle(shape.threads > 0 ? shape.throttleAt : undefined, (cnxn, message) => this.report('cnxn.throttle', cnxn, message));
@@ -66,7 +68,7 @@ export class ConformanceHandler implements RequestHandler {
   }
 
   async processConnectRequest(cnxn: ServerConnection, payload: Uint8Array): Promise<void> {
-    this.opened(cnxn);
+    this.afterWord(cnxn, 'a ConnectRequest');
     const req = this.parse(cnxn, 'ConnectRequest', () => decodeConnectRequest(payload));
     await this.dispatch(cnxn, async () => {
       const timeOut = clampSessionTimeout(req.timeOut, TICK_TIME_MS);
@@ -88,6 +90,7 @@ export class ConformanceHandler implements RequestHandler {
   }
 
   async processPacket(cnxn: ServerConnection, payload: Uint8Array): Promise<void> {
+    this.afterWord(cnxn, 'a request');
     const { header, body } = this.parse(cnxn, 'request', () => decodeRequest(payload));
     if (header.type === OP_PING) return this.dispatch(cnxn, () => cnxn.send(pingReplyFrame()));
     if (header.type === OP_CLOSE_SESSION) {
@@ -99,10 +102,14 @@ export class ConformanceHandler implements RequestHandler {
     }
     const kind = kindOf(header.type);
     if (kind === undefined) throw this.report('cnxn.framing', cnxn, `request xid ${header.xid} has op ${header.type}, which no peer sends: the frame was altered`);
+    const sent = requestBody(header.xid, body.length);
+    const altered = body.findIndex((byte, i) => byte !== sent[i]);
+    if (altered >= 0) throw this.report('cnxn.framing', cnxn, `request xid ${header.xid} reached the handler with byte ${altered} of its body altered (${body[altered]} where the peer sent ${sent[altered]})`);
     if (kind === 'fail') throw new Error(`the conformance handler fails request xid ${header.xid} on purpose (the factory must survive it)`);
     const consider = this.throttle.arrived(cnxn);
     await this.dispatch(cnxn, async () => {
-      if (consider) await this.throttle.maybeDisable(cnxn);
+      // A throttled server is a busy one: its work takes a moment, while the client's requests keep coming.
+      if (consider && (await this.throttle.maybeDisable(cnxn))) await this.runtime.clock.sleep(THROTTLED_WORK_MS);
       if (kind === 'slow' && this.pipeline) await this.runtime.clock.sleep(slowMs(body));
       const reply = replyFrame(kind, header.xid, body);
       if (reply) await cnxn.send(reply);
@@ -113,9 +120,10 @@ export class ConformanceHandler implements RequestHandler {
   }
 
   async fourLetterWord(cnxn: ServerConnection, word: string): Promise<boolean> {
+    this.afterWord(cnxn, `the word ${word}`);
     const answer = fourLetterAnswer(word);
     if (answer === undefined) return false;
-    this.opened(cnxn);
+    this.answeredWord.add(cnxn.id);
     await this.dispatch(cnxn, async () => {
       await cnxn.send(new TextEncoder().encode(answer));
       await cnxn.sendCloseAfterFlush('info_probe');
@@ -124,7 +132,6 @@ export class ConformanceHandler implements RequestHandler {
   }
 
   connectionClosed(cnxn: ServerConnection, _reason: DisconnectReason): void {
-    this.live.delete(cnxn.id);
     this.sessions.release(cnxn);
   }
 
@@ -140,11 +147,9 @@ export class ConformanceHandler implements RequestHandler {
     else await work();
   }
 
-  private opened(cnxn: ServerConnection): void {
-    this.live.add(cnxn.id);
-    if (this.maxCnxns > 0 && this.live.size > this.maxCnxns) {
-      this.report('accept.max-cnxns', cnxn, `${this.live.size} connections are open at once, above maxCnxns=${this.maxCnxns}`);
-    }
+  /** A factory reads nothing after a four-letter word it handed over (ZooKeeper answers one word per connection). */
+  private afterWord(cnxn: ServerConnection, what: string): void {
+    if (this.answeredWord.has(cnxn.id)) this.report('cnxn.four-letter-word', cnxn, `${what} was handed over on ${cnxn.id} after a four-letter word was answered there`);
   }
 
   private parse<T>(cnxn: ServerConnection, what: string, decode: () => T): T {

@@ -34,13 +34,14 @@ export class ReceiveThrottle {
     return this.limit !== undefined && state.outstanding >= this.limit;
   }
 
-  /** On the handler's thread: disable if the count is still at the limit when the thread gets here. */
-  async maybeDisable(cnxn: ServerConnection): Promise<void> {
+  /** On the handler's thread: disable if the count is still at the limit when the thread gets here; true if it did. */
+  async maybeDisable(cnxn: ServerConnection): Promise<boolean> {
     const state = this.state(cnxn.id);
-    if (this.limit === undefined || state.disabled || state.outstanding < this.limit) return;
+    if (this.limit === undefined || state.disabled || state.outstanding < this.limit) return false;
     await cnxn.disableRecv();
     state.disabled = true;
     state.sinceDisabled = 0;
+    return true;
   }
 
   /** On the handler's thread, after a request has been answered (or dropped). */
