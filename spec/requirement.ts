@@ -71,6 +71,7 @@ export type Judging =
   | { readonly by: readonly JudgeMode[] }
   | { readonly by: 'not-judgeable'; readonly reason: string };
 
+/** How each requirement is judged lives in one table, spec/judging.ts, so reports and docs read it from one place. */
 export interface Requirement {
   /** `area.kebab-slug`; the area prefix equals `area`. */
   readonly id: string;
@@ -85,8 +86,6 @@ export interface Requirement {
   readonly invariants: readonly InvariantName[];
   /** How the tests check it, in a phrase: simulation, real sockets, real client, unit. */
   readonly tests: string;
-  /** How the suite judges it for a loaded factory (see Judging). Being filled in; required once every requirement has it. */
-  readonly judging?: Judging;
 }
 
 const ID_FORM = /^[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*$/;

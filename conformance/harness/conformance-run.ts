@@ -38,6 +38,8 @@ const SEARCH_HARNESS_REQUIREMENTS = [
   'cnxn.outgoing-buffers',
   'cnxn.throttle',
   'wire.bad-frame',
+  'accept.max-cnxns',
+  'cnxn.four-letter-word',
 ];
 
 /** Requirements the search of generated scenarios can break. */

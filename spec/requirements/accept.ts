@@ -124,6 +124,5 @@ export const acceptRequirements: readonly Requirement[] = [
     sources: [{ kind: 'zk', section: '2.3 AcceptThread loop' }],
     invariants: [],
     tests: 'simulation: the conformance handler counts the connections open at once against maxCnxns',
-    judging: { by: ['simulation'] },
   },
 ];

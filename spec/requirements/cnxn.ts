@@ -131,6 +131,5 @@ export const cnxnRequirements: readonly Requirement[] = [
     sources: [{ kind: 'zk', section: '3.3 Four-letter words (NIO)' }],
     invariants: [],
     tests: 'simulation: peers that send a word (and a second one); the conformance handler reports anything handed over after it',
-    judging: { by: ['simulation'] },
   },
 ];

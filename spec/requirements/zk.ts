@@ -1,10 +1,4 @@
-import type { Judging, Requirement } from '../requirement.ts';
-
-/** How the requirements of the ZooKeeper server (not of a factory) are judged. */
-const SERVER_ONLY: Judging = {
-  by: 'not-judgeable',
-  reason: 'a behaviour of the reference ZooKeeper server behind the factory, checked against Apache ZooKeeper 3.8 by the differential tests, not of a factory under test',
-};
+import type { Requirement } from '../requirement.ts';
 
 /**
  * The ZooKeeper server behind the reference factories (reference/zk): enough of the client protocol that real
@@ -167,7 +161,6 @@ export const zkRequirements: readonly Requirement[] = [
     sources: [{ kind: 'zk', section: '2.8 Connection expiry' }, { kind: 'design', section: 'issue 18.1' }],
     invariants: [],
     tests: 'slow raw-socket readers against the reference and Apache ZooKeeper 3.8',
-    judging: SERVER_ONLY,
   },
   {
     id: 'zk.builtin-nodes',
@@ -182,7 +175,6 @@ export const zkRequirements: readonly Requirement[] = [
     sources: [{ kind: 'zk', section: '5.4 Op codes and records' }],
     invariants: [],
     tests: 'raw requests to Apache ZooKeeper 3.8 and the reference',
-    judging: SERVER_ONLY,
   },
   {
     id: 'zk.acl-validation',
@@ -199,7 +191,6 @@ export const zkRequirements: readonly Requirement[] = [
     sources: [{ kind: 'zk', section: '5.4 Op codes and records' }],
     invariants: [],
     tests: 'raw requests to Apache ZooKeeper 3.8 and the reference',
-    judging: SERVER_ONLY,
   },
   {
     id: 'zk.request-errors',
@@ -216,7 +207,6 @@ export const zkRequirements: readonly Requirement[] = [
     sources: [{ kind: 'zk', section: '5.4 Op codes and records' }],
     invariants: [],
     tests: 'raw requests to Apache ZooKeeper 3.8 and the reference',
-    judging: SERVER_ONLY,
   },
   {
     id: 'zk.auth',
@@ -232,7 +222,6 @@ export const zkRequirements: readonly Requirement[] = [
     sources: [{ kind: 'zk', section: '5.4 Op codes and records' }],
     invariants: [],
     tests: 'raw requests to Apache ZooKeeper 3.8 and the reference',
-    judging: SERVER_ONLY,
   },
   {
     id: 'zk.more-ops',
@@ -249,6 +238,5 @@ export const zkRequirements: readonly Requirement[] = [
     sources: [{ kind: 'zk', section: '5.4 Op codes and records' }],
     invariants: [],
     tests: 'raw requests to Apache ZooKeeper 3.8 and the reference',
-    judging: SERVER_ONLY,
   },
 ];
