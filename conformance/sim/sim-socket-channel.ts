@@ -5,7 +5,7 @@
  */
 
 import { RuntimeIOError } from '../../spec/errors.ts';
-import { OP_READ, OP_WRITE, type CloseOptions, type SocketAddress, type SocketChannel } from '../../spec/runtime.ts';
+import { OP_READ, OP_WRITE, type CloseOptions, type SocketAddress, type SocketChannel, type TlsState } from '../../spec/runtime.ts';
 import type { Connection } from './connection.ts';
 import type { SimContext } from './context.ts';
 import { immediate } from './ops.ts';
@@ -26,6 +26,10 @@ export class SimSocketChannel extends SimChannel implements SocketChannel {
 
   isOpen(): boolean {
     return !this.closed;
+  }
+
+  tlsState(): TlsState {
+    return 'none';
   }
 
   readiness(): number {

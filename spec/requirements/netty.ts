@@ -21,6 +21,7 @@ export const nettyRequirements: readonly Requirement[] = [
     ],
     invariants: [],
     tests: 'real sockets on 127.0.0.1 with port 0, capturing the runtime log',
+    judging: { by: ['wire', 'harness'] },
   },
   {
     id: 'netty.tls',
@@ -42,6 +43,7 @@ export const nettyRequirements: readonly Requirement[] = [
     ],
     invariants: [],
     tests: 'real TLS sockets on 127.0.0.1 with test certificates; a plaintext probe on the secure port',
+    judging: { by: ['simulation', 'wire'] },
   },
   {
     id: 'netty.event-loop-affinity',
@@ -63,6 +65,7 @@ export const nettyRequirements: readonly Requirement[] = [
     ],
     invariants: [],
     tests: 'simulation of the Netty-style factory; real ZooKeeper client with pipelined requests',
+    judging: { by: ['simulation'] },
   },
   {
     id: 'netty.per-ip-limit',
@@ -83,5 +86,6 @@ export const nettyRequirements: readonly Requirement[] = [
     ],
     invariants: ['per-ip-limit'],
     tests: 'real sockets on 127.0.0.1 with many connections from one address',
+    judging: { by: ['simulation', 'wire'] },
   },
 ];
