@@ -19,7 +19,6 @@ import type { FactoryOptions } from '../../spec/server-cnxn-factory.ts';
 export interface NettyFactoryOptions extends FactoryOptions {
   readonly eventLoopThreads?: number;
   readonly idleTimeout?: number;
-  readonly tls?: TlsServerOptions;
 }
 
 export interface NettySettings {
