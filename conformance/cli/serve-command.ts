@@ -1,6 +1,6 @@
 /**
- * `cnxnspec serve [--config zoo.cfg] [--port N]`: runs the reference ZooKeeper server on real sockets until
- * SIGINT or SIGTERM, then shuts it down cleanly. The factory is chosen as boot chooses it (zoo.cfg
+ * `cnxnspec serve [--config zoo.cfg] [--port N] [--secure-port N]`: runs the reference ZooKeeper server on real
+ * sockets until SIGINT or SIGTERM, then shuts it down cleanly; the secure client port speaks TLS. The factory is chosen as boot chooses it (zoo.cfg
  * `serverCnxnFactory=`, else ZOOKEEPER_SERVER_CNXN_FACTORY, else NIO). Logs go to stderr.
  */
 
@@ -14,6 +14,7 @@ import { createNodeRuntime } from '../../reference/runtime/node/index.ts';
 interface ServeFlags {
   config?: string;
   port?: number;
+  securePort?: number;
   verbose?: boolean;
 }
 
@@ -28,6 +29,7 @@ export function serveCommand(): Command {
     .description('run the reference ZooKeeper server (NIO factory unless the config names another) until SIGINT or SIGTERM')
     .option('--config <file>', `zoo.cfg to read (default: ${DEFAULT_ZOO_CFG.trim().replace(/\n/g, ', ')})`)
     .option('--port <n>', 'client port, replacing clientPort of the config (0: any free port)', port)
+    .option('--secure-port <n>', 'TLS client port, replacing secureClientPort (needs serverCnxnFactory=NettyServerCnxnFactory and ssl.keyStore.location)', port)
     .option('--verbose', 'also log debug lines')
     .action(async (flags: ServeFlags) => {
       process.exitCode = await runServe(flags);
@@ -47,6 +49,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
       serve(runtime, {
         cfg,
         ...(flags.port !== undefined ? { port: flags.port } : {}),
+        ...(flags.securePort !== undefined ? { securePort: flags.securePort } : {}),
         // The CLI is where real time enters: znode ctime/mtime are wall-clock ms.
         epochMs: Date.now() - runtime.clock.now(),
         ...(path !== undefined ? { baseDir: dirname(path) } : {}),
