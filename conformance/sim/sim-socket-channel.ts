@@ -10,16 +10,21 @@ import type { Connection } from './connection.ts';
 import type { SimContext } from './context.ts';
 import { immediate } from './ops.ts';
 import { SimChannel } from './sim-channel.ts';
+import { SimTlsServerSession } from './sim-tls.ts';
 
 export class SimSocketChannel extends SimChannel implements SocketChannel {
   readonly remoteAddress: SocketAddress;
   private closed = false;
+  /** The abstract handshake (sim-tls.ts) of a channel accepted on a TLS listening socket. */
+  private readonly tls: SimTlsServerSession | undefined;
 
   constructor(
     ctx: SimContext,
     private readonly conn: Connection,
+    secure = false,
   ) {
     super(ctx, conn.ch);
+    this.tls = secure ? new SimTlsServerSession() : undefined;
     this.remoteAddress = conn.remote;
     conn.accepted = true;
   }
@@ -29,18 +34,20 @@ export class SimSocketChannel extends SimChannel implements SocketChannel {
   }
 
   tlsState(): TlsState {
-    return 'none';
+    return this.tls?.state ?? 'none';
   }
 
   readiness(): number {
     if (this.closed) return 0;
-    return (this.conn.readReady() ? OP_READ : 0) | (this.conn.writeReady() ? OP_WRITE : 0);
+    const failed = this.tls?.state === 'failed';
+    return (this.conn.readReady() || failed ? OP_READ : 0) | (this.conn.writeReady() ? OP_WRITE : 0);
   }
 
   read(into: Uint8Array): Promise<number> {
     return this.ctx.sched.call(() =>
       immediate(`read ${this.id}`, () => {
         if (this.closed) throw new RuntimeIOError('EBADF', `read on ${this.id}, which this side closed`);
+        if (this.tls !== undefined && this.tls.state !== 'done') return this.handshakeRead(this.tls);
         let n: number;
         try {
           n = this.conn.serverRead(into);
@@ -52,6 +59,21 @@ export class SimSocketChannel extends SimChannel implements SocketChannel {
         return n;
       }),
     );
+  }
+
+  /** A read before the handshake completed: it advances the handshake and returns 0, or throws once it failed. */
+  private handshakeRead(tls: SimTlsServerSession): number {
+    if (tls.state === 'handshaking') {
+      const step = tls.step(this.conn);
+      if (step.kind === 'done') this.ctx.emit({ ev: 'tlsHandshake', ch: this.id, ok: true });
+      if (step.kind === 'failed') this.ctx.emit({ ev: 'tlsHandshake', ch: this.id, ok: false, error: step.error });
+    }
+    if (tls.state === 'failed') {
+      this.ctx.emit({ ev: 'read', ch: this.id, n: -1 });
+      throw tls.error(this.id);
+    }
+    this.ctx.emit({ ev: 'read', ch: this.id, n: 0 });
+    return 0;
   }
 
   write(data: Uint8Array): Promise<number> {

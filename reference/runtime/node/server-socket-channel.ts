@@ -110,7 +110,10 @@ export class NodeServerSocketChannel extends NodeSelectableChannel implements Se
     const real = server.address() as net.AddressInfo;
     this.bound = { host: plainHost(real.address), port: real.port };
     const rt = this.rt;
-    if (rt.tracing) rt.emit({ ev: 'bind', ss: this.id, host: this.bound.host, port: this.bound.port, backlog });
+    if (rt.tracing) {
+      const { host, port } = this.bound;
+      rt.emit(this.tls !== undefined ? { ev: 'bind', ss: this.id, host, port, backlog, tls: true } : { ev: 'bind', ss: this.id, host, port, backlog });
+    }
   }
 
   localAddress(): SocketAddress | undefined {

@@ -211,15 +211,22 @@ export class NodeSocketChannel extends NodeSelectableChannel implements SocketCh
   };
 
   private readonly onSecure = (): void => {
-    if (this.tls === 'handshaking') this.tls = 'done';
+    if (this.tls !== 'handshaking') return;
+    this.tls = 'done';
+    if (this.rt.tracing) this.rt.emit({ ev: 'tlsHandshake', ch: this.id, ok: true });
   };
+
+  private handshakeFailed(why: string): void {
+    this.tls = 'failed';
+    if (this.rt.tracing) this.rt.emit({ ev: 'tlsHandshake', ch: this.id, ok: false, error: why });
+  }
 
   /**
    * Any socket error ends reading (unless EOF came first) and fails later writes. One before the handshake
    * completed (a plaintext client, a bad or missing client certificate) fails the handshake.
    */
   private readonly onError = (error: Error): void => {
-    if (this.tls === 'handshaking') this.tls = 'failed';
+    if (this.tls === 'handshaking') this.handshakeFailed((error as NodeJS.ErrnoException).code ?? error.message);
     const errno = (error as NodeJS.ErrnoException).code ?? 'EIO';
     this.failure ??= new RuntimeIOError(errno, `${this.id}: ${error.message}`, { cause: error });
     this.endReading(this.failure);
@@ -242,7 +249,7 @@ export class NodeSocketChannel extends NodeSelectableChannel implements SocketCh
    * A secure stream that ends before its handshake completed failed the handshake.
    */
   private endReading(end: ReadEnd): void {
-    if (this.tls === 'handshaking') this.tls = 'failed';
+    if (this.tls === 'handshaking') this.handshakeFailed(end === 'eof' ? 'the peer closed during the handshake' : end.errno);
     this.readEnd ??= end;
     if (!this.closed) this.readinessChanged();
   }
