@@ -48,6 +48,8 @@ export const INVARIANTS = [
   'stop-ends-everything',
   'liveness-no-lost-wakeup',
   'liveness-replies-owed',
+  'event-loop-affinity',
+  'tls-before-frames',
 ] as const;
 
 export type InvariantName = (typeof INVARIANTS)[number];

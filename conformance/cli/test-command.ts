@@ -12,6 +12,7 @@ import { parseExpectations } from '../harness/expectations.ts';
 import { renderFailure } from '../harness/failure-report.ts';
 import { decodeSuiteToken, type StrategyName } from '../harness/suite-token.ts';
 import { buildReport } from '../report/build-report.ts';
+import { profileFor, profilePattern } from '../harness/profile.ts';
 import { writeReport } from '../report/write-report.ts';
 import { badgeData } from '../report/badge.ts';
 
@@ -23,6 +24,7 @@ interface TestFlags {
   depth: number;
   timeBudget: number;
   only?: string;
+  profile?: string;
   replay?: string;
   expectations?: string;
   json?: boolean;
@@ -51,6 +53,7 @@ export function testCommand(): Command {
     .option('--depth <d>', 'PCT bug depth', positiveInt, 2)
     .option('--time-budget <seconds>', 'stop searching after this long', positiveInt, 120)
     .option('--only <pattern>', 'only requirements whose ID matches this regular expression, e.g. "^selector\\."')
+    .option('--profile <name>', 'which requirements apply: nio or netty (default: the module\'s exported profile, else nio)')
     .option('--replay <token>', 'run exactly the case a failure printed')
     .option('--expectations <file>', 'JSON file of expected failures with reasons')
     .option('--json', 'print the result as JSON on stdout')
@@ -62,14 +65,15 @@ export function testCommand(): Command {
 
 async function runTestCommand(flags: TestFlags): Promise<number> {
   const factoryPath = flags.factory ?? process.env.CNXNSPEC_FACTORY;
-  const only = flags.only ? compilePattern(flags.only) : undefined;
+  const profile = await profileFor(flags.profile, factoryPath);
+  const only = profilePattern(profile, CHECKED_REQUIREMENTS, flags.only ? compilePattern(flags.only) : undefined);
   const strategy: StrategyName = flags.strategy === 'pct' ? { kind: 'pct', depth: flags.depth } : { kind: 'random' };
   if (flags.replay) decodeSuiteToken(flags.replay);
   const expectations = flags.expectations ? parseExpectations(flags.expectations, readFileSync(flags.expectations, 'utf8'), CHECKED_REQUIREMENTS) : undefined;
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
   const name = factoryPath ?? 'the reference NIO factory';
   const strategyName = strategy.kind === 'pct' ? `pct d=${strategy.depth}` : 'random walk';
-  progress(`cnxnspec test: ${name}; ${flags.replay ? `replaying ${flags.replay}` : `up to ${flags.runs} runs or ${flags.timeBudget} s, seed ${seed}, ${strategyName}`}`);
+  progress(`cnxnspec test: ${name} (profile ${profile.name}); ${flags.replay ? `replaying ${flags.replay}` : `up to ${flags.runs} runs or ${flags.timeBudget} s, seed ${seed}, ${strategyName}`}`);
   let lastLine = 0;
   const startedAt = new Date();
   const result = await runConformance({

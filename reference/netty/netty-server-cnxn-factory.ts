@@ -278,3 +278,6 @@ export function createFactory(runtime: HostRuntime, options: NettyFactoryOptions
 
 const nettyFactoryModule: FactoryModule = { createFactory };
 export default nettyFactoryModule;
+
+/** The profile `cnxnspec test` judges this module against (conformance/harness/profile.ts): an event-loop design. */
+export const profile = 'netty';

@@ -14,6 +14,8 @@ import { outgoingCompleteInOrder } from './outgoing-complete-in-order.ts';
 import { stopEndsEverything } from './stop-ends-everything.ts';
 import { livenessNoLostWakeup } from './liveness-no-lost-wakeup.ts';
 import { livenessRepliesOwed } from './liveness-replies-owed.ts';
+import { tlsBeforeFrames } from './tls-before-frames.ts';
+import { eventLoopAffinity } from './event-loop-affinity.ts';
 
 export type { Invariant, Violation, CheckContext };
 
@@ -30,7 +32,11 @@ export const invariants: readonly Invariant[] = [
   stopEndsEverything,
   livenessNoLostWakeup,
   livenessRepliesOwed,
+  tlsBeforeFrames,
 ];
+
+/** Invariants of event-loop designs only (the netty profile); not run on every factory. */
+export const eventLoopInvariants: readonly Invariant[] = [eventLoopAffinity];
 
 /** Runs every invariant (or those given) over one trace. */
 export function checkTrace(trace: readonly TraceEvent[], context: CheckContext, only: readonly Invariant[] = invariants): Violation[] {
