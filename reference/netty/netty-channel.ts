@@ -25,7 +25,7 @@ export const READ_BUFFER_BYTES = 64 * 1024;
 
 export class NettyChannel implements LoopHandler {
   readonly id: string;
-  private keyValue: SelectionKey | undefined;
+  protected keyValue: SelectionKey | undefined;
   private autoReadValue = true;
   private closedValue = false;
   private closeReasonValue: CloseReason | undefined;
