@@ -73,7 +73,7 @@ async function runTestCommand(flags: TestFlags): Promise<number> {
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
   const name = factoryPath ?? 'the reference NIO factory';
   const strategyName = strategy.kind === 'pct' ? `pct d=${strategy.depth}` : 'random walk';
-  progress(`cnxnspec test: ${name} (profile ${profile.name}); ${flags.replay ? `replaying ${flags.replay}` : `up to ${flags.runs} runs or ${flags.timeBudget} s, seed ${seed}, ${strategyName}`}`);
+  progress(`cnxnspec test: ${name}; ${flags.replay ? `replaying ${flags.replay}` : `up to ${flags.runs} runs or ${flags.timeBudget} s, seed ${seed}, ${strategyName}`}`);
   let lastLine = 0;
   const startedAt = new Date();
   const result = await runConformance({
