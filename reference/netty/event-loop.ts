@@ -34,8 +34,16 @@ interface Timer {
   readonly run: () => Promise<void>;
 }
 
+/** The size of a loop's read buffer: what one read may take from a socket. */
+export const READ_BUFFER_BYTES = 64 * 1024;
+
 export class EventLoop {
   readonly thread: LogicalThread;
+  /**
+   * Scratch space for socket reads, shared by the loop's channels: only this loop's thread reads into it, one read
+   * at a time, and the bytes are copied out before anything else runs. One per channel would cost 64 KiB each.
+   */
+  readonly readBuffer = new Uint8Array(READ_BUFFER_BYTES);
   readonly tasks: BlockingQueue<LoopTask>;
   private shuttingDown = false;
   private readonly timers = new Map<string, Timer>();

@@ -21,7 +21,6 @@ import type { EventLoop, LoopHandler } from './event-loop.ts';
 
 /** Netty reads at most 16 times per ready event before giving other channels of the loop their turn. */
 export const MAX_READS_PER_PASS = 16;
-export const READ_BUFFER_BYTES = 64 * 1024;
 
 export class NettyChannel implements LoopHandler {
   readonly id: string;
@@ -32,7 +31,6 @@ export class NettyChannel implements LoopHandler {
   /** Set once, right after construction, by whoever builds the pipeline for this channel. */
   pipeline!: ChannelPipeline;
   protected readonly outgoing = new OutgoingBuffers();
-  private readonly readBuffer = new Uint8Array(READ_BUFFER_BYTES);
 
   constructor(
     readonly socket: SocketChannel,
@@ -144,7 +142,7 @@ export class NettyChannel implements LoopHandler {
     for (let i = 0; i < MAX_READS_PER_PASS && this.autoReadValue && !this.closedValue; i++) {
       let n: number;
       try {
-        n = await this.socket.read(this.readBuffer);
+        n = await this.socket.read(this.loop.readBuffer);
       } catch (err) {
         await this.pipeline.fireException(err);
         return;
@@ -154,7 +152,7 @@ export class NettyChannel implements LoopHandler {
         return;
       }
       if (n === 0) return;
-      await this.pipeline.fireRead(this.readBuffer.slice(0, n));
+      await this.pipeline.fireRead(this.loop.readBuffer.slice(0, n));
     }
   }
 
