@@ -72,7 +72,7 @@ export const JUDGING: Readonly<Record<string, Judging>> = {
   'expiry.buckets': sim,
   'expiry.touch': sim,
   'expiry.thread': sim,
-  'netty.start-bind': { by: ['wire'] },
+  'netty.start-bind': { by: ['wire', 'harness'] },
   'netty.tls': simWire,
   'netty.event-loop-affinity': sim,
   'netty.per-ip-limit': simWire,

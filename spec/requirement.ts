@@ -53,6 +53,8 @@ export const INVARIANTS = [
   'configured-matches-given',
   'close-has-cause',
   'facts-match-observation',
+  'event-loop-affinity',
+  'tls-before-frames',
 ] as const;
 
 export type InvariantName = (typeof INVARIANTS)[number];

@@ -100,6 +100,40 @@ export interface ServerSocketChannel extends SelectableChannel {
   close(): Promise<void>;
 }
 
+/**
+ * TLS on a listening socket: the key material and policy, already loaded from files and checked by whoever
+ * configured the factory (reference/boot does it from ZooKeeper's `ssl.*` properties). PEM text only.
+ */
+export interface TlsServerOptions {
+  /** PEM private key (unencrypted, or encrypted with `passphrase`). */
+  readonly key: string;
+  readonly passphrase?: string;
+  /** PEM certificate chain, the server's own certificate first. */
+  readonly cert: string;
+  /** PEM certificates trusted for client certificates; absent means the platform's trust store. */
+  readonly ca?: string;
+  /** Client certificates: not asked for, asked for but optional, or required (ZooKeeper's ssl.clientAuth). */
+  readonly clientAuth: 'none' | 'want' | 'need';
+  /** Lowest and highest protocol version allowed, e.g. `TLSv1.2`, `TLSv1.3`. */
+  readonly minVersion?: string;
+  readonly maxVersion?: string;
+  /** Cipher suites, colon-separated, in OpenSSL's names (TLS 1.2) or IANA names (TLS 1.3). */
+  readonly ciphers?: string;
+}
+
+export interface ServerSocketOptions {
+  /** When present, every accepted channel runs a server-side TLS handshake before any byte reaches read(). */
+  readonly tls?: TlsServerOptions;
+}
+
+/**
+ * Where a channel is in its TLS handshake: `none` for a plaintext channel; `handshaking` until the handshake
+ * completes (read returns 0, OP_READ is ready only while handshake records wait to be processed); `done` from then
+ * on (read returns application bytes); `failed` when the peer did not complete a valid handshake (OP_READ is ready
+ * and read throws RuntimeIOError, so a factory learns of it on its usual read path and closes the channel).
+ */
+export type TlsState = 'none' | 'handshaking' | 'done' | 'failed';
+
 export interface CloseOptions {
   /** Abort with a TCP RST instead of an orderly FIN (ZooKeeper's fastCloseSock). */
   readonly reset?: boolean;
@@ -118,6 +152,8 @@ export interface SocketChannel extends SelectableChannel {
   write(data: Uint8Array): Promise<number>;
   /** Closes the socket; `reason` is recorded in the trace. Idempotent. */
   close(reason: string, options?: CloseOptions): Promise<void>;
+  /** The TLS handshake state; `none` on a plaintext listening socket's channels. Not a scheduling point. */
+  tlsState(): TlsState;
 }
 
 /** LinkedBlockingQueue semantics. Items that have an `id` are traced by it. */
@@ -155,7 +191,8 @@ export interface HostRuntime {
   /** The logical thread making the current call (`main` outside any spawned thread). */
   currentThread(): string;
   openSelector(): Promise<Selector>;
-  openServerSocket(): Promise<ServerSocketChannel>;
+  /** A listening socket; with `options.tls` its channels speak TLS (see TlsState). */
+  openServerSocket(options?: ServerSocketOptions): Promise<ServerSocketChannel>;
   newQueue<T>(name: string, capacity?: number): BlockingQueue<T>;
   readonly clock: Clock;
   readonly log: Logger;

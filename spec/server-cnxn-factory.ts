@@ -4,7 +4,7 @@
  */
 
 import type { DisconnectReason } from './disconnect-reasons.ts';
-import type { HostRuntime, SocketAddress } from './runtime.ts';
+import type { HostRuntime, SocketAddress, TlsServerOptions } from './runtime.ts';
 
 /** Per-factory settings that ZooKeeper reads from properties; absent fields take spec/knobs defaults. */
 export interface FactoryOptions {
@@ -17,6 +17,8 @@ export interface FactoryOptions {
   readonly shutdownTimeout?: number;
   /** Cores the default thread counts are computed from (the machine's when absent). */
   readonly cores?: number;
+  /** Key material for a factory configured with secure = true (boot loads it from the `ssl.*` properties). */
+  readonly tls?: TlsServerOptions;
 }
 
 /** A connection as the server behind the factory sees it. */

@@ -190,7 +190,7 @@ export function observations(result: RunResult): string[] {
           : ''),
     );
   }
-  const refs = result.servers.filter((s) => s.spec.family === 'reference' && s.reps.length > 0);
+  const refs = result.servers.filter((s) => s.spec.family === 'reference' && s.spec.netty !== true && s.reps.length > 0);
   if (refs.length > 1) {
     const rates = refs.map((s) => ({ s, rate: pingsOf(s).perSecond?.median ?? 0, us: pingsOf(s).cpuUs?.median })).sort((a, b) => b.rate - a.rate);
     const best = rates[0];

@@ -5,6 +5,7 @@
  *   the listen backlog, not the factory, decides how many SYNs wait instead of being retransmitted a second later;
  * - Apache ZooKeeper 3.8 NIO with the JDK's default backlog (50) and with clientPortListenBacklog=4096, and its Netty
  *   factory with clientPortListenBacklog=4096 (the same as Netty's own default here, which is net.core.somaxconn);
+ * - the reference Netty-style factory with 2 and 4 worker event loops, backlog 4096;
  * - the bare node:net floor with backlog 4096.
  * Every server gets the same sessionless (pre-handshake) timeout, short so that the idle-socket phase is quick.
  * In `short` (chart legends) the backlog is named only where it is not 4096.
@@ -86,6 +87,15 @@ export function serverCatalog(): ServerSpec[] {
     { id: ZK_NIO_4096_ID, label: `ZooKeeper 3.8 NIO, backlog ${EXPLICIT_BACKLOG}`, short: 'ZK NIO', family: 'zookeeper', backlog: EXPLICIT_BACKLOG },
     { id: ZK_NETTY_ID, label: `ZooKeeper 3.8 Netty, backlog ${EXPLICIT_BACKLOG}`, short: 'ZK Netty', family: 'zookeeper', netty: true, backlog: EXPLICIT_BACKLOG },
     ...reference,
+    ...[2, 4].map((loops) => ({
+      id: `ref-netty-l${loops}`,
+      label: `reference Netty-style, ${loops} event loops, backlog ${EXPLICIT_BACKLOG}`,
+      short: `ref Netty ${loops} loops`,
+      family: 'reference' as const,
+      netty: true,
+      selectors: loops,
+      backlog: EXPLICIT_BACKLOG,
+    })),
     { id: BARE_ID, label: `bare node:net, backlog ${EXPLICIT_BACKLOG} (floor)`, short: 'bare node:net (floor)', family: 'bare', backlog: EXPLICIT_BACKLOG },
   ];
 }
@@ -100,7 +110,7 @@ async function startNode(spec: ServerSpec, sessionlessMs: number, logFile: strin
     'tsx',
     NODE_SERVER,
     '--kind',
-    spec.family === 'bare' ? 'bare' : 'nio',
+    spec.family === 'bare' ? 'bare' : spec.netty === true ? 'netty' : 'nio',
     `--sessionless=${sessionlessMs}`,
     `--backlog=${spec.backlog ?? -1}`,
     ...(spec.selectors !== undefined ? [`--selectors=${spec.selectors}`] : []),

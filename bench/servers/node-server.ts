@@ -1,16 +1,18 @@
 /**
  * A node server under test, run as its own process so the load generator never shares its event loop:
  *
- *     node --import tsx bench/servers/node-server.ts --kind nio|bare [--selectors N] [--workers M] [--backlog B] [--sessionless MS]
+ *     node --import tsx bench/servers/node-server.ts --kind nio|netty|bare [--selectors N] [--workers M] [--backlog B] [--sessionless MS]
  *
  * nio: the reference NIO factory (createFactory on the node runtime, tracing off) on 127.0.0.1:0; absent thread
- * counts take the factory's defaults. bare: the bare node:net floor. Both serve the handler chosen by handler.ts,
+ * counts take the factory's defaults. netty: the reference Netty-style factory, --selectors worker event loops (its
+ * idle timeout is --sessionless). bare: the bare node:net floor. Both serve the handler chosen by handler.ts,
  * built on one node runtime (the factory's, for nio).
  * Prints `READY <port> <handler name>` on stdout once listening; answers a line `mem` on stdin with a full GC (when
  * run with --expose-gc, as bench/run.ts does) and `MEM <process.memoryUsage() as JSON>`; exits when stdin closes or
  * on SIGTERM.
  */
 import { parseArgs } from 'node:util';
+import { createFactory as createNettyFactory } from '../../reference/netty/netty-server-cnxn-factory.ts';
 import { createFactory } from '../../reference/nio/nio-server-cnxn-factory.ts';
 import { createNodeRuntime } from '../../reference/runtime/node/index.ts';
 import type { FactoryOptions, RequestHandler, ServerCnxnFactory } from '../../spec/server-cnxn-factory.ts';
@@ -37,13 +39,13 @@ const runtime = createNodeRuntime({
   },
 });
 
-async function serveNio(handler: RequestHandler, backlog: number, sessionless: number): Promise<number> {
+async function serveFactory(handler: RequestHandler, backlog: number, sessionless: number, netty: boolean): Promise<number> {
   const options: FactoryOptions = {
     sessionlessCnxnTimeout: sessionless,
     ...(values.selectors !== undefined ? { numSelectorThreads: Number(values.selectors) } : {}),
     ...(values.workers !== undefined ? { numWorkerThreads: Number(values.workers) } : {}),
   };
-  const factory = createFactory(runtime, options);
+  const factory = netty ? createNettyFactory(runtime, options) : createFactory(runtime, options);
   await runtime.runAs('main', async () => {
     // maxClientCnxns 0: no per-IP limit, as for ZooKeeper (every client comes from 127.0.0.1).
     await factory.configure({ host: '127.0.0.1', port: 0 }, 0, backlog, false);
@@ -58,12 +60,12 @@ async function main(): Promise<void> {
   const sessionless = Number(values.sessionless);
   const chosen = await runtime.runAs('main', () => chooseHandler(runtime));
   const port =
-    values.kind === 'nio'
-      ? await serveNio(chosen.handler, backlog, sessionless)
+    values.kind === 'nio' || values.kind === 'netty'
+      ? await serveFactory(chosen.handler, backlog, sessionless, values.kind === 'netty')
       : values.kind === 'bare'
         ? await serveBare(chosen.handler, backlog, sessionless)
         : (() => {
-            throw new Error(`--kind must be nio or bare, got ${values.kind}`);
+            throw new Error(`--kind must be nio, netty or bare, got ${values.kind}`);
           })();
   process.stdout.write(`READY ${port} ${chosen.name} | ${chosen.note}\n`);
   // `mem` on stdin: the parent asks for the live heap, after a full collection when run with --expose-gc.

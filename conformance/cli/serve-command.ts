@@ -1,9 +1,9 @@
 /**
- * `cnxnspec serve [--config zoo.cfg] [--port N]`: runs the reference ZooKeeper server on real sockets until
- * SIGINT or SIGTERM, then shuts it down cleanly and exits 0. The factory is chosen as boot chooses it (zoo.cfg
- * `serverCnxnFactory=`, else ZOOKEEPER_SERVER_CNXN_FACTORY, else NIO). Logs go to stderr. Without --config it
- * reads the sample zoo.cfg shipped in the package (`--sample-config` prints it), which allows ruok and the
- * other usual four-letter words.
+ * `cnxnspec serve [--config zoo.cfg] [--port N] [--secure-port N]`: runs the reference ZooKeeper server on real
+ * sockets until SIGINT or SIGTERM, then shuts it down cleanly and exits 0; the secure client port speaks TLS. The
+ * factory is chosen as boot chooses it (zoo.cfg `serverCnxnFactory=`, else ZOOKEEPER_SERVER_CNXN_FACTORY, else
+ * NIO). Logs go to stderr. Without --config it reads the sample zoo.cfg shipped in the package (`--sample-config`
+ * prints it), which allows ruok and the other usual four-letter words.
  */
 
 import { readFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ export const SAMPLE_ZOO_CFG = packageFile('fixtures/zoo.cfg');
 interface ServeFlags {
   config?: string;
   port?: number;
+  securePort?: number;
   verbose?: boolean;
   sampleConfig?: boolean;
 }
@@ -36,6 +37,7 @@ export function serveCommand(): Command {
     .description('run the reference ZooKeeper server (NIO factory unless the config names another) until SIGINT or SIGTERM')
     .option('--config <file>', 'zoo.cfg to read (default: the sample zoo.cfg, see --sample-config)')
     .option('--port <n>', 'client port, replacing clientPort of the config (0: any free port)', port)
+    .option('--secure-port <n>', 'TLS client port, replacing secureClientPort (needs serverCnxnFactory=NettyServerCnxnFactory and ssl.keyStore.location)', port)
     .option('--verbose', 'also log debug lines')
     .option('--sample-config', `print the sample zoo.cfg (${SAMPLE_ZOO_CFG}) and exit; e.g. cnxnspec serve --sample-config > zoo.cfg`)
     .action(async (flags: ServeFlags) => {
@@ -56,6 +58,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
       serve(runtime, {
         cfg,
         ...(flags.port !== undefined ? { port: flags.port } : {}),
+        ...(flags.securePort !== undefined ? { securePort: flags.securePort } : {}),
         // The CLI is where real time enters: znode ctime/mtime are wall-clock ms.
         epochMs: Date.now() - runtime.clock.now(),
         baseDir: dirname(path),

@@ -14,6 +14,7 @@ import { loadExpectations } from '../harness/expectations.ts';
 import { renderFailure } from '../harness/failure-report.ts';
 import { decodeSuiteToken, type StrategyName } from '../harness/suite-token.ts';
 import { buildReport } from '../report/build-report.ts';
+import { profileFor } from '../harness/profile.ts';
 import { writeReport } from '../report/write-report.ts';
 import { badgeData } from '../report/badge.ts';
 import { EXIT } from './exit-codes.ts';
@@ -27,6 +28,7 @@ interface TestFlags {
   timeBudget: number;
   shrinkBudget: number;
   only?: string;
+  profile?: string;
   replay?: string;
   expectations?: string;
   json?: boolean;
@@ -63,6 +65,7 @@ export function testCommand(): Command {
     .option('--time-budget <seconds>', 'stop searching after this long', positiveInt, 120)
     .option('--shrink-budget <seconds>', 'stop shrinking a failure after this long, keeping the shortest found', nonNegativeInt, 10)
     .option('--only <pattern>', 'only requirements whose ID matches this regular expression, e.g. "^selector\\."')
+    .option('--profile <name>', 'which requirements apply: nio or netty (default: the module\'s exported profile, else nio)')
     .option('--replay <token>', 'run exactly the case a failure printed')
     .option('--expectations <file>', 'JSON file of expected failures and flaky requirements, with reasons (default: $CNXNSPEC_EXPECTATIONS)')
     .option('--json', 'print the result as JSON on stdout')
@@ -75,6 +78,7 @@ export function testCommand(): Command {
 
 async function runTestCommand(flags: TestFlags): Promise<number> {
   const factoryPath = flags.factory ?? process.env.CNXNSPEC_FACTORY;
+  const profile = await profileFor(flags.profile, factoryPath);
   const only = flags.only ? compilePattern(flags.only) : undefined;
   if (only && !CHECKED_REQUIREMENTS.some((id) => only.test(id))) {
     throw new CnxnspecError('CNXNSPEC_ERR_CONFIG', `--only ${flags.only} matches none of the requirements the suite checks (${CHECKED_REQUIREMENTS.join(', ')})`);
@@ -87,7 +91,7 @@ async function runTestCommand(flags: TestFlags): Promise<number> {
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
   const name = factoryPath ?? 'the reference NIO factory';
   const strategyName = strategy.kind === 'pct' ? `pct d=${strategy.depth}` : strategy.kind === 'pos' ? 'pos' : 'random walk';
-  progress(`cnxnspec test: ${name}; ${flags.replay ? `replaying ${flags.replay}` : `up to ${flags.runs} runs or ${flags.timeBudget} s, seed ${seed}, ${strategyName}`}`);
+  progress(`cnxnspec test: ${name} (profile ${profile.name}); ${flags.replay ? `replaying ${flags.replay}` : `up to ${flags.runs} runs or ${flags.timeBudget} s, seed ${seed}, ${strategyName}`}`);
   let lastLine = 0;
   const startedAt = new Date();
   const result = await runConformance({
@@ -98,6 +102,7 @@ async function runTestCommand(flags: TestFlags): Promise<number> {
     timeBudgetMs: flags.timeBudget * 1000,
     shrinkBudgetMs: flags.shrinkBudget * 1000,
     ...(only ? { only } : {}),
+    profile,
     ...(flags.replay ? { replay: flags.replay } : {}),
     ...(expectations ? { expectations } : {}),
     onProgress: (p) => {
@@ -112,6 +117,7 @@ async function runTestCommand(flags: TestFlags): Promise<number> {
   const report = buildReport(result, {
     ...(factoryPath ? { module: factoryPath } : {}),
     name,
+    profile: profile.name,
     seed,
     strategy: strategyName,
     runs: flags.runs,

@@ -16,7 +16,7 @@ import { runGuardedChecks, runGuardedSuite } from './guarded-suite.ts';
 import type { Expectations } from './expectations.ts';
 import type { NamedOutcome } from './checks/run-checks.ts';
 import { HARNESS_CHECKS } from './checks/run-checks.ts';
-import { notInProfile, type Profile } from './profile-applicability.ts';
+import { applies, PROFILES, profilePattern, type Profile } from './profile.ts';
 
 /**
  * Requirements the search judges besides the invariants': the run itself (a thread that died, a run that never
@@ -132,7 +132,8 @@ async function search(options: ConformanceOptions): Promise<SearchOutcome> {
   for (let round = 1; round <= maxFailures; round++) {
     const budgetMs = options.timeBudgetMs - (Date.now() - started);
     if (budgetMs <= 0 || runs >= options.runs) break;
-    const only = focus(options.only, new Set(failedBy.keys()));
+    // Findings count only on requirements the profile judges (and --only selects).
+    const only = focus(profilePattern(options.profile ?? PROFILES.nio, CHECKED_REQUIREMENTS, options.only), new Set(failedBy.keys()));
     const result = await runGuardedSuite(
       {
         ...(options.factoryPath ? { factoryPath: options.factoryPath } : {}),
@@ -190,9 +191,8 @@ function judge(id: string, { options, outcomes, searched }: Evidence): Requireme
   const notJudged = (why: string): RequirementResult => ({ id, status: 'not-judged', judgedBy: [], notJudged: why });
   if (!judging) return notJudged('spec/judging.ts does not say how it is judged');
   if (judging.by === 'not-judgeable') return notJudged(judging.reason);
-  const profile = options.profile ?? 'nio';
-  const outside = notInProfile(profile, id);
-  if (outside) return notJudged(outside);
+  const profile = options.profile ?? PROFILES.nio;
+  if (!applies(profile, id)) return notJudged(`does not apply to the ${profile.name} profile (${profile.description}); choose the profile with --profile`);
   if (options.only && !options.only.test(id)) return notJudged(`not selected by --only ${options.only.source}`);
 
   const judgedBy = new Set<JudgeMode>();

@@ -213,6 +213,8 @@ export function describeEvent(e: TraceEvent, queueLabel: (queue: string, thread:
       return `accept paused ${e.ms}ms`;
     case 'outgoing':
       return `outgoing ${e.n} on ${e.ch}`;
+    case 'tlsHandshake':
+      return `tls handshake ${e.ch} ${e.ok ? 'done' : `failed${e.error === undefined ? '' : `: ${e.error}`}`}`;
     case 'given':
       return `given: ${e.selectors ?? '-'} selectors, ${e.workers ?? '-'} workers, maxClientCnxns ${e.maxClientCnxns}`;
     case 'handlerCall':

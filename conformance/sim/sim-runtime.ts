@@ -13,6 +13,7 @@ import type {
   Logger,
   Selector,
   ServerSocketChannel,
+  ServerSocketOptions,
 } from '../../spec/runtime.ts';
 import type { SimContext } from './context.ts';
 import type { OpResult } from './ops.ts';
@@ -50,8 +51,11 @@ export class SimRuntime implements HostRuntime {
     return this.ctx.sched.call(() => immediate('openSelector', () => new SimSelector(this.ctx, this.ctx.nextId('sel'))));
   }
 
-  openServerSocket(): Promise<ServerSocketChannel> {
-    return this.ctx.sched.call(() => immediate('openServerSocket', () => new SimServerSocketChannel(this.ctx, this.ctx.nextId('ss'))));
+  /** With `options.tls` the channels run the abstract handshake of sim-tls.ts; the key material is not used. */
+  openServerSocket(options: ServerSocketOptions = {}): Promise<ServerSocketChannel> {
+    return this.ctx.sched.call(() =>
+      immediate('openServerSocket', () => new SimServerSocketChannel(this.ctx, this.ctx.nextId('ss'), options.tls !== undefined)),
+    );
   }
 
   newQueue<T>(name: string, capacity?: number): BlockingQueue<T> {

@@ -8,6 +8,7 @@ import { RuntimeIOError } from '../../spec/errors.ts';
 import { OP_ACCEPT, type ServerSocketChannel, type SocketAddress } from '../../spec/runtime.ts';
 import { formatAddress, type Listener } from './network.ts';
 import { immediate } from './ops.ts';
+import type { SimContext } from './context.ts';
 import { SimChannel } from './sim-channel.ts';
 import { SimSocketChannel } from './sim-socket-channel.ts';
 
@@ -16,6 +17,15 @@ export class SimServerSocketChannel extends SimChannel implements ServerSocketCh
   private closed = false;
   /** Recorded only: the simulation has no TIME_WAIT, so a closed port is free at once. */
   reuseAddress = false;
+
+  /** `secure`: accepted channels run the abstract TLS handshake of sim-tls.ts. */
+  constructor(
+    ctx: SimContext,
+    id: string,
+    private readonly secure = false,
+  ) {
+    super(ctx, id);
+  }
 
   isOpen(): boolean {
     return !this.closed;
@@ -38,7 +48,7 @@ export class SimServerSocketChannel extends SimChannel implements ServerSocketCh
         const listener = this.ctx.network.bind(this.id, address, backlog);
         this.listener = listener;
         const { host, port } = listener.address;
-        this.ctx.emit({ ev: 'bind', ss: this.id, host, port, backlog });
+        this.ctx.emit(this.secure ? { ev: 'bind', ss: this.id, host, port, backlog, tls: true } : { ev: 'bind', ss: this.id, host, port, backlog });
       }),
     );
   }
@@ -77,7 +87,7 @@ export class SimServerSocketChannel extends SimChannel implements ServerSocketCh
       ctx.emit({ ev: 'accept', ss: this.id, ch: null, error: errno });
       throw new RuntimeIOError(errno, `${this.id} failed to accept (injected fault)`);
     }
-    const channel = new SimSocketChannel(ctx, listener.pending.shift()!);
+    const channel = new SimSocketChannel(ctx, listener.pending.shift()!, this.secure);
     ctx.emit({ ev: 'accept', ss: this.id, ch: channel.id, remote: formatAddress(channel.remoteAddress) });
     return channel;
   }

@@ -5,22 +5,27 @@
  */
 
 import { RuntimeIOError } from '../../spec/errors.ts';
-import { OP_READ, OP_WRITE, type CloseOptions, type SocketAddress, type SocketChannel } from '../../spec/runtime.ts';
+import { OP_READ, OP_WRITE, type CloseOptions, type SocketAddress, type SocketChannel, type TlsState } from '../../spec/runtime.ts';
 import type { Connection } from './connection.ts';
 import type { SimContext } from './context.ts';
 import { afterCost } from './costs.ts';
 import { immediate, type OpResult } from './ops.ts';
 import { SimChannel } from './sim-channel.ts';
+import { SimTlsServerSession } from './sim-tls.ts';
 
 export class SimSocketChannel extends SimChannel implements SocketChannel {
   readonly remoteAddress: SocketAddress;
   private closed = false;
+  /** The abstract handshake (sim-tls.ts) of a channel accepted on a TLS listening socket. */
+  private readonly tls: SimTlsServerSession | undefined;
 
   constructor(
     ctx: SimContext,
     private readonly conn: Connection,
+    secure = false,
   ) {
     super(ctx, conn.ch);
+    this.tls = secure ? new SimTlsServerSession() : undefined;
     this.remoteAddress = conn.remote;
     conn.accepted = true;
   }
@@ -29,9 +34,14 @@ export class SimSocketChannel extends SimChannel implements SocketChannel {
     return !this.closed;
   }
 
+  tlsState(): TlsState {
+    return this.tls?.state ?? 'none';
+  }
+
   readiness(): number {
     if (this.closed) return 0;
-    return (this.conn.readReady() ? OP_READ : 0) | (this.conn.writeReady() ? OP_WRITE : 0);
+    const failed = this.tls?.state === 'failed';
+    return (this.conn.readReady() || failed ? OP_READ : 0) | (this.conn.writeReady() ? OP_WRITE : 0);
   }
 
   /** The read happens when the call is picked; a read cost (costs.ts) then keeps the thread in the call. */
@@ -42,6 +52,7 @@ export class SimSocketChannel extends SimChannel implements SocketChannel {
       deadline: () => undefined,
       exec: (): OpResult<number> => {
         if (this.closed) throw new RuntimeIOError('EBADF', `read on ${this.id}, which this side closed`);
+        if (this.tls !== undefined && this.tls.state !== 'done') return { value: this.handshakeRead(this.tls) };
         let n: number;
         try {
           n = this.conn.serverRead(into);
@@ -53,6 +64,21 @@ export class SimSocketChannel extends SimChannel implements SocketChannel {
         return afterCost(`read ${this.id}`, this.ctx.clock.now(), this.ctx.costs.read(this.id), n);
       },
     }));
+  }
+
+  /** A read before the handshake completed: it advances the handshake and returns 0, or throws once it failed. */
+  private handshakeRead(tls: SimTlsServerSession): number {
+    if (tls.state === 'handshaking') {
+      const step = tls.step(this.conn);
+      if (step.kind === 'done') this.ctx.emit({ ev: 'tlsHandshake', ch: this.id, ok: true });
+      if (step.kind === 'failed') this.ctx.emit({ ev: 'tlsHandshake', ch: this.id, ok: false, error: step.error });
+    }
+    if (tls.state === 'failed') {
+      this.ctx.emit({ ev: 'read', ch: this.id, n: -1 });
+      throw tls.error(this.id);
+    }
+    this.ctx.emit({ ev: 'read', ch: this.id, n: 0 });
+    return 0;
   }
 
   /** As read: the bytes go out when the call is picked, and a write cost keeps the thread in the call. */

@@ -6,7 +6,7 @@
  * `ZOOKEEPER_SERVER_CNXN_FACTORY`, then the default `NIOServerCnxnFactory`. It is read on every call.
  * - `NIOServerCnxnFactory`, `nio`, `org.apache.zookeeper.server.NIOServerCnxnFactory`: the reference NIO factory.
  * - `NettyServerCnxnFactory`, `netty`, `org.apache.zookeeper.server.NettyServerCnxnFactory`: the Netty-style
- *   factory, which is not built yet, so these fail for now.
+ *   factory (reference/netty), the one that serves TLS.
  * - a module path (relative to `baseDir`, or absolute; .ts or .js): imported; it must export createFactory.
  * Success logs `Using <name> as server connection factory`; any failure throws CNXNSPEC_ERR_FACTORY_LOAD
  * `Couldn't instantiate <name>` with the cause. Nothing is bound or started here, so a failure leaves nothing behind.
@@ -16,6 +16,7 @@
 import { DEFAULT_FACTORY } from '../../spec/knobs.ts';
 import type { HostRuntime } from '../../spec/runtime.ts';
 import type { FactoryModule, FactoryOptions, ServerCnxnFactory } from '../../spec/server-cnxn-factory.ts';
+import nettyModule from '../netty/netty-server-cnxn-factory.ts';
 import nioModule from '../nio/nio-server-cnxn-factory.ts';
 import {
   findExport,
@@ -31,18 +32,14 @@ import {
 export const SERVER_CNXN_FACTORY_PROPERTY = 'zookeeper.serverCnxnFactory';
 export const SERVER_CNXN_FACTORY_ENV = 'ZOOKEEPER_SERVER_CNXN_FACTORY';
 
-type Builtin = { readonly module: FactoryModule } | { readonly missing: string };
-
-const NOT_BUILT = { missing: 'the Netty-style factory is not built yet (reference/netty/ does not exist)' };
-
-/** Registered names. The Netty-style entries name a factory that a later change adds. */
-const BUILTIN: Readonly<Record<string, Builtin>> = {
-  NIOServerCnxnFactory: { module: nioModule },
-  nio: { module: nioModule },
-  'org.apache.zookeeper.server.NIOServerCnxnFactory': { module: nioModule },
-  NettyServerCnxnFactory: NOT_BUILT,
-  netty: NOT_BUILT,
-  'org.apache.zookeeper.server.NettyServerCnxnFactory': NOT_BUILT,
+/** Registered names. */
+const BUILTIN: Readonly<Record<string, FactoryModule>> = {
+  NIOServerCnxnFactory: nioModule,
+  nio: nioModule,
+  'org.apache.zookeeper.server.NIOServerCnxnFactory': nioModule,
+  NettyServerCnxnFactory: nettyModule,
+  netty: nettyModule,
+  'org.apache.zookeeper.server.NettyServerCnxnFactory': nettyModule,
 };
 
 export const REGISTERED_FACTORY_NAMES: readonly string[] = Object.keys(BUILTIN);
@@ -84,8 +81,7 @@ async function instantiate(runtime: HostRuntime, name: string, options: CreateFa
   let create: FactoryModule['createFactory'];
   const builtin = BUILTIN[name];
   if (builtin !== undefined) {
-    if ('missing' in builtin) throw instantiateError(name, new Error(builtin.missing), `Use NIOServerCnxnFactory until it exists`);
-    create = builtin.module.createFactory;
+    create = builtin.createFactory;
   } else if (isModulePath(name)) {
     let mod: Record<string, unknown>;
     try {

@@ -4,8 +4,9 @@
  * 1. read the settings; a config with neither clientPort nor secureClientPort fails here, before anything binds;
  * 2. resolve the factory name once, so the plain and the secure port get the same implementation;
  * 3. clientPort set: createFactory, configure(clientPortAddress:clientPort, maxClientCnxns, backlog, secure=false);
- * 4. secureClientPort set: createFactory, configure(secureClientPortAddress:port, same limits, secure=true);
- *    if that fails, the plain factory is shut down first, so nothing stays bound.
+ * 4. secureClientPort set: load and check the TLS material (`ssl.*`, see tls-material.ts), createFactory with it,
+ *    configure(secureClientPortAddress:port, same limits, secure=true); if that fails, the plain factory is shut
+ *    down first, so nothing stays bound.
  * The factories are configured (bound, for NIO) but not started; `startup(handler)` starts them.
  *
  * Properties: zoo.cfg keys that are not core keys become `zookeeper.<key>` properties, as in ZooKeeper
@@ -21,6 +22,7 @@ import type { HostRuntime, SocketAddress } from '../../spec/runtime.ts';
 import type { FactoryOptions, RequestHandler, ServerCnxnFactory } from '../../spec/server-cnxn-factory.ts';
 import { createFactory, resolveFactoryName, SERVER_CNXN_FACTORY_PROPERTY } from './create-factory.ts';
 import { getProperty, type Environment, type Properties } from './load-by-name.ts';
+import { loadTlsMaterial } from './tls-material.ts';
 import type { ZooCfg } from './zoo-cfg.ts';
 
 export const WILDCARD_HOST = '0.0.0.0';
@@ -171,11 +173,11 @@ export async function runFromConfig(runtime: HostRuntime, cfg: ZooCfg, options: 
   // 2.
   const env = options.env ?? process.env;
   const { name } = resolveFactoryName({ properties: config.properties, env });
-  const create = (): Promise<ServerCnxnFactory> =>
+  const create = (extra: FactoryOptions = {}): Promise<ServerCnxnFactory> =>
     createFactory(runtime, {
       properties: new Map([...config.properties, [SERVER_CNXN_FACTORY_PROPERTY, name]]),
       env,
-      factoryOptions: { ...options.factoryOptions, ...config.factoryOptions },
+      factoryOptions: { ...options.factoryOptions, ...config.factoryOptions, ...extra },
       ...(options.baseDir !== undefined ? { baseDir: options.baseDir } : {}),
     });
   // 3.
@@ -188,7 +190,9 @@ export async function runFromConfig(runtime: HostRuntime, cfg: ZooCfg, options: 
   let secureCnxnFactory: ServerCnxnFactory | undefined;
   if (config.secureClientPortAddress !== undefined) {
     try {
-      secureCnxnFactory = await create();
+      // The key material is read and checked before the secure factory exists, so a bad store binds nothing.
+      const tls = loadTlsMaterial(config.properties, options.baseDir ?? process.cwd());
+      secureCnxnFactory = await create(tls === undefined ? {} : { tls });
       await secureCnxnFactory.configure(config.secureClientPortAddress, config.maxClientCnxns, config.clientPortListenBacklog, true);
     } catch (err) {
       await cnxnFactory?.shutdown();

@@ -1,8 +1,8 @@
 /**
  * serve: the reference ZooKeeper server from a zoo.cfg, what `cnxnspec serve` runs.
- * 1. apply the overrides (a --port replaces clientPort);
+ * 1. apply the overrides (--port replaces clientPort, --secure-port secureClientPort);
  * 2. runFromConfig: the factory chosen by name (NIO unless zookeeper.serverCnxnFactory says otherwise),
- *    configured for the plain and/or secure client port;
+ *    configured for the plain and/or secure client port (TLS from the ssl.* keys; NIO refuses a secure port);
  * 3. a ZkServer with the zoo.cfg's tickTime, session timeout bounds, 4lw.commands.whitelist and jute limits,
  *    attached to the factories (for stat/cons/mntr) and started through them;
  * 4. log each bound address;
@@ -25,6 +25,8 @@ export interface ServeOptions {
   readonly cfg: ZooCfg;
   /** Replaces clientPort (0 = any free port). */
   readonly port?: number;
+  /** Replaces secureClientPort (0 = any free port). */
+  readonly securePort?: number;
   /** Wall-clock ms at the runtime clock's zero (for znode times); see ZkServerOptions.epochMs. */
   readonly epochMs?: number;
   readonly env?: Environment;
@@ -42,11 +44,11 @@ export interface RunningServer {
   shutdown(): Promise<void>;
 }
 
-/** zoo.cfg with clientPort replaced; the line number of the original entry is kept for messages. */
-export function withClientPort(cfg: ZooCfg, port: number): ZooCfg {
+/** zoo.cfg with clientPort (or `key`) replaced; the line number of the original entry is kept for messages. */
+export function withClientPort(cfg: ZooCfg, port: number, key: 'clientPort' | 'secureClientPort' = 'clientPort'): ZooCfg {
   const entries = new Map(cfg.entries);
-  entries.set('clientPort', String(port));
-  return { ...cfg, entries, source: `${cfg.source} (clientPort=${port} from the command line)` };
+  entries.set(key, String(port));
+  return { ...cfg, entries, source: `${cfg.source} (${key}=${port} from the command line)` };
 }
 
 /** The ZkServer settings a zoo.cfg implies. */
@@ -66,7 +68,8 @@ export function zkServerOptions(config: ServerConfig, epochMs?: number): ZkServe
 
 export async function serve(runtime: HostRuntime, options: ServeOptions): Promise<RunningServer> {
   // 1.
-  const cfg = options.port === undefined ? options.cfg : withClientPort(options.cfg, options.port);
+  const plain = options.port === undefined ? options.cfg : withClientPort(options.cfg, options.port);
+  const cfg = options.securePort === undefined ? plain : withClientPort(plain, options.securePort, 'secureClientPort');
   // 2.
   const configured = await runFromConfig(runtime, cfg, {
     ...(options.env !== undefined ? { env: options.env } : {}),

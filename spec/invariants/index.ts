@@ -19,6 +19,8 @@ import { throttleStopsReads } from './throttle-stops-reads.ts';
 import { configuredMatchesGiven } from './configured-matches-given.ts';
 import { closeHasCause } from './close-has-cause.ts';
 import { factsMatchObservation } from './facts-match-observation.ts';
+import { tlsBeforeFrames } from './tls-before-frames.ts';
+import { eventLoopAffinity } from './event-loop-affinity.ts';
 
 export type { Invariant, Violation, CheckContext };
 
@@ -40,7 +42,11 @@ export const invariants: readonly Invariant[] = [
   configuredMatchesGiven,
   closeHasCause,
   factsMatchObservation,
+  tlsBeforeFrames,
 ];
+
+/** Invariants of event-loop designs only (the netty profile); not run on every factory. */
+export const eventLoopInvariants: readonly Invariant[] = [eventLoopAffinity];
 
 /** Runs every invariant (or those given) over one trace. */
 export function checkTrace(trace: readonly TraceEvent[], context: CheckContext, only: readonly Invariant[] = invariants): Violation[] {

@@ -40,7 +40,7 @@ export const nettyRequirements: readonly Requirement[] = [
       { kind: 'zk', section: '4.3 TLS, the handshake limit and port unification' },
       { kind: 'zk', section: '1.3 Netty factory (NettyServerCnxnFactory)' },
     ],
-    invariants: [],
+    invariants: ['tls-before-frames'],
     tests: 'real TLS sockets on 127.0.0.1 with test certificates; a plaintext probe on the secure port',
   },
   {
@@ -61,7 +61,7 @@ export const nettyRequirements: readonly Requirement[] = [
       { kind: 'zk', section: '4.4 NettyServerCnxn read path (processMessage / receiveMessage, event loop only)' },
       { kind: 'zk', section: '4.5 Throttling and auto-read' },
     ],
-    invariants: [],
+    invariants: ['event-loop-affinity'],
     tests: 'simulation of the Netty-style factory; real ZooKeeper client with pipelined requests',
   },
   {

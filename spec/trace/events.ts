@@ -35,11 +35,13 @@ export type RuntimeEvent =
   | { readonly ev: 'poll'; readonly queue: string; readonly item: string | null }
   | { readonly ev: 'takeBegin'; readonly queue: string }
   | { readonly ev: 'take'; readonly queue: string; readonly item: string }
-  | { readonly ev: 'bind'; readonly ss: string; readonly host: string; readonly port: number; readonly backlog: number }
+  | { readonly ev: 'bind'; readonly ss: string; readonly host: string; readonly port: number; readonly backlog: number; readonly tls?: boolean }
   | { readonly ev: 'accept'; readonly ss: string; readonly ch: string | null; readonly remote?: string; readonly error?: string }
   | { readonly ev: 'read'; readonly ch: string; readonly n: number }
   | { readonly ev: 'write'; readonly ch: string; readonly requested: number; readonly n: number }
   | { readonly ev: 'close'; readonly ch: string; readonly reason: string; readonly reset?: boolean }
+  /** A channel of a TLS listening socket finished its handshake: completed (ok) or failed (the runtime's reason). */
+  | { readonly ev: 'tlsHandshake'; readonly ch: string; readonly ok: boolean; readonly error?: string }
   | { readonly ev: 'sleep'; readonly ms: number }
   | { readonly ev: 'interrupted'; readonly name: string }
   | { readonly ev: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly msg: string };

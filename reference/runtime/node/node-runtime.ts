@@ -4,14 +4,15 @@
  */
 
 import type { FactoryFact, TraceEvent } from '../../../spec/trace/events.ts';
-import type { BlockingQueue, HostRuntime, LogicalThread, Selector, ServerSocketChannel } from '../../../spec/runtime.ts';
+import type { BlockingQueue, HostRuntime, LogicalThread, Selector, ServerSocketChannel, ServerSocketOptions } from '../../../spec/runtime.ts';
 import { NodeBlockingQueue } from './blocking-queue.ts';
 import { NodeClock } from './clock.ts';
 import { NodeLogicalThread } from './logical-thread.ts';
 import { defaultSink, NodeLogger } from './logger.ts';
 import { RuntimeContext, type NodeRuntimeOptions } from './runtime-context.ts';
 import { NodeSelector } from './selector.ts';
-import { NodeServerSocketChannel, type ServerMaker } from './server-socket-channel.ts';
+import { NodeServerSocketChannel, plainTcpServer, type ServerMaker } from './server-socket-channel.ts';
+import { serverTls } from './server-tls.ts';
 
 export type { NodeRuntimeOptions } from './runtime-context.ts';
 
@@ -54,8 +55,10 @@ export function createNodeRuntime(options: NodeRuntimeOptions = {}): NodeHostRun
       rt.open.add(selector);
       return selector;
     },
-    async openServerSocket(): Promise<ServerSocketChannel> {
-      return new NodeServerSocketChannel(rt, rt.nextId('ss'));
+    async openServerSocket(options: ServerSocketOptions = {}): Promise<ServerSocketChannel> {
+      // The secure context is built first, so refused material fails here and opens nothing.
+      const tls = options.tls === undefined ? undefined : serverTls(options.tls);
+      return new NodeServerSocketChannel(rt, rt.nextId('ss'), plainTcpServer, tls);
     },
     async openServerSocketWith(makeServer: ServerMaker): Promise<ServerSocketChannel> {
       return new NodeServerSocketChannel(rt, rt.nextId('ss'), makeServer);

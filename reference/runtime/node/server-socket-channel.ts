@@ -16,6 +16,8 @@ import { OP_ACCEPT, type ServerSocketChannel, type SocketAddress } from '../../.
 import type { Disposable, RuntimeContext } from './runtime-context.ts';
 import { NodeSelectableChannel } from './selectable-channel.ts';
 import { formatAddress, plainHost } from './socket-address.ts';
+import type { ServerTls } from './server-tls.ts';
+import { wrapServerSide } from './server-tls.ts';
 import { NodeSocketChannel } from './socket-channel.ts';
 
 /** Makes the server and routes each new connected socket to `onConnection`. */
@@ -62,6 +64,8 @@ export class NodeServerSocketChannel extends NodeSelectableChannel implements Se
     rt: RuntimeContext,
     id: string,
     private readonly makeServer: ServerMaker = plainTcpServer,
+    /** When set, each accepted socket is wrapped for a server-side TLS handshake as it is accepted. */
+    private readonly tls?: ServerTls,
   ) {
     super(rt, id);
     rt.open.add(this);
@@ -106,7 +110,10 @@ export class NodeServerSocketChannel extends NodeSelectableChannel implements Se
     const real = server.address() as net.AddressInfo;
     this.bound = { host: plainHost(real.address), port: real.port };
     const rt = this.rt;
-    if (rt.tracing) rt.emit({ ev: 'bind', ss: this.id, host: this.bound.host, port: this.bound.port, backlog });
+    if (rt.tracing) {
+      const { host, port } = this.bound;
+      rt.emit(this.tls !== undefined ? { ev: 'bind', ss: this.id, host, port, backlog, tls: true } : { ev: 'bind', ss: this.id, host, port, backlog });
+    }
   }
 
   localAddress(): SocketAddress | undefined {
@@ -130,7 +137,8 @@ export class NodeServerSocketChannel extends NodeSelectableChannel implements Se
       return null;
     }
     // The channel's own error listener goes on before the waiting one comes off, so no error is ever unheard.
-    const channel = new NodeSocketChannel(rt, rt.nextId('ch'), next.socket, next.error);
+    const socket = this.tls !== undefined && next.error === undefined && !next.socket.destroyed ? wrapServerSide(next.socket, this.tls) : next.socket;
+    const channel = new NodeSocketChannel(rt, rt.nextId('ch'), socket, next.error, this.tls !== undefined);
     next.socket.off('error', next.onError);
     if (this.pending.length === 0) this.readinessChanged();
     if (rt.tracing) rt.emit({ ev: 'accept', ss: this.id, ch: channel.id, remote: formatAddress(channel.remoteAddress) });

@@ -22,7 +22,7 @@
 
 import type { Socket } from 'node:net';
 import { RuntimeIOError } from '../../../spec/errors.ts';
-import { OP_READ, OP_WRITE, type CloseOptions, type SocketAddress, type SocketChannel } from '../../../spec/runtime.ts';
+import { OP_READ, OP_WRITE, type CloseOptions, type SocketAddress, type SocketChannel, type TlsState } from '../../../spec/runtime.ts';
 import type { Disposable, RuntimeContext } from './runtime-context.ts';
 import { NodeSelectableChannel } from './selectable-channel.ts';
 import { plainHost } from './socket-address.ts';
@@ -41,14 +41,19 @@ export class NodeSocketChannel extends NodeSelectableChannel implements SocketCh
   private failure: RuntimeIOError | undefined;
   private waitingForRoom = false;
   private closed = false;
+  private tls: TlsState;
 
+  /** `secure`: `socket` is a server-side TLSSocket whose handshake has not completed yet. */
   constructor(
     rt: RuntimeContext,
     id: string,
     private readonly socket: Socket,
     earlyError?: Error,
+    secure = false,
   ) {
     super(rt, id);
+    this.tls = secure ? 'handshaking' : 'none';
+    if (secure) socket.once('secure', this.onSecure);
     this.remoteAddress = { host: plainHost(socket.remoteAddress), port: socket.remotePort ?? 0 };
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
@@ -65,6 +70,10 @@ export class NodeSocketChannel extends NodeSelectableChannel implements SocketCh
 
   isOpen(): boolean {
     return !this.closed;
+  }
+
+  tlsState(): TlsState {
+    return this.tls;
   }
 
   currentReadyOps(): number {
@@ -201,8 +210,23 @@ export class NodeSocketChannel extends NodeSelectableChannel implements SocketCh
     this.endReading('eof');
   };
 
-  /** Any socket error ends reading (unless EOF came first) and fails later writes. */
+  private readonly onSecure = (): void => {
+    if (this.tls !== 'handshaking') return;
+    this.tls = 'done';
+    if (this.rt.tracing) this.rt.emit({ ev: 'tlsHandshake', ch: this.id, ok: true });
+  };
+
+  private handshakeFailed(why: string): void {
+    this.tls = 'failed';
+    if (this.rt.tracing) this.rt.emit({ ev: 'tlsHandshake', ch: this.id, ok: false, error: why });
+  }
+
+  /**
+   * Any socket error ends reading (unless EOF came first) and fails later writes. One before the handshake
+   * completed (a plaintext client, a bad or missing client certificate) fails the handshake.
+   */
   private readonly onError = (error: Error): void => {
+    if (this.tls === 'handshaking') this.handshakeFailed((error as NodeJS.ErrnoException).code ?? error.message);
     const errno = (error as NodeJS.ErrnoException).code ?? 'EIO';
     this.failure ??= new RuntimeIOError(errno, `${this.id}: ${error.message}`, { cause: error });
     this.endReading(this.failure);
@@ -220,8 +244,12 @@ export class NodeSocketChannel extends NodeSelectableChannel implements SocketCh
     }
   };
 
-  /** Records how reading ends (the first cause wins) and re-evaluates readiness, which may now include OP_WRITE. */
+  /**
+   * Records how reading ends (the first cause wins) and re-evaluates readiness, which may now include OP_WRITE.
+   * A secure stream that ends before its handshake completed failed the handshake.
+   */
   private endReading(end: ReadEnd): void {
+    if (this.tls === 'handshaking') this.handshakeFailed(end === 'eof' ? 'the peer closed during the handshake' : end.errno);
     this.readEnd ??= end;
     if (!this.closed) this.readinessChanged();
   }

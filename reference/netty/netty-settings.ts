@@ -1,0 +1,54 @@
+/**
+ * The Netty-style factory's settings: FactoryOptions with defaults filled in and checked, read once in configure.
+ *
+ *     eventLoopThreads   worker event loops (Netty's io.netty.eventLoopThreads); default numSelectorThreads when
+ *                        given (so the suite's generated thread counts apply to both designs), else 2 x cores
+ *     idleTimeout        a channel that has not sent its ConnectRequest this long after it became active is closed
+ *                        (connection_expired); default the NIO factory's sessionlessCnxnTimeout; 0 turns it off.
+ *                        ZooKeeper's Netty factory never closes such a channel: a deliberate difference, so that
+ *                        a peer that connects and stays silent (or never finishes its TLS handshake) cannot hold
+ *                        a connection slot forever.
+ *     tls                key material for a secure factory (configure with secure = true refuses without it)
+ */
+import { availableParallelism } from 'node:os';
+import { CnxnspecError } from '../../spec/errors.ts';
+import { defaultWorkerThreads, JUTE_MAXBUFFER, SESSIONLESS_CNXN_TIMEOUT_MS } from '../../spec/knobs.ts';
+import type { TlsServerOptions } from '../../spec/runtime.ts';
+import type { FactoryOptions } from '../../spec/server-cnxn-factory.ts';
+
+export interface NettyFactoryOptions extends FactoryOptions {
+  readonly eventLoopThreads?: number;
+  readonly idleTimeout?: number;
+}
+
+export interface NettySettings {
+  readonly eventLoopThreads: number;
+  readonly idleTimeout: number;
+  readonly maxCnxns: number;
+  readonly juteMaxBuffer: number;
+  readonly tls: TlsServerOptions | undefined;
+}
+
+function configError(message: string): CnxnspecError {
+  return new CnxnspecError('CNXNSPEC_ERR_CONFIG', message);
+}
+
+function integer(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value)) throw configError(`${name} must be an integer, got ${value}; fix the option or leave it unset`);
+  return value;
+}
+
+export function resolveNettySettings(options: NettyFactoryOptions = {}): NettySettings {
+  const cores = integer('cores', options.cores, availableParallelism());
+  if (cores < 1) throw configError(`cores must be at least 1, got ${cores}`);
+  // Netty's own default is 2 x cores, the same formula as the NIO worker pool's.
+  const eventLoopThreads = integer('eventLoopThreads', options.eventLoopThreads ?? options.numSelectorThreads, defaultWorkerThreads(cores));
+  if (eventLoopThreads < 1) throw configError(`eventLoopThreads must be at least 1 (got ${eventLoopThreads}); set it to 1 or more, or leave it unset`);
+  const idleTimeout = integer('idleTimeout', options.idleTimeout ?? options.sessionlessCnxnTimeout, SESSIONLESS_CNXN_TIMEOUT_MS);
+  if (idleTimeout < 0) throw configError(`idleTimeout must be 0 (off) or a positive number of ms, got ${idleTimeout}`);
+  const maxCnxns = Math.max(0, integer('maxCnxns', options.maxCnxns, 0));
+  const juteMaxBuffer = integer('juteMaxBuffer', options.juteMaxBuffer, JUTE_MAXBUFFER);
+  if (juteMaxBuffer < 0) throw configError(`juteMaxBuffer must not be negative, got ${juteMaxBuffer}`);
+  return { eventLoopThreads, idleTimeout, maxCnxns, juteMaxBuffer, tls: options.tls };
+}
