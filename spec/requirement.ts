@@ -51,6 +51,12 @@ export const INVARIANTS = [
   'configured-matches-given',
   'close-has-cause',
   'facts-match-observation',
+  'close-after-flush',
+  'no-io-after-close',
+  'stop-ends-promptly',
+  'frames-as-sent',
+  'handler-exception-contained',
+  'connection-closed-once',
 ] as const;
 
 export type InvariantName = (typeof INVARIANTS)[number];

@@ -17,6 +17,12 @@ import { livenessRepliesOwed } from './liveness-replies-owed.ts';
 import { configuredMatchesGiven } from './configured-matches-given.ts';
 import { closeHasCause } from './close-has-cause.ts';
 import { factsMatchObservation } from './facts-match-observation.ts';
+import { closeAfterFlush } from './close-after-flush.ts';
+import { noIoAfterClose } from './no-io-after-close.ts';
+import { stopEndsPromptly } from './stop-ends-promptly.ts';
+import { framesAsSent } from './frames-as-sent.ts';
+import { handlerExceptionContained } from './handler-exception-contained.ts';
+import { connectionClosedOnce } from './connection-closed-once.ts';
 
 export type { Invariant, Violation, CheckContext };
 
@@ -36,6 +42,12 @@ export const invariants: readonly Invariant[] = [
   configuredMatchesGiven,
   closeHasCause,
   factsMatchObservation,
+  closeAfterFlush,
+  noIoAfterClose,
+  stopEndsPromptly,
+  framesAsSent,
+  handlerExceptionContained,
+  connectionClosedOnce,
 ];
 
 /** Runs every invariant (or those given) over one trace. */
