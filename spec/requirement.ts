@@ -55,6 +55,12 @@ export const INVARIANTS = [
   'facts-match-observation',
   'event-loop-affinity',
   'tls-before-frames',
+  'close-after-flush',
+  'no-io-after-close',
+  'stop-ends-promptly',
+  'frames-as-sent',
+  'handler-exception-contained',
+  'connection-closed-once',
 ] as const;
 
 export type InvariantName = (typeof INVARIANTS)[number];

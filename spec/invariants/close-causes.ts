@@ -127,8 +127,19 @@ export class IdleClock {
   }
 }
 
+/** Three invariants explain the closes of one trace: kept per trace (and configuration), redone if it has grown. */
+const explained = new WeakMap<readonly TraceEvent[], { readonly length: number; readonly config: ObservedConfig; readonly closes: ExplainedClose[] }>();
+
 /** Every close of a client channel, with the causes visible before it. */
 export function explainCloses(trace: readonly TraceEvent[], config: ObservedConfig): ExplainedClose[] {
+  const kept = explained.get(trace);
+  if (kept?.length === trace.length && kept.config === config) return kept.closes;
+  const closes = explain(trace, config);
+  explained.set(trace, { length: trace.length, config, closes });
+  return closes;
+}
+
+function explain(trace: readonly TraceEvent[], config: ObservedConfig): ExplainedClose[] {
   const stop = stopPoint(trace);
   const units = peerUnits(trace, config.juteMaxBuffer);
   const clock = new IdleClock(trace, config);

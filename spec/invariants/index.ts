@@ -21,6 +21,12 @@ import { closeHasCause } from './close-has-cause.ts';
 import { factsMatchObservation } from './facts-match-observation.ts';
 import { tlsBeforeFrames } from './tls-before-frames.ts';
 import { eventLoopAffinity } from './event-loop-affinity.ts';
+import { closeAfterFlush } from './close-after-flush.ts';
+import { noIoAfterClose } from './no-io-after-close.ts';
+import { stopEndsPromptly } from './stop-ends-promptly.ts';
+import { framesAsSent } from './frames-as-sent.ts';
+import { handlerExceptionContained } from './handler-exception-contained.ts';
+import { connectionClosedOnce } from './connection-closed-once.ts';
 
 export type { Invariant, Violation, CheckContext };
 
@@ -43,6 +49,12 @@ export const invariants: readonly Invariant[] = [
   closeHasCause,
   factsMatchObservation,
   tlsBeforeFrames,
+  closeAfterFlush,
+  noIoAfterClose,
+  stopEndsPromptly,
+  framesAsSent,
+  handlerExceptionContained,
+  connectionClosedOnce,
 ];
 
 /** Invariants of event-loop designs only (the netty profile); not run on every factory. */

@@ -33,7 +33,18 @@ export function harnessObserved(trace: readonly TraceEvent[]): boolean {
   return givenOf(trace) !== undefined;
 }
 
+/** Kept per trace, so that invariants share one object (close-causes.ts caches by it); redone if the trace grew. */
+const configs = new WeakMap<readonly TraceEvent[], { readonly length: number; readonly config: ObservedConfig | undefined }>();
+
 export function observedConfig(trace: readonly TraceEvent[]): ObservedConfig | undefined {
+  const kept = configs.get(trace);
+  if (kept?.length === trace.length) return kept.config;
+  const config = readConfig(trace);
+  configs.set(trace, { length: trace.length, config });
+  return config;
+}
+
+function readConfig(trace: readonly TraceEvent[]): ObservedConfig | undefined {
   const given = givenOf(trace);
   if (given) {
     const sessionless = given.sessionlessTimeout ?? SESSIONLESS_CNXN_TIMEOUT_MS;

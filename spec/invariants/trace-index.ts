@@ -38,7 +38,18 @@ export function queueKind(queue: string): string {
   return at >= 0 ? queue.slice(0, at) : queue;
 }
 
+/** Several invariants index one trace; the index is kept per trace and recomputed if the trace has grown. */
+const indexes = new WeakMap<readonly TraceEvent[], { readonly length: number; readonly index: TraceIndex }>();
+
 export function indexTrace(trace: readonly TraceEvent[]): TraceIndex {
+  const kept = indexes.get(trace);
+  if (kept?.length === trace.length) return kept.index;
+  const index = buildIndex(trace);
+  indexes.set(trace, { length: trace.length, index });
+  return index;
+}
+
+function buildIndex(trace: readonly TraceEvent[]): TraceIndex {
   const keyChannel = new Map<string, string>();
   const keySelector = new Map<string, string>();
   const selectorOwner = new Map<string, string>();

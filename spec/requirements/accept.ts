@@ -20,7 +20,7 @@ export const acceptRequirements: readonly Requirement[] = [
       { kind: 'seed', file: '001', section: '二、监听socket接入 (accept)' },
       { kind: 'zk', section: '2.3 AcceptThread loop' },
     ],
-    invariants: [],
+    invariants: ['handler-exception-contained'],
     tests: 'simulation with an exception injected into one accept pass',
   },
   {

@@ -21,7 +21,7 @@ export const cnxnRequirements: readonly Requirement[] = [
       { kind: 'zk', section: '3.2 Read state machine (doIO, readLength, readPayload)' },
       { kind: 'zk', section: '1.4 Frame size, request size and throttling (shared by both factories)' },
     ],
-    invariants: [],
+    invariants: ['frames-as-sent'],
     tests: 'simulation with scripted peers splitting frames at every byte; wire probe on real sockets',
   },
   {
@@ -44,7 +44,7 @@ export const cnxnRequirements: readonly Requirement[] = [
       { kind: 'seed', file: '000', section: 'NIOServerCnxn.outgoingBuffers' },
       { kind: 'zk', section: '3.4 Outgoing path' },
     ],
-    invariants: ['outgoing-complete-in-order'],
+    invariants: ['outgoing-complete-in-order', 'close-after-flush'],
     tests: 'simulation with a peer whose socket accepts a few bytes per write',
   },
   {
@@ -112,7 +112,7 @@ export const cnxnRequirements: readonly Requirement[] = [
       { kind: 'zk', section: '3.7 DisconnectReason (ServerCnxn.DisconnectReason) and common stats' },
       { kind: 'zk', section: '2.10 removeCnxn (called from NIOServerCnxn.close)' },
     ],
-    invariants: ['close-has-cause'],
+    invariants: ['close-has-cause', 'close-after-flush', 'no-io-after-close', 'connection-closed-once'],
     tests: 'simulation with concurrent closes from the expirer, a worker and stop',
   },
   {

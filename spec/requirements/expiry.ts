@@ -101,7 +101,7 @@ export const expiryRequirements: readonly Requirement[] = [
       { kind: 'seed', file: '000', section: 'NIO: thread list' },
       { kind: 'zk', section: '2.8 Connection expiry (ConnectionExpirerThread + ExpiryQueue)' },
     ],
-    invariants: ['expiry-on-time', 'stop-ends-everything'],
+    invariants: ['expiry-on-time', 'stop-ends-everything', 'stop-ends-promptly'],
     tests: 'simulation in virtual time',
   },
 ];

@@ -141,7 +141,7 @@ export const factoryRequirements: readonly Requirement[] = [
       { kind: 'zk', section: '2.4 SelectorThread loop' },
       { kind: 'zk', section: '2.11 Cleanup paths, summarised' },
     ],
-    invariants: ['stop-ends-everything'],
+    invariants: ['stop-ends-everything', 'stop-ends-promptly'],
     tests: 'simulation with stop at every point of a chosen schedule; real sockets for port release',
   },
   {
@@ -162,7 +162,7 @@ export const factoryRequirements: readonly Requirement[] = [
       { kind: 'design', section: 'The host runtime contract' },
       { kind: 'design', section: 'The conformance harness' },
     ],
-    invariants: [],
+    invariants: ['handler-exception-contained'],
     tests: 'conformance harness: broken factories that await a real timer, spin, or throw from a thread are reported with a replay line',
   },
 ];

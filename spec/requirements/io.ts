@@ -20,7 +20,7 @@ export const ioRequirements: readonly Requirement[] = [
       { kind: 'zk', section: '2.4 SelectorThread loop' },
       { kind: 'zk', section: '2.5 IOWorkRequest.doWork() (worker thread, or the selector thread if there are no workers)' },
     ],
-    invariants: ['io-exclusive', 'facts-match-observation'],
+    invariants: ['io-exclusive', 'facts-match-observation', 'no-io-after-close'],
     tests: 'simulation with a chosen schedule and several workers',
   },
   {

@@ -23,7 +23,7 @@ export const selectorRequirements: readonly Requirement[] = [
       { kind: 'seed', file: '001', section: '三、总结: wakeUp and addAcceptedConnection' },
       { kind: 'zk', section: '2.4 SelectorThread loop' },
     ],
-    invariants: ['liveness-no-lost-wakeup', 'stop-ends-everything'],
+    invariants: ['liveness-no-lost-wakeup', 'stop-ends-everything', 'handler-exception-contained'],
     tests: 'simulation with a chosen schedule and an exception injected into one pass',
   },
   {

@@ -1,0 +1,122 @@
+/**
+ * A close after flush (the handler's sendCloseAfterFlush) happens only once every byte the handler sent before
+ * it has been written, and it does happen: the server must not close such a connection before those bytes are
+ * out (unless something else closes it: the peer, expiry, stop, a handler close), must not leave it open once
+ * they are all written and taken by the peer and the run has moved on in time or come to rest, and the peer must receive exactly what
+ * the handler sent (its running digest at that length equals the handler's).
+ * Virtual time advances only when every thread waits, so an open connection with nothing left to write across a
+ * time step is one the factory forgot, not one it is still closing.
+ */
+
+import { violation, type Invariant, type Violation } from './invariant.ts';
+import { explainCloses } from './close-causes.ts';
+import { observedConfig } from './observed.ts';
+
+interface Pending {
+  readonly seq: number;
+  readonly reason: string;
+  /** Bytes the handler had sent when it asked. */
+  readonly bytes: number;
+}
+
+export const closeAfterFlush: Invariant = {
+  name: 'close-after-flush',
+  kind: 'safety',
+  requirements: ['cnxn.outgoing-buffers', 'cnxn.close'],
+  description: 'A close after flush closes the connection, and only after every byte the handler sent before it was written and reached the peer unchanged.',
+  check(trace, context) {
+    const config = observedConfig(trace);
+    const out: Violation[] = [];
+    const closes = new Map((config ? explainCloses(trace, config) : []).map((x) => [x.close.seq, x]));
+    const sent = new Map<string, { bytes: number }>();
+    const written = new Map<string, number>();
+    const received = new Map<string, number>();
+    const pending = new Map<string, Pending>();
+    const closed = new Set<string>();
+    /** ch -> the time it had written everything it owed. */
+    const flushedAt = new Map<string, { t: number; seq: number }>();
+    // Flushed: written, and taken by the peer, so the socket has room and nothing can hold the close back.
+    const settle = (ch: string, e: { t: number; seq: number }) => {
+      const p = pending.get(ch);
+      if (p && !flushedAt.has(ch) && (written.get(ch) ?? 0) >= p.bytes && (received.get(ch) ?? 0) >= p.bytes) flushedAt.set(ch, { t: e.t, seq: e.seq });
+    };
+    const forgotten = (ch: string, p: Pending, seq: number) =>
+      out.push(violation(this, `${ch}: every byte before the close after flush (event ${p.seq}) was written and received, but the connection stayed open`, [p.seq, seq], ['cnxn.close']));
+    for (const e of trace) {
+      for (const [ch, at] of flushedAt) {
+        if (e.t > at.t) {
+          forgotten(ch, pending.get(ch)!, e.seq);
+          flushedAt.delete(ch);
+          pending.delete(ch);
+        }
+      }
+      switch (e.ev) {
+        case 'handlerAct':
+          if (closed.has(e.ch)) break;
+          if (e.act === 'send') sent.set(e.ch, { bytes: (sent.get(e.ch)?.bytes ?? 0) + (e.n ?? 0) });
+          else if (e.act === 'closeAfterFlush' && !pending.has(e.ch)) {
+            const s = sent.get(e.ch);
+            pending.set(e.ch, { seq: e.seq, reason: e.reason ?? 'client_closed_connection', bytes: s?.bytes ?? 0 });
+            settle(e.ch, e);
+          }
+          break;
+        case 'write':
+          written.set(e.ch, (written.get(e.ch) ?? 0) + e.n);
+          settle(e.ch, e);
+          break;
+        case 'peerRecv':
+          received.set(e.ch, (received.get(e.ch) ?? 0) + e.n);
+          settle(e.ch, e);
+          break;
+        case 'peerClose':
+          // The peer left: nothing owed to it can be delivered, and the server's close has that cause.
+          pending.delete(e.ch);
+          flushedAt.delete(e.ch);
+          break;
+        case 'close': {
+          closed.add(e.ch);
+          const p = pending.get(e.ch);
+          pending.delete(e.ch);
+          flushedAt.delete(e.ch);
+          if (!p) break;
+          const others = closes.get(e.seq)?.causes.filter((c) => c.seq !== p.seq && c.reasons.includes(e.reason)) ?? [];
+          const done = written.get(e.ch) ?? 0;
+          if (done < p.bytes && others.length === 0) {
+            out.push(violation(this, `${e.ch} closed (${e.reason}) after writing ${done} of the ${p.bytes} bytes the handler sent before its close after flush`, [p.seq, e.seq], ['cnxn.outgoing-buffers']));
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    if (context.complete && trace.length > 0) {
+      for (const [ch] of flushedAt) forgotten(ch, pending.get(ch)!, trace[trace.length - 1]!.seq);
+    }
+    out.push(...deliveredAsSent(this, trace));
+    return out;
+  },
+};
+
+/** Wherever the peer's byte count meets a boundary of the handler's sends, the two running digests agree. */
+function deliveredAsSent(invariant: Invariant, trace: Parameters<Invariant['check']>[0]): Violation[] {
+  const out: Violation[] = [];
+  const boundaries = new Map<string, Map<number, { digest: string; seq: number }>>();
+  const sent = new Map<string, number>();
+  const received = new Map<string, number>();
+  for (const e of trace) {
+    if (e.ev === 'handlerAct' && e.act === 'send' && e.n !== undefined && e.digest !== undefined) {
+      const total = (sent.get(e.ch) ?? 0) + e.n;
+      sent.set(e.ch, total);
+      (boundaries.get(e.ch) ?? boundaries.set(e.ch, new Map()).get(e.ch)!).set(total, { digest: e.digest, seq: e.seq });
+    } else if (e.ev === 'peerRecv' && e.digest !== undefined) {
+      const total = (received.get(e.ch) ?? 0) + e.n;
+      received.set(e.ch, total);
+      const at = boundaries.get(e.ch)?.get(total);
+      if (at && at.digest !== e.digest) {
+        out.push(violation(invariant, `${e.ch}: after ${total} bytes the peer's stream (digest ${e.digest}) differs from what the handler sent (${at.digest})`, [at.seq, e.seq], ['cnxn.outgoing-buffers']));
+      }
+    }
+  }
+  return out;
+}
