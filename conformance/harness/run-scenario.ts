@@ -214,7 +214,8 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
   // With no problem so far, every phase ended at rest: safety invariants may judge what is owed at the end.
   const complete = problems.length === 0;
   for (const invariant of invariants) {
-    if (invariant.kind === 'safety') violations.push(...invariant.check(trace, { atQuiescence: false, complete, timeSlackMs: inlineIoSlack(scenario) }));
+    if (invariant.name === 'stop-ends-promptly' || invariant.name === 'close-after-flush') violations.push(...invariant.check(trace, { atQuiescence: false, complete, timeSlackMs: costAllowance(scenario) }));
+    else if (invariant.kind === 'safety') violations.push(...invariant.check(trace, { atQuiescence: false, complete, timeSlackMs: inlineIoSlack(scenario) }));
     else if (invariant.name === 'stop-ends-everything') violations.push(...invariant.check(trace, { atQuiescence: shutdownReturned }));
     else if (!stopping && !phaseA) violations.push(...invariant.check(trace.slice(0, atRest), { atQuiescence: true }));
   }

@@ -52,19 +52,24 @@ interface Idle {
 
 /**
  * The idle deadline of each registered connection, from what the runtime and the harness saw. The spec requires
- * a touch at registration, at a readiness report, after an IO pass and when the timeout changes (expiry.touch);
- * a read or write of more than 0 bytes happens inside a pass, so it is no later than the touch after it. A
- * `session` fact sets the timeout only in a trace without harness observations; otherwise setSession does.
+ * a touch at registration, at a readiness report, after an IO pass and when the timeout changes (expiry.touch).
+ * A pass can take a long time (a slow handler inside it), and the expirer may close the connection while it
+ * runs: what it reads only counts once the pass has ended (its ioEnd), as the touch comes then. A trace without
+ * IO pass facts counts a read or write of more than 0 bytes at once, the latest a touch after its pass could
+ * be. A `session` fact sets the timeout only in a trace without harness observations; otherwise setSession does.
  */
 export class IdleClock {
   readonly idle = new Map<string, Idle>();
   private readonly keyChannel: ReadonlyMap<string, string>;
+  /** Whether the trace brackets IO passes with ioStart/ioEnd facts (facts-match-observation checks they do so truly). */
+  private readonly passFacts: boolean;
 
   constructor(
     trace: readonly TraceEvent[],
     private readonly config: ObservedConfig,
   ) {
     this.keyChannel = indexTrace(trace).keyChannel;
+    this.passFacts = trace.some((e) => e.ev === 'ioEnd');
   }
 
   feed(e: TraceEvent): void {
@@ -91,11 +96,11 @@ export class IdleClock {
         break;
       case 'read':
       case 'write':
-        if (e.n > 0) both(e.ch);
+        if (e.n > 0 && !this.passFacts) both(e.ch);
         else up(e.ch);
         break;
       case 'ioEnd':
-        up(e.ch);
+        both(e.ch);
         break;
       case 'handlerAct':
         if (e.act === 'setSession' && this.idle.has(e.ch)) {
