@@ -151,6 +151,9 @@ function summarize(result: ConformanceResult, factoryArg?: string): string {
   const count = (status: string) => result.requirements.filter((r) => r.status === status).length;
   for (const r of result.requirements.filter((x) => x.status === 'unexpected-pass')) lines.push(`UNEXPECTED PASS [${r.id}] expected to fail: ${r.reason}`);
   for (const r of result.requirements.filter((x) => x.status === 'expected-fail')) lines.push(`expected fail [${r.id}]: ${r.reason}`);
+  const byReason = new Map<string, string[]>();
+  for (const r of result.requirements.filter((x) => x.status === 'not-judged')) byReason.set(r.notJudged ?? '', [...(byReason.get(r.notJudged ?? '') ?? []), r.id]);
+  for (const [reason, ids] of byReason) lines.push(`NOT JUDGED [${ids.join(', ')}]: ${reason}`);
   const judged = result.requirements.length - count('not-judged');
   lines.push(
     `${result.ok ? 'PASS' : 'FAIL'}: ${judged}/${result.requirements.length} requirements judged: ${count('pass')} passed, ${count('fail')} failed, ` +

@@ -9,8 +9,9 @@
  *   netty  an event-loop design: a boss loop and worker loops, each channel bound to one loop for life. What
  *          applies: loop affinity (netty.event-loop-affinity), the per-address limit at channel-active
  *          (netty.per-ip-limit), TLS before frames (netty.tls), start and bind (netty.start-bind), framing and
- *          outgoing order (cnxn.*, wire.*), the lifecycle (factory.*, lifecycle.*). The NIO machinery (accept
- *          thread, updateQueue, interest ops cleared during IO, expiry buckets on an expirer thread) does not.
+ *          outgoing order (cnxn.framing, cnxn.outgoing-buffers, wire.*), the factory lifecycle (factory.*). The NIO
+ *          machinery (accept thread, updateQueue, interest ops cleared during IO, expiry buckets on an expirer
+ *          thread, and lifecycle.open-accept-io-clean, whose phases are those threads') does not.
  */
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -42,7 +43,6 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
       'factory.host-runtime-only',
       'factory.lifecycle-start-once',
       'factory.lifecycle-stop',
-      'lifecycle.open-accept-io-clean',
       'cnxn.framing',
       'cnxn.outgoing-buffers',
       'wire.',

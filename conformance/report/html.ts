@@ -17,7 +17,7 @@ table.requirements { border-collapse: collapse; margin: 1em 0; }
 table.requirements td, table.requirements th { border: 1px solid #d0d7de; padding: 2px 8px; text-align: left; }
 tr.status-fail td.status, tr.status-unexpected-pass td.status { color: #cf222e; font-weight: bold; }
 tr.status-pass td.status { color: #1a7f37; } tr.status-expected-fail td.status { color: #9a6700; }
-tr.status-not-applicable { color: #6e7781; }
+tr.status-not-judged { color: #6e7781; }
 section.failure { border-top: 2px solid #cf222e; margin-top: 2em; }
 pre { background: #f6f8fa; padding: 6px; overflow-x: auto; }
 svg.swimlanes { font: 11px ui-monospace, monospace; }

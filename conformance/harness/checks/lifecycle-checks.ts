@@ -58,8 +58,8 @@ function byRole(names: readonly string[]) {
   };
 }
 
-async function shapeFindings(factory: FactoryModule, shape: Shape): Promise<CheckFinding[]> {
-  const findings: CheckFinding[] = [];
+async function shapeFindings(factory: FactoryModule, shape: Shape): Promise<(CheckFinding & { readonly startFailed?: boolean })[]> {
+  const findings: (CheckFinding & { readonly startFailed?: boolean })[] = [];
   const sim = createSimulation({ seed: 11, strategy: randomWalkFromSeed(11), maxSteps: 200_000 });
   let created: ServerCnxnFactory | undefined;
   const marks: Record<string, number> = {};
@@ -86,7 +86,7 @@ async function shapeFindings(factory: FactoryModule, shape: Shape): Promise<Chec
   });
   const trace = sim.trace();
   if (outcome.status === 'error') {
-    return [{ requirements: ['factory.lifecycle-start-once'], message: `${shape.label}: a factory method threw: ${describeError(outcome.error)}`, evidence: show(trace.slice(-3)) }];
+    return [{ requirements: ['factory.lifecycle-start-once'], message: `${shape.label}: a factory method threw: ${describeError(outcome.error)}`, evidence: show(trace.slice(-3)), startFailed: true }];
   }
   const phase = (a: string, b: string) => trace.slice(marks[a] ?? trace.length, marks[b] ?? trace.length);
   // configure.bind
@@ -181,7 +181,15 @@ export const lifecycleChecks: HarnessCheck = {
   requirements: ['configure.bind', 'nio.thread-counts', 'factory.lifecycle-start-once', 'configure.secure-needs-tls'],
   async run(factory): Promise<CheckOutcome> {
     const findings: CheckFinding[] = [];
-    for (const shape of SHAPES) findings.push(...(await shapeFindings(factory, shape)));
+    for (const shape of SHAPES) {
+      const found = await shapeFindings(factory, shape);
+      // A factory that cannot even start fails its lifecycle; nothing else about it was seen.
+      if (found.some((f) => f.startFailed)) {
+        const reason = 'not judged: the factory threw while starting';
+        return { judged: ['factory.lifecycle-start-once'], findings: found, notJudged: this.requirements.filter((id) => id !== 'factory.lifecycle-start-once').map((id) => ({ id, reason })) };
+      }
+      findings.push(...found);
+    }
     findings.push(...(await refusesTooFewSelectors(factory)), ...(await refusesSecure(factory)));
     return { judged: this.requirements, findings };
   },

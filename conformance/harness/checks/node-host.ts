@@ -14,9 +14,10 @@ export interface NodeHost {
   readonly factory: ServerCnxnFactory;
   /** Runs a factory method as the logical thread `main`, as boot would. */
   main<T>(body: (factory: ServerCnxnFactory) => Promise<T>): Promise<T>;
-  /** configure on 127.0.0.1 (port 0 unless given), then the bound address. */
-  configure(maxClientCnxns: number, port?: number): Promise<SocketAddress>;
-  startup(): Promise<void>;
+  /** configure on 127.0.0.1 (port 0 unless given), then the address the factory reports (NIO binds here). */
+  configure(maxClientCnxns: number, port?: number): Promise<SocketAddress | undefined>;
+  /** startup with the echo handler, then the bound address (a Netty-style factory binds only now). */
+  startup(): Promise<SocketAddress>;
   dispose(): Promise<void>;
 }
 
@@ -41,12 +42,16 @@ export async function hostOnNode(module: FactoryModule, options: FactoryOptions)
     async configure(maxClientCnxns, port = 0) {
       return main(async (f) => {
         await f.configure({ host: '127.0.0.1', port }, maxClientCnxns, 50, false);
-        const address = f.localAddress();
-        if (!address) throw new Error('the factory reports no local address after configure');
-        return address;
+        return f.localAddress();
       });
     },
-    startup: () => main((f) => f.startup(new EchoHandler())),
+    startup: () =>
+      main(async (f) => {
+        await f.startup(new EchoHandler());
+        const address = f.localAddress();
+        if (!address || address.port === 0) throw new Error('the factory reports no bound address after startup');
+        return address;
+      }),
     async dispose() {
       if (disposed) return;
       disposed = true;

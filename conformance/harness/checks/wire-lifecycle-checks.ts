@@ -29,7 +29,7 @@ async function portAndBind(module: FactoryModule): Promise<CheckFinding[]> {
   let port = 0;
   try {
     const address = await host.configure(10);
-    port = address.port;
+    port = address?.port ?? 0;
     if (port === 0) findings.push({ requirements: ['configure.port-zero'], message: 'after configure on port 0 the factory reports port 0, not the port it bound', evidence: [] });
     else {
       const taken = await canBind(port);

@@ -22,14 +22,19 @@ const judgedOnWire = (id: string) => {
   return judging !== undefined && judging.by !== 'not-judgeable' && judging.by.includes('wire');
 };
 
-const REQUIREMENTS = [...new Set(WIRE_CHECKS.flatMap((c) => c.requirements))].filter(judgedOnWire);
+/**
+ * What a wire check sees of one requirement it sees of its event-loop twin too: the per-address limit is the same
+ * behaviour on the wire whether the accept thread or the channel-active handler enforces it.
+ */
+const TWINS: Readonly<Record<string, string>> = { 'accept.per-ip-limit': 'netty.per-ip-limit' };
+
+const REQUIREMENTS = [...new Set(WIRE_CHECKS.flatMap((c) => c.requirements).flatMap((id) => [id, ...(TWINS[id] ? [TWINS[id]] : [])]))].filter(judgedOnWire);
 
 async function probe(module: FactoryModule, maxClientCnxns: number, options: RunWireOptions) {
   const host = await hostOnNode(module, { numSelectorThreads: 2, numWorkerThreads: 2, sessionlessCnxnTimeout: SESSIONLESS_MS });
   try {
-    const address = await host.configure(maxClientCnxns);
-    await host.startup();
-    return await runWireChecks(address, options);
+    await host.configure(maxClientCnxns);
+    return await runWireChecks(await host.startup(), options);
   } finally {
     await host.dispose();
   }
@@ -43,7 +48,8 @@ export const wireProbeCheck: HarnessCheck = {
     try {
       const open = await probe(module, 0, { ...LOAD, sessionlessTimeoutMs: SESSIONLESS_MS, only: /^(?!per-ip-limit$)/ });
       const limited = await probe(module, PER_IP_LIMIT, { ...LOAD, maxClientCnxns: PER_IP_LIMIT, only: /^per-ip-limit$/ });
-      const verdicts = [...open.requirements, ...limited.requirements].filter((v) => judgedOnWire(v.id));
+      const seen = [...open.requirements, ...limited.requirements];
+      const verdicts = [...seen, ...seen.flatMap((v) => (TWINS[v.id] ? [{ ...v, id: TWINS[v.id]! }] : []))].filter((v) => judgedOnWire(v.id));
       const findings: CheckFinding[] = verdicts
         .filter((v) => v.status === 'fail')
         .map((v) => ({ requirements: [v.id], message: v.evidence?.message ?? 'failed on the wire', evidence: [v.evidence?.source ?? 'wire'] }));
