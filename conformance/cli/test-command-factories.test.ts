@@ -20,7 +20,7 @@ test('[factory.lifecycle-start-once] cli: a factory whose start throws fails the
   assert.equal(run.status, 1, run.stdout + run.stderr);
   assert.match(run.stdout, /^FAIL \[factory\.lifecycle-start-once\] startup threw, so the factory never started/m);
   assert.match(run.stdout, /Error: this factory refuses to start\n\s+at .*throws-on-start\.ts:\d+:\d+/);
-  assert.match(run.stdout, /^NOT JUDGED \[accept\.handoff, .*\]: not judged: the factory never started \(startup threw\)/m);
+  assert.match(run.stdout, /^NOT JUDGED \[.*accept\.handoff, .*\]: not judged: the factory never started \(startup threw\)/m);
   assert.match(run.stdout, /^FAIL: 1\/\d+ requirements judged: 0 passed, 1 failed,/m);
   const json = cli(['test', '--factory', 'fixtures/factories/throws-on-start.ts', '--runs', '20', '--seed', '1', '--json']);
   const report = JSON.parse(json.stdout) as { requirements: { id: string; status: string }[] };

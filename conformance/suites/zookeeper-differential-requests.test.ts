@@ -31,16 +31,21 @@ after(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-type Case = readonly [name: string, frames: readonly Uint8Array[]];
+/** `racy`: xids whose reply one server may lose to its own close (ZooKeeper can reset before its closeSession reply is read). */
+type Case = readonly [name: string, frames: readonly Uint8Array[], racy?: readonly number[]];
+
+function comparable(e: Exchange, racy: readonly number[]): string {
+  return JSON.stringify({ ...e, replies: e.replies.filter((r) => !racy.includes(r.xid)) });
+}
 
 /** Runs every case on both servers (one connection each) and asserts the same reactions; returns ZooKeeper's. */
 async function agree(cases: readonly Case[]): Promise<Map<string, Exchange>> {
   const seen = new Map<string, Exchange>();
   const differences: string[] = [];
-  for (const [name, frames] of cases) {
+  for (const [name, frames, racy = []] of cases) {
     const [real, reference] = await Promise.all([exchange(addresses[0]!, frames, { quietMs: 400 }), exchange(addresses[1]!, frames, { quietMs: 400 })]);
     seen.set(name, real);
-    if (JSON.stringify(real) !== JSON.stringify(reference)) differences.push(`${name}:\n  ZooKeeper ${JSON.stringify(real)}\n  reference ${JSON.stringify(reference)}`);
+    if (comparable(real, racy) !== comparable(reference, racy)) differences.push(`${name}:\n  ZooKeeper ${JSON.stringify(real)}\n  reference ${JSON.stringify(reference)}`);
   }
   assert.deepEqual(differences, [], 'the reference reacted differently from Apache ZooKeeper');
   return seen;
@@ -118,8 +123,8 @@ test('[wire.ping, zk.bad-request, zk.auth] differential: pings answer xid -2 wha
     ['auth ip', [req.auth('ip', new Uint8Array(0)), req.ping()]],
     ['auth world', [req.auth('world', Buffer.from('anyone')), req.ping()]],
     ['auth unknown', [req.auth('foo', new Uint8Array(0)), req.ping()]],
-    ['requests after closeSession', [req.closeSession(1), req.read(2, OpCode.exists, '/'), req.ping()]],
-    ['closeSession twice', [req.closeSession(1), req.closeSession(2)]],
+    ['requests after closeSession', [req.closeSession(1), req.read(2, OpCode.exists, '/'), req.ping()], [1]],
+    ['closeSession twice', [req.closeSession(1), req.closeSession(2)], [1]],
     ['reconfig', [req.op(1, OpCode.reconfig, (w) => void w.ustring(null).ustring(null).ustring(null).long(-1n)), req.ping()]],
     ['createSession as a request', [req.op(1, OpCode.createSession), req.ping()]],
     ['createTTL with extended types off', [req.op(1, OpCode.createTTL, (w) => void w.ustring('/ttl').buffer(null).int(1).int(31).ustring('world').ustring('anyone').int(5).long(1000n)), req.ping()]],

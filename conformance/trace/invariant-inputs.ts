@@ -22,6 +22,20 @@ export const INVARIANT_INPUTS: Readonly<Record<string, readonly (readonly EventN
   'stop-ends-everything': [['lifecycle']],
   'liveness-no-lost-wakeup': [['offer'], ['selectBegin']],
   'liveness-replies-owed': [['peerSend', 'outgoing']],
+  'accept-pause-on-failure': [['accept'], ['register']],
+  'throttle-stops-reads': [['handlerAct']],
+  'configured-matches-given': [['given'], ['configured']],
+  // Without the handler's side a close it asked for (closeSession, a four-letter word) would look uncaused.
+  'close-has-cause': [['close'], ['handlerAct', 'given']],
+  'facts-match-observation': [['ioStart', 'session']],
+  'tls-before-frames': [['tlsHandshake']],
+  'close-after-flush': [['handlerAct']],
+  'no-io-after-close': [['close'], ['read', 'write']],
+  'stop-ends-promptly': [['threadStart'], ['lifecycle']],
+  'frames-as-sent': [['handlerCall'], ['peerSend']],
+  'handler-exception-contained': [['handlerReturn', 'threadEnd']],
+  'connection-closed-once': [['connectionClosed']],
+  'event-loop-affinity': [['register'], ['read', 'write']],
 };
 
 /** The first group of which the trace has no event, or undefined when every group is present. */

@@ -10,7 +10,7 @@ import { recordZooKeeperTrace } from './record-zookeeper-trace.ts';
 
 const fixture = fileURLToPath(new URL('../../fixtures/traces/zookeeper/apache-zookeeper-3.8-nio.jsonl', import.meta.url));
 /** What the Byteman rules record is enough for these; the rest are reported as not judged. */
-const JUDGED = ['register-on-owner', 'wakeup-after-offer', 'round-robin', 'accepted-ends-registered-or-closed', 'liveness-no-lost-wakeup'];
+const JUDGED = ['register-on-owner', 'wakeup-after-offer', 'round-robin', 'accepted-ends-registered-or-closed', 'liveness-no-lost-wakeup', 'accept-pause-on-failure'];
 const apache = findApacheZooKeeper();
 const byteman = existsSync('/usr/share/java/byteman.jar');
 

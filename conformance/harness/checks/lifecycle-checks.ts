@@ -86,7 +86,14 @@ async function shapeFindings(factory: FactoryModule, shape: Shape): Promise<(Che
   });
   const trace = sim.trace();
   if (outcome.status === 'error') {
-    return [{ requirements: ['factory.lifecycle-start-once'], message: `${shape.label}: a factory method threw: ${describeError(outcome.error)}`, evidence: show(trace.slice(-3)), startFailed: true }];
+    // A method that threw breaks the lifecycle; a wait the simulation cannot see breaks the runtime contract.
+    const threw = outcome.errorSource === 'main';
+    return [{
+      requirements: [threw ? 'factory.lifecycle-start-once' : 'factory.host-runtime-only'],
+      message: `${shape.label}: ${threw ? 'a factory method threw' : 'the simulation failed'}: ${describeError(outcome.error)}`,
+      evidence: show(trace.slice(-3)),
+      startFailed: true,
+    }];
   }
   const phase = (a: string, b: string) => trace.slice(marks[a] ?? trace.length, marks[b] ?? trace.length);
   // configure.bind
@@ -185,8 +192,9 @@ export const lifecycleChecks: HarnessCheck = {
       const found = await shapeFindings(factory, shape);
       // A factory that cannot even start fails its lifecycle; nothing else about it was seen.
       if (found.some((f) => f.startFailed)) {
-        const reason = 'not judged: the factory threw while starting';
-        return { judged: ['factory.lifecycle-start-once'], findings: found, notJudged: this.requirements.filter((id) => id !== 'factory.lifecycle-start-once').map((id) => ({ id, reason })) };
+        const reason = 'not judged: the factory could not be started in the simulation';
+        const broken = found.flatMap((f) => f.requirements);
+        return { judged: broken, findings: found, notJudged: this.requirements.filter((id) => !broken.includes(id)).map((id) => ({ id, reason })) };
       }
       findings.push(...found);
     }
