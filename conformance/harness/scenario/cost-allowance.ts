@@ -6,13 +6,28 @@
  */
 
 import type { CostModel } from '../../sim/index.ts';
-import type { PeerStep, Scenario } from '../scenario.ts';
+import type { PeerPlan, PeerStep, Scenario } from '../scenario.ts';
 
 /** Reads and writes one peer step can cause at most, counting a read that finds nothing and a partial write. */
 function callsOf(step: PeerStep): number {
   if (step.kind === 'requests') return 4 * step.sizes.length + step.chunks.length + 4;
   if (step.kind === 'handshake') return step.chunks.length + 6;
   return 4;
+}
+
+/** Bytes the server may send for one peer step, generously: a four-letter word's answer is at most a few KB. */
+function bytesOutOf(step: PeerStep): number {
+  if (step.kind === 'handshake' || step.kind === 'reconnect') return 40;
+  if (step.kind === 'requests') return step.sizes.reduce((n, size) => n + 16 + size, 0);
+  if (step.kind === 'ping' || step.kind === 'closeSession') return 16;
+  if (step.kind === 'word') return 4_096;
+  return 0;
+}
+
+/** Writes a peer's small receive window forces: each takes at most what the window lets through. */
+function windowWrites(peer: PeerPlan): number {
+  const window = Math.max(1, Math.min(peer.receiveWindow, ...peer.steps.flatMap((s) => (s.kind === 'window' ? [s.size] : []))));
+  return Math.ceil(peer.steps.reduce((n, s) => n + bytesOutOf(s), 0) / window);
 }
 
 function costliest(costs: CostModel): number {
@@ -24,7 +39,7 @@ export function costAllowance(scenario: Scenario): number {
   const costs = scenario.costs;
   if (!costs) return 0;
   const steps = scenario.peers.flatMap((p) => p.steps);
-  const calls = steps.reduce((n, s) => n + callsOf(s), 0);
+  const calls = steps.reduce((n, s) => n + callsOf(s), 0) + scenario.peers.reduce((n, p) => n + windowWrites(p), 0);
   const handlerCalls = steps.reduce((n, s) => n + (s.kind === 'requests' ? s.sizes.length : s.kind === 'handshake' || s.kind === 'ping' ? 1 : 0), 0);
   return calls * costliest(costs) + handlerCalls * (costs.handlerMs ?? 0);
 }
