@@ -11,10 +11,10 @@
  *     tls                key material for a secure factory (configure with secure = true refuses without it)
  */
 import { availableParallelism } from 'node:os';
-import { CnxnspecError } from '../../spec/errors.ts';
 import { defaultWorkerThreads, JUTE_MAXBUFFER, SESSIONLESS_CNXN_TIMEOUT_MS } from '../../spec/knobs.ts';
 import type { TlsServerOptions } from '../../spec/runtime.ts';
 import type { FactoryOptions } from '../../spec/server-cnxn-factory.ts';
+import { configError, integer } from '../option-values.ts';
 
 export interface NettyFactoryOptions extends FactoryOptions {
   readonly eventLoopThreads?: number;
@@ -27,16 +27,6 @@ export interface NettySettings {
   readonly maxCnxns: number;
   readonly juteMaxBuffer: number;
   readonly tls: TlsServerOptions | undefined;
-}
-
-function configError(message: string): CnxnspecError {
-  return new CnxnspecError('CNXNSPEC_ERR_CONFIG', message);
-}
-
-function integer(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value)) throw configError(`${name} must be an integer, got ${value}; fix the option or leave it unset`);
-  return value;
 }
 
 export function resolveNettySettings(options: NettyFactoryOptions = {}): NettySettings {

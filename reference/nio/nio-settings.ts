@@ -5,7 +5,6 @@
  * Implements: nio.thread-counts (defaults by core count, N < 1 refused).
  */
 import { availableParallelism } from 'node:os';
-import { CnxnspecError } from '../../spec/errors.ts';
 import {
   defaultSelectorThreads,
   defaultWorkerThreads,
@@ -15,6 +14,7 @@ import {
   SHUTDOWN_TIMEOUT_MS,
 } from '../../spec/knobs.ts';
 import type { FactoryOptions } from '../../spec/server-cnxn-factory.ts';
+import { configError, integer } from '../option-values.ts';
 
 /** Reference-only options on top of the spec's FactoryOptions. */
 export interface NioFactoryOptions extends FactoryOptions {
@@ -47,16 +47,6 @@ export interface NioSettings {
 
 export const DEFAULT_OUTGOING_HIGH_WATER_BYTES = 1024 * 1024;
 export const DEFAULT_PARKED_INPUT_BYTES = 64 * 1024;
-
-function configError(message: string): CnxnspecError {
-  return new CnxnspecError('CNXNSPEC_ERR_CONFIG', message);
-}
-
-function integer(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value)) throw configError(`${name} must be an integer, got ${value}; fix the option or leave it unset`);
-  return value;
-}
 
 /** Fills in and checks the NIO settings. Implements: nio.thread-counts. */
 export function resolveNioSettings(options: NioFactoryOptions = {}): NioSettings {
