@@ -8,18 +8,28 @@ import type { BlockingQueue, HostRuntime, LogicalThread } from '../../../spec/ru
 
 export type Work = () => Promise<void>;
 
-const STOP = Symbol('stop');
+/**
+ * What a request queue holds: the work with a stable label (its connection and its submission number in the run), so a
+ * trace shows `ch3/7`, not the closure's source text, and the same label on every replay.
+ */
+interface QueuedWork {
+  readonly id: string;
+  readonly run: Work;
+}
+
+const STOP: QueuedWork = { id: 'stop', run: async () => {} };
 
 export class RequestPipeline {
-  private readonly queues: BlockingQueue<Work | typeof STOP>[] = [];
+  private readonly queues: BlockingQueue<QueuedWork>[] = [];
   private readonly threads: LogicalThread[] = [];
+  private submitted = 0;
 
   constructor(
     private readonly runtime: HostRuntime,
     count: number,
   ) {
     for (let i = 0; i < count; i++) {
-      const queue = runtime.newQueue<Work | typeof STOP>(`requestQueue@RequestProcessor-${i}`);
+      const queue = runtime.newQueue<QueuedWork>(`requestQueue@RequestProcessor-${i}`);
       this.queues.push(queue);
       this.threads.push(runtime.thread(`RequestProcessor-${i}`, () => this.loop(queue)));
     }
@@ -32,7 +42,8 @@ export class RequestPipeline {
   /** Queues `work` on the thread that owns connection `ch`. */
   async submit(ch: string, work: Work): Promise<void> {
     const queue = this.queues[ownerOf(ch, this.queues.length)]!;
-    await queue.offer(work);
+    this.submitted++;
+    await queue.offer({ id: `${ch}/${this.submitted}`, run: work });
   }
 
   /** Ends every thread once the work queued before has run. */
@@ -41,12 +52,12 @@ export class RequestPipeline {
     for (const thread of this.threads) await thread.join();
   }
 
-  private async loop(queue: BlockingQueue<Work | typeof STOP>): Promise<void> {
+  private async loop(queue: BlockingQueue<QueuedWork>): Promise<void> {
     for (;;) {
       const work = await queue.take();
       if (work === STOP) return;
       try {
-        await work();
+        await work.run();
       } catch (err) {
         // A ServerConnection method that throws is the factory's problem, not a reason to stop serving others.
         this.runtime.log.log('warn', `${this.runtime.currentThread()}: a ServerConnection call failed: ${err instanceof Error ? err.message : String(err)}`);
