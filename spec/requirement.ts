@@ -61,6 +61,7 @@ export const INVARIANTS = [
   'frames-as-sent',
   'handler-exception-contained',
   'connection-closed-once',
+  'invalid-key-untouched',
 ] as const;
 
 export type InvariantName = (typeof INVARIANTS)[number];

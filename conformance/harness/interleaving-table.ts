@@ -213,6 +213,8 @@ export function describeEvent(e: TraceEvent, queueLabel: (queue: string, thread:
       return `accept paused ${e.ms}ms`;
     case 'outgoing':
       return `outgoing ${e.n} on ${e.ch}`;
+    case 'invalidUse':
+      return `${e.op} on closed ${e.key ?? e.ch} refused`;
     case 'tlsHandshake':
       return `tls handshake ${e.ch} ${e.ok ? 'done' : `failed${e.error === undefined ? '' : `: ${e.error}`}`}`;
     case 'given':

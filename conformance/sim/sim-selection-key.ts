@@ -35,6 +35,7 @@ export class SimSelectionKey implements SelectionKey {
   setInterestOps(ops: number): Promise<void> {
     return this.ctx.sched.call(() =>
       immediate(`interestOps ${this.id}`, () => {
+        if (!this.valid) this.ctx.emit({ ev: 'invalidUse', op: 'interestOps', ch: this.channel.id, key: this.id });
         this.ensureValid('setInterestOps');
         this.interest = ops;
         this.ctx.emit({ ev: 'interestOps', key: this.id, ch: this.channel.id, ops });

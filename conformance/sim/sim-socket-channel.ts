@@ -1,7 +1,8 @@
 /**
  * A connected socket, `ch<n>`, over a simulated Connection (see connection.ts for how each end behaves).
  * As in the node runtime: failures the peer causes are traced with their empty result (read n = -1, write
- * n = 0) and thrown; misuse (I/O on a channel this side closed) throws RuntimeIOError EBADF and is not traced.
+ * n = 0) and thrown; misuse (I/O on a channel this side closed) is traced as invalidUse and throws RuntimeIOError
+ * EBADF.
  */
 
 import { RuntimeIOError } from '../../spec/errors.ts';
@@ -51,7 +52,7 @@ export class SimSocketChannel extends SimChannel implements SocketChannel {
       ready: () => true,
       deadline: () => undefined,
       exec: (): OpResult<number> => {
-        if (this.closed) throw new RuntimeIOError('EBADF', `read on ${this.id}, which this side closed`);
+        if (this.closed) throw this.invalidUse('read');
         if (this.tls !== undefined && this.tls.state !== 'done') return { value: this.handshakeRead(this.tls) };
         let n: number;
         try {
@@ -88,7 +89,7 @@ export class SimSocketChannel extends SimChannel implements SocketChannel {
       ready: () => true,
       deadline: () => undefined,
       exec: (): OpResult<number> => {
-        if (this.closed) throw new RuntimeIOError('EBADF', `write on ${this.id}, which this side closed`);
+        if (this.closed) throw this.invalidUse('write');
         const failure = this.conn.writeFailure();
         if (failure) {
           this.ctx.emit({ ev: 'write', ch: this.id, requested: data.length, n: 0 });
@@ -99,6 +100,12 @@ export class SimSocketChannel extends SimChannel implements SocketChannel {
         return afterCost(`write ${this.id}`, this.ctx.clock.now(), this.ctx.costs.write(this.id), n);
       },
     }));
+  }
+
+  /** IO on a channel this side closed: traced, then refused with EBADF. */
+  private invalidUse(op: 'read' | 'write'): RuntimeIOError {
+    this.ctx.emit({ ev: 'invalidUse', op, ch: this.id });
+    return new RuntimeIOError('EBADF', `${op} on ${this.id}, which this side closed`);
   }
 
   close(reason: string, options: CloseOptions = {}): Promise<void> {

@@ -105,7 +105,8 @@ export class WorkerService {
     }
   }
 
-  private async run(request: WorkRequest): Promise<void> {
+  /** Runs one request, cleaning it up if it fails; protected so a mutant can change how a failure is contained. */
+  protected async run(request: WorkRequest): Promise<void> {
     if (this.stopped) {
       await this.cleanup(request);
       return;

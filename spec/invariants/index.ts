@@ -27,6 +27,7 @@ import { stopEndsPromptly } from './stop-ends-promptly.ts';
 import { framesAsSent } from './frames-as-sent.ts';
 import { handlerExceptionContained } from './handler-exception-contained.ts';
 import { connectionClosedOnce } from './connection-closed-once.ts';
+import { invalidKeyUntouched } from './invalid-key-untouched.ts';
 
 export type { Invariant, Violation, CheckContext };
 
@@ -55,6 +56,7 @@ export const invariants: readonly Invariant[] = [
   framesAsSent,
   handlerExceptionContained,
   connectionClosedOnce,
+  invalidKeyUntouched,
 ];
 
 /** Invariants of event-loop designs only (the netty profile); not run on every factory. */

@@ -85,7 +85,7 @@ export const selectorRequirements: readonly Requirement[] = [
       { kind: 'zk', section: '2.4 SelectorThread loop' },
       { kind: 'zk', section: '2.11 Cleanup paths, summarised' },
     ],
-    invariants: [],
+    invariants: ['invalid-key-untouched'],
     tests: 'simulation with a peer reset or a close racing the select',
   },
   {

@@ -40,6 +40,11 @@ export type RuntimeEvent =
   | { readonly ev: 'read'; readonly ch: string; readonly n: number }
   | { readonly ev: 'write'; readonly ch: string; readonly requested: number; readonly n: number }
   | { readonly ev: 'close'; readonly ch: string; readonly reason: string; readonly reset?: boolean }
+  /**
+   * A read or write on a channel this side had closed, or an interest-ops change on a cancelled key: the runtime
+   * refused it with an error (EBADF, a cancelled-key error). Traced so that the attempt itself can be judged.
+   */
+  | { readonly ev: 'invalidUse'; readonly op: 'read' | 'write' | 'interestOps'; readonly ch: string; readonly key?: string }
   /** A channel of a TLS listening socket finished its handshake: completed (ok) or failed (the runtime's reason). */
   | { readonly ev: 'tlsHandshake'; readonly ch: string; readonly ok: boolean; readonly error?: string }
   | { readonly ev: 'sleep'; readonly ms: number }

@@ -42,6 +42,7 @@ export const EVENT_FIELDS: Readonly<Record<EventName, EventFields>> = {
   read: { required: { ch: 'string', n: 'int' } },
   write: { required: { ch: 'string', requested: 'count', n: 'count' } },
   close: { required: { ch: 'string', reason: 'string' }, optional: { reset: 'boolean' } },
+  invalidUse: { required: { op: { enum: ['read', 'write', 'interestOps'] }, ch: 'string' }, optional: { key: 'string' } },
   tlsHandshake: { required: { ch: 'string', ok: 'boolean' }, optional: { error: 'string' } },
   sleep: { required: { ms: 'count' } },
   interrupted: { required: { name: 'string' } },

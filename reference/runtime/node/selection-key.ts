@@ -49,9 +49,10 @@ export class NodeSelectionKey implements SelectionKey {
   }
 
   async setInterestOps(ops: number): Promise<void> {
+    const rt = this.rt;
+    if (!this.valid && rt.tracing) rt.emit({ ev: 'invalidUse', op: 'interestOps', ch: this.channel.id, key: this.id });
     this.ensureValid('setInterestOps');
     this.interest = ops;
-    const rt = this.rt;
     if (rt.tracing) rt.emit({ ev: 'interestOps', key: this.id, ch: this.channel.id, ops });
     this.refresh();
   }

@@ -17,7 +17,7 @@
  *   may reuse its buffer (runtime.partial-write). OP_WRITE is ready while there is room, or once the socket failed
  *   (so that the next write reports the error).
  * - I/O failures the peer or the OS cause are traced with their empty result (read n = -1, write n = 0) and
- *   thrown; misuse (I/O on a channel this side closed) throws RuntimeIOError EBADF and is not traced.
+ *   thrown; misuse (I/O on a channel this side closed) is traced as invalidUse and throws RuntimeIOError EBADF.
  */
 
 import type { Socket } from 'node:net';
@@ -84,9 +84,15 @@ export class NodeSocketChannel extends NodeSelectableChannel implements SocketCh
     return ops;
   }
 
+  /** IO on a channel this side closed: traced, then refused with EBADF. */
+  private invalidUse(op: 'read' | 'write'): RuntimeIOError {
+    if (this.rt.tracing) this.rt.emit({ ev: 'invalidUse', op, ch: this.id });
+    return new RuntimeIOError('EBADF', `${op} on ${this.id}, which this side closed`);
+  }
+
   async read(into: Uint8Array): Promise<number> {
     const rt = this.rt;
-    if (this.closed) throw new RuntimeIOError('EBADF', `read on ${this.id}, which this side closed`);
+    if (this.closed) throw this.invalidUse('read');
     if (this.buffered > 0) {
       const n = this.copyInto(into);
       if (rt.tracing) rt.emit({ ev: 'read', ch: this.id, n });
@@ -109,7 +115,7 @@ export class NodeSocketChannel extends NodeSelectableChannel implements SocketCh
   async write(data: Uint8Array): Promise<number> {
     const rt = this.rt;
     const socket = this.socket;
-    if (this.closed) throw new RuntimeIOError('EBADF', `write on ${this.id}, which this side closed`);
+    if (this.closed) throw this.invalidUse('write');
     const failure = this.failure ?? (socket.destroyed || !socket.writable ? new RuntimeIOError('EPIPE', `${this.id} is no longer writable`) : undefined);
     if (failure) {
       if (rt.tracing) rt.emit({ ev: 'write', ch: this.id, requested: data.length, n: 0 });

@@ -13,7 +13,7 @@ import { TIMEOUT, acceptOne, client, listen, schemaErrors, tracedRuntime, until 
 const RUNTIME_EVENTS = {
   threadStart: 1, threadEnd: 1, selectBegin: 1, selectEnd: 1, wakeup: 1, selectorClose: 1, register: 1, interestOps: 1,
   cancel: 1, offer: 1, poll: 1, takeBegin: 1, take: 1, bind: 1, accept: 1, read: 1, write: 1, close: 1, sleep: 1,
-  interrupted: 1, log: 1, tlsHandshake: 1,
+  interrupted: 1, log: 1, tlsHandshake: 1, invalidUse: 1,
 } satisfies Record<RuntimeEvent['ev'], 1>;
 
 /** Only a TLS listening socket emits these; reference/netty/netty-tls.test.ts sees them. */
@@ -67,6 +67,7 @@ test('[runtime.trace-per-operation] node: every kind of runtime event is emitted
   rt.log.log('debug', 'quiet');
   rt.fact({ ev: 'cnxnCreated', ch: channel.id, key: key.id, ip: '127.0.0.1' });
   await channel.close('server_shutdown');
+  await assert.rejects(channel.read(new Uint8Array(1)), /EBADF|closed/);
   await server.close();
   await selector.close();
   await acceptSelector.close();
