@@ -11,6 +11,7 @@
 import { violation, type Invariant, type Violation } from './invariant.ts';
 import { explainCloses } from './close-causes.ts';
 import { observedConfig } from './observed.ts';
+import { compareSentReceived } from './sent-vs-received.ts';
 
 interface Pending {
   readonly seq: number;
@@ -96,30 +97,9 @@ export const closeAfterFlush: Invariant = {
     if (context.complete && trace.length > 0) {
       for (const [ch] of flushedAt) forgotten(ch, pending.get(ch)!, trace[trace.length - 1]!.seq);
     }
-    out.push(...deliveredAsSent(this, trace));
+    for (const m of compareSentReceived(trace)) {
+      if (m.kind === 'differs') out.push(violation(this, m.message, m.evidence, ['cnxn.outgoing-buffers']));
+    }
     return out;
   },
 };
-
-/** Wherever the peer's byte count meets a boundary of the handler's sends, the two running digests agree. */
-function deliveredAsSent(invariant: Invariant, trace: Parameters<Invariant['check']>[0]): Violation[] {
-  const out: Violation[] = [];
-  const boundaries = new Map<string, Map<number, { digest: string; seq: number }>>();
-  const sent = new Map<string, number>();
-  const received = new Map<string, number>();
-  for (const e of trace) {
-    if (e.ev === 'handlerAct' && e.act === 'send' && e.n !== undefined && e.digest !== undefined) {
-      const total = (sent.get(e.ch) ?? 0) + e.n;
-      sent.set(e.ch, total);
-      (boundaries.get(e.ch) ?? boundaries.set(e.ch, new Map()).get(e.ch)!).set(total, { digest: e.digest, seq: e.seq });
-    } else if (e.ev === 'peerRecv' && e.digest !== undefined) {
-      const total = (received.get(e.ch) ?? 0) + e.n;
-      received.set(e.ch, total);
-      const at = boundaries.get(e.ch)?.get(total);
-      if (at && at.digest !== e.digest) {
-        out.push(violation(invariant, `${e.ch}: after ${total} bytes the peer's stream (digest ${e.digest}) differs from what the handler sent (${at.digest})`, [at.seq, e.seq], ['cnxn.outgoing-buffers']));
-      }
-    }
-  }
-  return out;
-}
