@@ -62,6 +62,7 @@ export const INVARIANTS = [
   'handler-exception-contained',
   'connection-closed-once',
   'invalid-key-untouched',
+  'workers-end-by-shutdown-timeout',
 ] as const;
 
 export type InvariantName = (typeof INVARIANTS)[number];

@@ -180,11 +180,13 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
         sessionlessTimeout: options.sessionlessCnxnTimeout,
         ...(options.maxCnxns !== undefined ? { maxCnxns: options.maxCnxns } : {}),
         ...(options.juteMaxBuffer !== undefined ? { juteMaxBuffer: options.juteMaxBuffer } : {}),
+        ...(options.globalOutstandingLimit !== undefined ? { globalOutstandingLimit: options.globalOutstandingLimit } : {}),
+        ...(options.shutdownTimeout !== undefined ? { shutdownTimeout: options.shutdownTimeout } : {}),
       });
       const created = factoryModule.createFactory(rt, options);
       factory = created;
       await created.configure({ host: '127.0.0.1', port: SCENARIO_PORT }, maxClientCnxns, 50, false);
-      handler = new ConformanceHandler(rt, scenario.handler ?? INLINE_HANDLER);
+      handler = new ConformanceHandler(rt, scenario.handler ?? INLINE_HANDLER, config.globalOutstandingLimit);
       handler.start();
       // Whatever handler serves the run, the harness sees every call across its boundary itself.
       await created.startup(observeHandler(costedHandler(handler, rt, scenario.costs?.handlerMs ?? 0), sim.observe));

@@ -19,6 +19,8 @@ import { decodeSuiteToken } from '../harness/suite-token.ts';
 import { shuffleCheck } from '../harness/checks/shuffle-check.ts';
 
 const TIMEOUT = { timeout: 60_000 };
+/** For mutants found only after several hundred runs (a few seconds each on a loaded machine). */
+const LONG_TIMEOUT = { timeout: 180_000 };
 const SEED = 1;
 /** Runs per mutant at most; every killable mutant here falls well within it. */
 const RUNS = 2_000;
@@ -153,3 +155,10 @@ test('[accept.per-ip-limit] mutant per-ip-limit-ignored is rejected', TIMEOUT, (
 test('[expiry.buckets] mutant expire-at-half-timeout is rejected', TIMEOUT, () => assertRejected('expire-at-half-timeout', 'expiry.buckets', ['cnxn.close']));
 
 test('[selector.invalid-key] mutant interest-on-cancelled-key is rejected', TIMEOUT, () => assertRejected('interest-on-cancelled-key', 'selector.invalid-key'));
+
+// Options the harness gives that only the handler's or the harness's own observations can hold a factory to.
+
+test('[cnxn.throttle] mutant ignores-outstanding-limit (globalOutstandingLimit) is rejected', LONG_TIMEOUT, () => assertRejected('ignores-outstanding-limit', 'cnxn.throttle'));
+
+test('[factory.lifecycle-stop] mutant busy-workers-not-interrupted (shutdownTimeout) is rejected', LONG_TIMEOUT, () =>
+  assertRejected('busy-workers-not-interrupted', 'factory.lifecycle-stop'));

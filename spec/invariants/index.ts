@@ -28,6 +28,7 @@ import { framesAsSent } from './frames-as-sent.ts';
 import { handlerExceptionContained } from './handler-exception-contained.ts';
 import { connectionClosedOnce } from './connection-closed-once.ts';
 import { invalidKeyUntouched } from './invalid-key-untouched.ts';
+import { workersEndByShutdownTimeout } from './workers-end-by-shutdown-timeout.ts';
 
 export type { Invariant, Violation, CheckContext };
 
@@ -57,6 +58,7 @@ export const invariants: readonly Invariant[] = [
   handlerExceptionContained,
   connectionClosedOnce,
   invalidKeyUntouched,
+  workersEndByShutdownTimeout,
 ];
 
 /** Invariants of event-loop designs only (the netty profile); not run on every factory. */

@@ -130,7 +130,9 @@ export const factoryRequirements: readonly Requirement[] = [
       'stop the worker pool. ' +
       'shutdown MUST perform stop, then join, then close every remaining connection with reason server_shutdown, and every channel ' +
       'still queued in an acceptedQueue MUST be closed; when shutdown returns the port MUST be free to bind again, even if start was never called. ' +
-      'join MUST return only after every logical thread of the factory has ended, and after shutdown no socket, thread or timer of the factory may remain.',
+      'join MUST return only after every logical thread of the factory has ended, and after shutdown no socket, thread or timer of the factory may remain. ' +
+      'The worker threads MUST end within shutdownTimeout (zookeeper.nio.shutdownTimeout) of stop: a handler call still under way ' +
+      'in one is cut short (interrupted) rather than waited for; only a read or write already under way may finish first.',
     rationale:
       'A server embedded in tests or restarted in-process must give back everything it took, or each cycle leaks descriptors and ' +
       'threads until the host runs out. Threads that block in select or sleep only notice the flag when woken, so stop must wake ' +
@@ -141,7 +143,7 @@ export const factoryRequirements: readonly Requirement[] = [
       { kind: 'zk', section: '2.4 SelectorThread loop' },
       { kind: 'zk', section: '2.11 Cleanup paths, summarised' },
     ],
-    invariants: ['stop-ends-everything', 'stop-ends-promptly'],
+    invariants: ['stop-ends-everything', 'stop-ends-promptly', 'workers-end-by-shutdown-timeout'],
     tests: 'simulation with stop at every point of a chosen schedule; real sockets for port release',
   },
   {

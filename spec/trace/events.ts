@@ -97,6 +97,8 @@ export type HarnessEvent =
       readonly sessionlessTimeout?: number;
       readonly maxCnxns?: number;
       readonly juteMaxBuffer?: number;
+      readonly globalOutstandingLimit?: number;
+      readonly shutdownTimeout?: number;
     }
   /** The factory handed the handler a frame payload (length prefix excluded) or a four-letter word. */
   | {

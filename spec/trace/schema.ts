@@ -74,7 +74,15 @@ export const EVENT_FIELDS: Readonly<Record<EventName, EventFields>> = {
   outgoing: { required: { ch: 'string', n: 'count', digest: 'string' } },
   given: {
     required: { maxClientCnxns: 'int' },
-    optional: { selectors: 'count', workers: 'count', sessionlessTimeout: 'count', maxCnxns: 'count', juteMaxBuffer: 'count' },
+    optional: {
+      selectors: 'count',
+      workers: 'count',
+      sessionlessTimeout: 'count',
+      maxCnxns: 'count',
+      juteMaxBuffer: 'count',
+      globalOutstandingLimit: 'count',
+      shutdownTimeout: 'count',
+    },
   },
   handlerCall: {
     required: { ch: 'string', call: { enum: HANDLER_CALLS }, n: 'count' },

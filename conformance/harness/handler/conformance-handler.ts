@@ -12,13 +12,14 @@
  * over after a four-letter word).
  */
 import type { DisconnectReason } from '../../../spec/disconnect-reasons.ts';
-import { clampSessionTimeout, TICK_TIME_MS } from '../../../spec/knobs.ts';
+import { clampSessionTimeout, GLOBAL_OUTSTANDING_LIMIT, TICK_TIME_MS } from '../../../spec/knobs.ts';
 import type { HostRuntime } from '../../../spec/runtime.ts';
 import type { RequestHandler, ServerConnection } from '../../../spec/server-cnxn-factory.ts';
 import { passwordFor } from '../../../reference/server/echo-handler.ts';
 import { decodeConnectRequest, decodeRequest, encodeConnectResponse, frame, OP_CLOSE_SESSION, OP_PING, PASSWORD_BYTES } from '../../../reference/server/frames.ts';
 import { fourLetterAnswer } from './four-letter-words.ts';
 import type { HandlerShape } from './handler-shape.ts';
+import { OutstandingLimit } from './outstanding-limit.ts';
 import { ReceiveThrottle } from './receive-throttle.ts';
 import { RequestPipeline, type Work } from './request-pipeline.ts';
 import { closeSessionReplyFrame, kindOf, pingReplyFrame, replyFrame, requestBody, slowMs } from './requests.ts';
@@ -38,6 +39,7 @@ export class ConformanceHandler implements RequestHandler {
   private readonly pipeline: RequestPipeline | undefined;
   private readonly sessions = new SessionTable();
   private readonly throttle: ReceiveThrottle;
+  private readonly outstanding: OutstandingLimit;
   /** Connections that opened with a four-letter word the handler took: nothing more may be read from them. */
   private readonly answeredWord = new Set<string>();
   /** The ConnectResponse frame sent on each connection. */
@@ -47,9 +49,12 @@ export class ConformanceHandler implements RequestHandler {
   constructor(
     private readonly runtime: HostRuntime,
     shape: HandlerShape,
+    /** The globalOutstandingLimit the factory was given (its default when the scenario gave none). */
+    globalOutstandingLimit = GLOBAL_OUTSTANDING_LIMIT,
   ) {
     this.pipeline = shape.threads > 0 ? new RequestPipeline(runtime, shape.threads) : undefined;
     this.throttle = new ReceiveThrottle(shape.threads > 0 ? shape.throttleAt : undefined, (cnxn, message) => this.report('cnxn.throttle', cnxn, message));
+    this.outstanding = new OutstandingLimit(globalOutstandingLimit, (cnxn, message) => this.report('cnxn.throttle', cnxn, message));
   }
 
   /** Starts the request-processing threads (call from a logical thread, before startup). */
@@ -82,6 +87,7 @@ export class ConformanceHandler implements RequestHandler {
           await cnxn.sendCloseAfterFlush('client_closed_session');
           return;
         }
+        if (reopened.previous) this.outstanding.closed(reopened.previous.id);
         await reopened.previous?.close('client_reconnect');
       }
       cnxn.setSession(sessionId, timeOut);
@@ -92,10 +98,12 @@ export class ConformanceHandler implements RequestHandler {
   async processPacket(cnxn: ServerConnection, payload: Uint8Array): Promise<void> {
     this.afterWord(cnxn, 'a request');
     const { header, body } = this.parse(cnxn, 'request', () => decodeRequest(payload));
+    this.outstanding.arrived(cnxn, header.xid);
     if (header.type === OP_PING) return this.dispatch(cnxn, () => cnxn.send(pingReplyFrame()));
     if (header.type === OP_CLOSE_SESSION) {
       return this.dispatch(cnxn, async () => {
         this.sessions.end(cnxn.sessionId());
+        this.outstanding.answered(cnxn);
         await cnxn.send(closeSessionReplyFrame(header.xid));
         await cnxn.sendCloseAfterFlush('client_closed_session');
       });
@@ -112,8 +120,14 @@ export class ConformanceHandler implements RequestHandler {
       if (consider && (await this.throttle.maybeDisable(cnxn))) await this.runtime.clock.sleep(THROTTLED_WORK_MS);
       if (kind === 'slow' && this.pipeline) await this.runtime.clock.sleep(slowMs(body));
       const reply = replyFrame(kind, header.xid, body);
-      if (reply) await cnxn.send(reply);
-      if (kind === 'kick') await cnxn.close('close_connection_command');
+      if (reply) {
+        this.outstanding.answered(cnxn);
+        await cnxn.send(reply);
+      }
+      if (kind === 'kick') {
+        this.outstanding.closed(cnxn.id);
+        await cnxn.close('close_connection_command');
+      }
       if (kind === 'bye') await cnxn.sendCloseAfterFlush('close_connection_command');
       await this.throttle.answered(cnxn);
     });
@@ -132,6 +146,7 @@ export class ConformanceHandler implements RequestHandler {
   }
 
   connectionClosed(cnxn: ServerConnection, _reason: DisconnectReason): void {
+    this.outstanding.closed(cnxn.id);
     this.sessions.release(cnxn);
   }
 
