@@ -35,6 +35,8 @@ export const INVARIANT_INPUTS: Readonly<Record<string, readonly (readonly EventN
   'frames-as-sent': [['handlerCall'], ['peerSend']],
   'handler-exception-contained': [['handlerReturn', 'threadEnd']],
   'connection-closed-once': [['connectionClosed']],
+  'invalid-key-untouched': [['register'], ['selectEnd', 'poll', 'take']],
+  'workers-end-by-shutdown-timeout': [['given'], ['lifecycle', 'close'], ['threadStart']],
   'event-loop-affinity': [['register'], ['read', 'write']],
 };
 
@@ -48,6 +50,10 @@ export function missingInput(invariant: string, counts: ReadonlyMap<string, numb
  * reports: per-ip-limit with maxClientCnxns 0 (no limit) would pass by having nothing to check.
  */
 export function vacuousBecause(invariant: string, events: readonly TraceEvent[]): string | undefined {
+  if (invariant === 'workers-end-by-shutdown-timeout') {
+    const given = events.find((e) => e.ev === 'given') as { shutdownTimeout?: number } | undefined;
+    return given?.shutdownTimeout === undefined ? 'the trace records no shutdownTimeout given to the factory, so workers-end-by-shutdown-timeout has nothing to judge' : undefined;
+  }
   if (invariant !== 'per-ip-limit') return undefined;
   const limit = events.find((e) => e.ev === 'given' || e.ev === 'configured') as { maxClientCnxns?: number } | undefined;
   return limit?.maxClientCnxns !== undefined && limit.maxClientCnxns <= 0 ? 'maxClientCnxns is 0 (no limit) in this trace, so per-ip-limit has nothing to judge' : undefined;
