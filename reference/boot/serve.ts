@@ -55,6 +55,7 @@ export function withClientPort(cfg: ZooCfg, port: number, key: 'clientPort' | 's
 export function zkServerOptions(config: ServerConfig, epochMs?: number): ZkServerOptions {
   const extra = config.properties.get('zookeeper.jute.maxbuffer.extrasize');
   const whitelist = config.properties.get('zookeeper.4lw.commands.whitelist');
+  const superDigest = config.properties.get('zookeeper.DigestAuthenticationProvider.superDigest');
   return {
     tickTime: config.tickTime,
     minSessionTimeout: config.minSessionTimeout,
@@ -63,6 +64,10 @@ export function zkServerOptions(config: ServerConfig, epochMs?: number): ZkServe
     ...(config.factoryOptions.juteMaxBuffer !== undefined ? { juteMaxBuffer: config.factoryOptions.juteMaxBuffer } : {}),
     ...(extra !== undefined && /^\d+$/.test(extra.trim()) ? { juteMaxBufferExtraSize: Number(extra) } : {}),
     ...(epochMs !== undefined ? { epochMs } : {}),
+    // As ZooKeeper reads them: skipACL only when exactly "yes", enforceQuota as a Java boolean.
+    ...(config.properties.get('zookeeper.skipACL') === 'yes' ? { skipAcl: true } : {}),
+    ...(config.properties.get('zookeeper.enforceQuota')?.toLowerCase() === 'true' ? { enforceQuota: true } : {}),
+    ...(superDigest !== undefined ? { superDigest } : {}),
   };
 }
 

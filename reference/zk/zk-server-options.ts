@@ -26,6 +26,12 @@ export interface ZkServerOptions {
   readonly epochMs?: number;
   /** Key of the session passwords (see session-password.ts); random when absent. */
   readonly secret?: Uint8Array;
+  /** `zookeeper.skipACL=yes`: no ACL is checked (access-control.ts). */
+  readonly skipAcl?: boolean;
+  /** `zookeeper.DigestAuthenticationProvider.superDigest`: `user:base64(sha1(user:password))` of the super user. */
+  readonly superDigest?: string;
+  /** `zookeeper.enforceQuota=true`: hard quota limits refuse writes (quota-stats.ts). */
+  readonly enforceQuota?: boolean;
 }
 
 export interface ZkServerSettings {
@@ -36,6 +42,9 @@ export interface ZkServerSettings {
   readonly limits: JuteLimits;
   readonly epochMs: number;
   readonly secret: Uint8Array;
+  readonly skipAcl: boolean;
+  readonly superDigest: string | undefined;
+  readonly enforceQuota: boolean;
 }
 
 function configError(message: string): CnxnspecError {
@@ -56,6 +65,9 @@ export function resolveZkServerSettings(options: ZkServerOptions = {}): ZkServer
     limits: juteLimits(options.juteMaxBuffer ?? JUTE_MAXBUFFER, options.juteMaxBufferExtraSize),
     epochMs: options.epochMs ?? 0,
     secret: options.secret ?? randomSecret(),
+    skipAcl: options.skipAcl ?? false,
+    superDigest: options.superDigest,
+    enforceQuota: options.enforceQuota ?? false,
   };
 }
 

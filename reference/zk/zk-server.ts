@@ -40,6 +40,7 @@ import { opTable } from './op-table.ts';
 import type { OpHandler, OpOutcome } from './request-ops.ts';
 import { AuthPacketCodec, type AuthPacket } from './request-records.ts';
 import { AUTH_PROVIDERS } from './auth-providers.ts';
+import { AccessControl } from './access-control.ts';
 import { buildSnapshot } from './server-snapshot.ts';
 import { ServerStats } from './server-stats.ts';
 import { firstSessionId, SessionTracker, type Session } from './session-tracker.ts';
@@ -57,6 +58,7 @@ export class ZkServer implements RequestHandler {
   readonly sessions: SessionTracker;
   readonly stats = new ServerStats();
   private readonly whitelist: FourLetterWhitelist;
+  private readonly access: AccessControl;
   private readonly ops: ReadonlyMap<number, OpHandler>;
   /** Every connection the server has heard from, by connection id. */
   private readonly clients = new Map<string, ClientConnection>();
@@ -72,6 +74,9 @@ export class ZkServer implements RequestHandler {
   ) {
     this.settings = resolveZkServerSettings(options);
     this.whitelist = new FourLetterWhitelist(this.settings.whitelist);
+    this.access = new AccessControl(this.settings);
+    this.tree.quotas.enforceHardLimits = this.settings.enforceQuota;
+    this.tree.quotas.warn = (message) => runtime.log.log('warn', message);
     this.ops = opTable(runtime.log);
     this.startedAt = runtime.clock.now();
     this.sessions = new SessionTracker(
@@ -237,7 +242,7 @@ export class ZkServer implements RequestHandler {
     let outcome: OpOutcome = {};
     let err: number = Err.OK;
     try {
-      outcome = handler.run({ tree: this.tree, watches: this.watches, client, tx }, r);
+      outcome = handler.run({ tree: this.tree, watches: this.watches, client, tx, access: this.access }, r);
     } catch (e) {
       if (e instanceof KeeperError) {
         err = e.code;
@@ -264,7 +269,7 @@ export class ZkServer implements RequestHandler {
     }
     const id = AUTH_PROVIDERS.get(packet.scheme)?.authenticate(packet.auth, client.cnxn.remoteAddress.host);
     if (id !== undefined) {
-      client.addAuthId(id);
+      for (const earned of this.access.earned(id)) client.addAuthId(earned);
       await this.reply(client, header.xid, 0n, Err.OK, started);
       return;
     }
