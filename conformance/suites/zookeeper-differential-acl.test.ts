@@ -7,6 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findApacheZooKeeper } from '../zookeeper/apache-zookeeper.ts';
+import { zkCli, zkCliFound } from '../zookeeper/zk-cli.ts';
 import { agreeOnCases, errsOf, startPair, type ServerPair } from '../zookeeper/differential-pair.ts';
 import { OPEN, req, type AclEntry } from '../zookeeper/request-frames.ts';
 import { digestId } from '../../reference/zk/auth-providers.ts';
@@ -92,4 +93,29 @@ test('[zk.acl-enforcement] differential: with zookeeper.skipACL=yes nothing is c
     ['locked nodes', [req.create(1, '/k', [[0, 'world', 'anyone']]), getData(2, '/k'), setData(3, '/k'), req.create(4, '/k/c'), req.getAcl(5, '/k'), req.setAcl(6, '/k', [[1, 'digest', U]]), req.getAcl(7, '/k'), req.delete(8, '/k/c'), req.delete(9, '/k')]],
     ['validation stays', [req.create(1, '/v', [[31, 'world', 'foo']]), req.create(2, '/v', [[31, 'auth', '']])]],
   ]);
+});
+
+test('[zk.acl-enforcement] differential: zkCli addauth, setAcl, getAcl and whoami, and the errors it prints for NOAUTH', { ...T, skip: skip || (!zkCliFound() && 'zkCli.sh is not installed') }, async () => {
+  const script = [
+    'create /cli x',
+    'setAcl /cli world:anyone:r',
+    'set /cli y',
+    'getAcl /cli',
+    'addauth digest u:p',
+    'setAcl /cli world:anyone:r',
+    'create /cli2 x auth::cdrwa',
+    'getAcl /cli2',
+    'whoami',
+    'setAcl /cli2 digest:u:p:rw',
+    'setAcl /cli2 ip:127.0.0.1:rwa,world:anyone:r',
+    'getAcl /cli2',
+    'set /cli2 z',
+    'delete /cli2',
+    'delete /cli',
+    'ls /',
+  ];
+  const real = await zkCli(pair!.zookeeper, script);
+  const reference = await zkCli(pair!.reference, script);
+  assert.deepEqual(reference, real);
+  assert.ok(real.some((line) => line.includes('Insufficient permission')), `zkCli reports NOAUTH: ${real.join(' | ')}`);
 });
