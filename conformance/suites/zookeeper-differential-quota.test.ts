@@ -6,9 +6,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createClient, type Client } from 'node-zookeeper-client';
 import { findApacheZooKeeper } from '../zookeeper/apache-zookeeper.ts';
-import { agreeOnCases, errsOf, startPair, type RawCase, type ServerPair } from '../zookeeper/differential-pair.ts';
+import { agreeOnCases, clientOn, errsOf, startPair, type RawCase, type ServerPair } from '../zookeeper/differential-pair.ts';
 import { req } from '../zookeeper/request-frames.ts';
 import { OpCode } from '../../reference/zk/op-codes.ts';
 import { zkCli, zkCliFound } from '../zookeeper/zk-cli.ts';
@@ -34,19 +33,6 @@ async function both<T>(script: (address: SocketAddress) => Promise<T>): Promise<
   const reference = await script(pair!.reference);
   assert.deepEqual(reference, real, 'the reference answered differently from Apache ZooKeeper');
   return real;
-}
-
-async function withClient<T>(address: SocketAddress, body: (c: Client) => Promise<T>): Promise<T> {
-  const client = createClient(`${address.host}:${address.port}`, { retries: 0 });
-  await new Promise<void>((resolve) => {
-    client.once('connected', () => resolve());
-    client.connect();
-  });
-  try {
-    return await body(client);
-  } finally {
-    client.close();
-  }
 }
 
 const STATS = '/zookeeper/quota/q/zookeeper_stats';
@@ -100,7 +86,7 @@ test('[zk.quotas] differential: hard limits refuse with QUOTAEXCEEDED under zook
   ]);
   assert.deepEqual([...seen.keys()].slice(1).map((k) => errsOf(seen.get(k))?.[0]), [0, 0, -125, -125, 0, 0, 0]);
   const stats = await both((address) =>
-    withClient(address, async (c) => {
+    clientOn(address, async (c) => {
       const { data, stat } = await zk.getData(c, '/zookeeper/quota/h/zookeeper_stats');
       return [data.toString(), stat.version, stat.dataLength];
     }),

@@ -4,6 +4,7 @@
  * there for the next), and every difference in the reactions collected. Stopped by the test file's `after`.
  */
 import assert from 'node:assert/strict';
+import { createClient, type Client } from 'node-zookeeper-client';
 import type { SocketAddress } from '../../spec/runtime.ts';
 import { startZk, type ZkFixture } from '../../reference/zk/test-support.ts';
 import type { ZkServerOptions } from '../../reference/zk/zk-server-options.ts';
@@ -62,3 +63,17 @@ export async function agreeOnCases(pair: ServerPair, cases: readonly RawCase[], 
 
 /** The error codes of an exchange's replies, in order. */
 export const errsOf = (e: Exchange | undefined): number[] | undefined => e?.replies.map((r) => r.err);
+
+/** A node-zookeeper-client session on `address` for the length of `body`. */
+export async function clientOn<T>(address: SocketAddress, body: (client: Client) => Promise<T>): Promise<T> {
+  const client = createClient(`${address.host}:${address.port}`, { retries: 0, sessionTimeout: 10_000 });
+  await new Promise<void>((resolve) => {
+    client.once('connected', () => resolve());
+    client.connect();
+  });
+  try {
+    return await body(client);
+  } finally {
+    client.close();
+  }
+}
