@@ -49,7 +49,7 @@ export async function startPair(config: PairConfig = {}): Promise<ServerPair> {
 export type RawCase = readonly [name: string, frames: readonly Uint8Array[]];
 
 /** Runs every case on both servers and asserts the same reactions (xid, err, body length, closed); returns ZooKeeper's. */
-export async function agreeOnCases(pair: ServerPair, cases: readonly RawCase[], quietMs = 400): Promise<Map<string, Exchange>> {
+export async function agreeOnCases(pair: ServerPair, cases: readonly RawCase[], quietMs = 800): Promise<Map<string, Exchange>> {
   const seen = new Map<string, Exchange>();
   const differences: string[] = [];
   for (const [name, frames] of cases) {
