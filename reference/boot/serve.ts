@@ -83,7 +83,8 @@ export async function serve(runtime: HostRuntime, options: ServeOptions): Promis
   // 3.
   let server: ZkServer;
   try {
-    server = new ZkServer(runtime, zkServerOptions(configured.config, options.epochMs));
+    const reported = { maxClientCnxns: configured.config.maxClientCnxns, clientPortListenBacklog: configured.config.clientPortListenBacklog };
+    server = new ZkServer(runtime, { ...zkServerOptions(configured.config, options.epochMs), ...reported });
     for (const factory of [configured.cnxnFactory, configured.secureCnxnFactory]) if (factory !== undefined) server.attachFactory(factory);
     server.start();
     await configured.startup(server);

@@ -32,6 +32,9 @@ export interface ZkServerOptions {
   readonly superDigest?: string;
   /** `zookeeper.enforceQuota=true`: hard quota limits refuse writes (quota-stats.ts). */
   readonly enforceQuota?: boolean;
+  /** What `conf` reports of the factory's settings (the factory enforces them): default 60 and -1 as in ZooKeeper. */
+  readonly maxClientCnxns?: number;
+  readonly clientPortListenBacklog?: number;
 }
 
 export interface ZkServerSettings {
@@ -45,6 +48,8 @@ export interface ZkServerSettings {
   readonly skipAcl: boolean;
   readonly superDigest: string | undefined;
   readonly enforceQuota: boolean;
+  readonly maxClientCnxns: number;
+  readonly clientPortListenBacklog: number;
 }
 
 function configError(message: string): CnxnspecError {
@@ -68,6 +73,8 @@ export function resolveZkServerSettings(options: ZkServerOptions = {}): ZkServer
     skipAcl: options.skipAcl ?? false,
     superDigest: options.superDigest,
     enforceQuota: options.enforceQuota ?? false,
+    maxClientCnxns: options.maxClientCnxns ?? 60,
+    clientPortListenBacklog: options.clientPortListenBacklog ?? -1,
   };
 }
 

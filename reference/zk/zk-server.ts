@@ -28,7 +28,7 @@ import { ClientConnection } from './client-connection.ts';
 import { DataTree, type Tx } from './data-tree.ts';
 import { Err, errName, KeeperError } from './error-codes.ts';
 import { FourLetterWhitelist, notInWhitelistReply } from './four-letter-whitelist.ts';
-import { renderFourLetterWord, type ServerSnapshot } from './four-letter-words.ts';
+import { renderFourLetterWord, ZK_VERSION, type ServerSnapshot } from './four-letter-words.ts';
 import { lastFrameReadAt } from './frame-clock.ts';
 import { handshake } from './handshake.ts';
 import { ReplyHeaderCodec, RequestHeaderCodec, type RequestHeader } from './header-records.ts';
@@ -41,7 +41,8 @@ import type { OpHandler, OpOutcome } from './request-ops.ts';
 import { AuthPacketCodec, type AuthPacket } from './request-records.ts';
 import { AUTH_PROVIDERS } from './auth-providers.ts';
 import { AccessControl } from './access-control.ts';
-import { buildSnapshot } from './server-snapshot.ts';
+import { buildAdminSnapshot, buildSnapshot } from './server-snapshot.ts';
+import { renderAdminWord } from './admin-words.ts';
 import { ServerStats } from './server-stats.ts';
 import { firstSessionId, SessionTracker, type Session } from './session-tracker.ts';
 import { encodeUtf8 } from './utf8.ts';
@@ -178,7 +179,7 @@ export class ZkServer implements RequestHandler {
     const client = this.received(cnxn);
     let text: string | undefined;
     if (!this.whitelist.isEnabled(word)) text = notInWhitelistReply(word);
-    else text = renderFourLetterWord(word, this.snapshot());
+    else text = renderFourLetterWord(word, this.snapshot()) ?? this.adminWord(word);
     if (text === undefined) {
       this.runtime.log.log('info', `four-letter word ${word} from ${client.remote()} is not implemented by the reference server`);
       return false;
@@ -186,6 +187,20 @@ export class ZkServer implements RequestHandler {
     await client.send(encodeUtf8(text));
     await client.closeAfterFlush('close_connection_command');
     return true;
+  }
+
+  /** conf, envi, wchs, wchc, wchp, dump, dirs (admin-words.ts), and the resets crst and srst. */
+  private adminWord(word: string): string | undefined {
+    if (word === 'crst') {
+      for (const client of this.clients.values()) client.stats.reset();
+      return 'Connection stats reset.\n';
+    }
+    if (word === 'srst') {
+      this.stats.reset();
+      return 'Server stats reset.\n';
+    }
+    const source = { settings: this.settings, factories: this.factories, watches: this.watches, sessions: this.sessions, tree: this.tree, epochMs: this.settings.epochMs };
+    return renderAdminWord(word, buildAdminSnapshot(source), ZK_VERSION);
   }
 
   // --- sessions -------------------------------------------------------------------------------------------
