@@ -58,6 +58,8 @@ export interface OpOutcome {
   readonly direct?: readonly TreeEvent[];
   /** No reply at all (ZooKeeper's answer to a check outside a multi). */
   readonly noReply?: true;
+  /** No reply, and the connection closes for this reason (ZooKeeper failing on a request outside its pipeline). */
+  readonly refuse?: string;
 }
 
 export interface OpHandler {

@@ -268,6 +268,7 @@ export class ZkServer implements RequestHandler {
         this.runtime.log.log(e instanceof JuteError ? 'warn' : 'error', `Failed to process op ${header.type} (xid ${header.xid}) of session ${hex(client.sessionId)} from ${client.remote()}: ${why}; replied ${errName(err)}`);
       }
     }
+    if (outcome.refuse !== undefined) return this.refuse(client, outcome.refuse);
     const sends = this.fire(outcome.events ?? []);
     for (const event of outcome.direct ?? []) sends.push(client.notify(event));
     if (outcome.noReply !== true) sends.push(this.reply(client, header.xid, this.tree.lastZxid(), err, started, err === Err.OK ? outcome.body : undefined));
