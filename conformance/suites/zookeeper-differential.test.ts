@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import type { Client } from 'node-zookeeper-client';
 import { findApacheZooKeeper, fourLetterWord, startApacheZooKeeper } from '../zookeeper/apache-zookeeper.ts';
+import { clientOn } from '../zookeeper/differential-pair.ts';
 import { errorCode, RawPeer, startZk, zk, type ZkFixture } from '../../reference/zk/test-support.ts';
-import { createClient } from 'node-zookeeper-client';
 import { decodeConnectResponse, decodeReply, encodeConnectRequest, encodeRequest, frame, pingFrame } from '../../reference/server/frames.ts';
 import type { SocketAddress } from '../../spec/runtime.ts';
 
@@ -53,18 +53,7 @@ async function agree<T>(script: (endpoint: Endpoint) => Promise<T>): Promise<T> 
   return real;
 }
 
-async function withClient<T>(endpoint: Endpoint, body: (client: Client) => Promise<T>): Promise<T> {
-  const client = createClient(`${endpoint.address.host}:${endpoint.address.port}`, { retries: 0, sessionTimeout: 10_000 });
-  await new Promise<void>((resolve) => {
-    client.once('connected', () => resolve());
-    client.connect();
-  });
-  try {
-    return await body(client);
-  } finally {
-    client.close();
-  }
-}
+const withClient = <T>(endpoint: Endpoint, body: (client: Client) => Promise<T>): Promise<T> => clientOn(endpoint.address, body);
 
 async function raw(endpoint: Endpoint): Promise<RawPeer> {
   return RawPeer.connect({ after: (fn) => void cleanups.push(fn) }, endpoint.address);

@@ -55,6 +55,7 @@ export function withClientPort(cfg: ZooCfg, port: number, key: 'clientPort' | 's
 export function zkServerOptions(config: ServerConfig, epochMs?: number): ZkServerOptions {
   const extra = config.properties.get('zookeeper.jute.maxbuffer.extrasize');
   const whitelist = config.properties.get('zookeeper.4lw.commands.whitelist');
+  const superDigest = config.properties.get('zookeeper.DigestAuthenticationProvider.superDigest');
   return {
     tickTime: config.tickTime,
     minSessionTimeout: config.minSessionTimeout,
@@ -63,6 +64,10 @@ export function zkServerOptions(config: ServerConfig, epochMs?: number): ZkServe
     ...(config.factoryOptions.juteMaxBuffer !== undefined ? { juteMaxBuffer: config.factoryOptions.juteMaxBuffer } : {}),
     ...(extra !== undefined && /^\d+$/.test(extra.trim()) ? { juteMaxBufferExtraSize: Number(extra) } : {}),
     ...(epochMs !== undefined ? { epochMs } : {}),
+    // As ZooKeeper reads them: skipACL only when exactly "yes", enforceQuota as a Java boolean.
+    ...(config.properties.get('zookeeper.skipACL') === 'yes' ? { skipAcl: true } : {}),
+    ...(config.properties.get('zookeeper.enforceQuota')?.toLowerCase() === 'true' ? { enforceQuota: true } : {}),
+    ...(superDigest !== undefined ? { superDigest } : {}),
   };
 }
 
@@ -78,7 +83,8 @@ export async function serve(runtime: HostRuntime, options: ServeOptions): Promis
   // 3.
   let server: ZkServer;
   try {
-    server = new ZkServer(runtime, zkServerOptions(configured.config, options.epochMs));
+    const reported = { maxClientCnxns: configured.config.maxClientCnxns, clientPortListenBacklog: configured.config.clientPortListenBacklog };
+    server = new ZkServer(runtime, { ...zkServerOptions(configured.config, options.epochMs), ...reported });
     for (const factory of [configured.cnxnFactory, configured.secureCnxnFactory]) if (factory !== undefined) server.attachFactory(factory);
     server.start();
     await configured.startup(server);

@@ -1,8 +1,6 @@
 /**
- * ACL records: ACL{int perms, Id{ustring scheme, ustring id}}, with ZooKeeper's permission bits. The reference
- * stores the ACL a znode was created with and returns it from getACL, but does not enforce it: every session
- * may do everything. That keeps the server about the connection layer; a test that needs NOAUTH needs a real
- * ZooKeeper.
+ * ACL records: ACL{int perms, Id{ustring scheme, ustring id}}, with ZooKeeper's permission bits. access-control.ts
+ * enforces them.
  */
 import type { RecordCodec } from './record-codec.ts';
 
@@ -26,3 +24,6 @@ export const AclCodec: RecordCodec<Acl> = {
 
 /** world:anyone with every permission, what clients call OPEN_ACL_UNSAFE; the ACL of the built-in znodes. */
 export const OPEN_ACL_UNSAFE: readonly Acl[] = [{ perms: Perms.ALL, id: { scheme: 'world', id: 'anyone' } }];
+
+/** world:anyone READ, the ACL of /zookeeper/config. */
+export const READ_ACL_UNSAFE: readonly Acl[] = [{ perms: Perms.READ, id: { scheme: 'world', id: 'anyone' } }];

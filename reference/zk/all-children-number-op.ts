@@ -4,13 +4,15 @@
  *
  * Implements: zk.more-ops (getAllChildrenNumber).
  */
-import type { OpHandler } from './request-ops.ts';
+import { checkRead, type OpHandler } from './request-ops.ts';
 
 export const getAllChildrenNumber: OpHandler = {
   write: false,
   run(ctx, r) {
     const path = r.path();
-    const total = ctx.tree.descendantCount(path === '' ? '/' : path);
+    const key = path === '' ? '/' : path;
+    checkRead(ctx, key);
+    const total = ctx.tree.descendantCount(key);
     return { body: (w) => void w.int(total) };
   },
 };

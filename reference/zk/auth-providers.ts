@@ -20,6 +20,8 @@ export interface AuthProvider {
   isValid(id: string): boolean;
   /** Whether ids of this scheme stand for an authenticated user (what the `auth` ACL scheme copies). */
   readonly authenticated: boolean;
+  /** Whether the client identity `id` (of this scheme) is one the ACL entry id `aclExpr` names (ACL checks). */
+  matches(id: string, aclExpr: string): boolean;
 }
 
 /** Java's String.split(sep): trailing empty strings are dropped. */
@@ -41,6 +43,19 @@ function ipv4Bytes(address: string): number[] | undefined {
   return bytes.every((b) => b >= 0 && b <= 255) ? bytes : undefined;
 }
 
+/** The client address `id` (IPv4, or IPv4-mapped IPv6) lies in `aclExpr`, an address with an optional /bits. */
+function ipMatches(id: string, aclExpr: string): boolean {
+  const slash = aclExpr.indexOf('/');
+  const acl = ipv4Bytes(slash === -1 ? aclExpr : aclExpr.slice(0, slash));
+  const remote = ipv4Bytes(id.startsWith('::ffff:') ? id.slice(7) : id);
+  if (acl === undefined || remote === undefined) return false;
+  const bits = slash === -1 ? 32 : Number(aclExpr.slice(slash + 1));
+  if (!Number.isInteger(bits) || bits < 0 || bits > 32) return false;
+  const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+  const word = (b: number[]) => ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+  return ((word(acl) & mask) >>> 0) === ((word(remote) & mask) >>> 0);
+}
+
 export const AUTH_PROVIDERS: ReadonlyMap<string, AuthProvider> = new Map<string, AuthProvider>([
   [
     'digest',
@@ -48,6 +63,7 @@ export const AUTH_PROVIDERS: ReadonlyMap<string, AuthProvider> = new Map<string,
       authenticated: true,
       authenticate: (auth) => (auth === null ? undefined : { scheme: 'digest', id: digestId(Buffer.from(auth).toString('utf8')) }),
       isValid: (id) => javaSplit(id, ':').length === 2,
+      matches: (id, aclExpr) => id === aclExpr,
     },
   ],
   [
@@ -63,6 +79,7 @@ export const AUTH_PROVIDERS: ReadonlyMap<string, AuthProvider> = new Map<string,
         const bits = id.slice(slash + 1);
         return /^[+-]?\d+$/.test(bits) && Number(bits) >= 0 && Number(bits) <= 32;
       },
+      matches: ipMatches,
     },
   ],
 ]);

@@ -10,13 +10,14 @@
  * throws, which is how multi is all or nothing.
  *
  * The tree starts as a ZooKeeper standalone server's: `/`, `/zookeeper`, `/zookeeper/quota`, `/zookeeper/config`.
- * ACLs are stored, never enforced (see acl.ts).
+ * ACLs are stored here and checked by the caller's guard (see access-control.ts); quota statistics by quota-stats.ts.
  *
  * Implements: zk.data-tree.
  */
-import { OPEN_ACL_UNSAFE, type Acl } from './acl.ts';
+import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, type Acl } from './acl.ts';
 import { parseCreateFlags, sequenceSuffix } from './create-mode.ts';
 import { Err, KeeperError } from './error-codes.ts';
+import { QuotaStats } from './quota-stats.ts';
 import type { Stat } from './stat.ts';
 import { EventType, type TreeEvent } from './watch-events.ts';
 import { checkPathShape, childPath, nameOf, parentOf, validatePath } from './zk-path.ts';
@@ -35,6 +36,9 @@ export interface CreateResult {
   readonly stat: Stat;
   readonly events: readonly TreeEvent[];
 }
+
+/** An ACL check the caller runs at ZooKeeper's point in an operation: it gets the ACL to check and throws NOAUTH. */
+export type AclGuard = (acl: readonly Acl[]) => void;
 
 export interface Tx {
   readonly zxid: bigint;
@@ -69,10 +73,20 @@ export class DataTree {
   private readonly ephemerals = new Map<bigint, Set<string>>();
   private zxid = 0n;
   private undoLog: (() => void)[] | null = null;
+  /** Statistics of the paths limited under /zookeeper/quota; the server sets its logger and enforcement. */
+  readonly quotas = new QuotaStats({
+    data: (path) => this.nodes.get(path)?.data,
+    rewrite: (path, data) => this.rewrite(path, data),
+    subtree: (path) => this.subtree(path),
+  });
 
   constructor() {
     this.nodes.set('/', { data: null, acl: OPEN_ACL_UNSAFE, stat: emptyStat(), children: new Set() });
-    for (const path of BUILT_IN) this.attach(path, { data: new Uint8Array(0), acl: OPEN_ACL_UNSAFE, stat: emptyStat(), children: new Set() });
+    for (const path of BUILT_IN) {
+      // /zookeeper/config is read-only for everyone (world:anyone READ), as in ZooKeeper; only reconfig writes it.
+      const acl = path === '/zookeeper/config' ? READ_ACL_UNSAFE : OPEN_ACL_UNSAFE;
+      this.attach(path, { data: new Uint8Array(0), acl, stat: emptyStat(), children: new Set() });
+    }
   }
 
   /** The zxid of the last transaction (what replies carry). */
@@ -149,19 +163,21 @@ export class DataTree {
    * 5. an empty ACL is INVALIDACL;
    * 6. add the node; the parent's cversion goes up and its pzxid becomes this zxid.
    */
-  create(path: string, data: Uint8Array | null, acl: readonly Acl[], flags: number, sessionId: bigint, tx: Tx): CreateResult {
+  create(path: string, data: Uint8Array | null, acl: readonly Acl[], flags: number, sessionId: bigint, tx: Tx, guard?: AclGuard): CreateResult {
     // 1.
     const mode = parseCreateFlags(flags, path);
     checkPathShape(path);
     // 2.
     const parentPath = parentOf(path);
     const parent = this.need(parentPath);
+    guard?.(parent.acl);
     // 3.
     const actual = mode.sequential ? `${path}${sequenceSuffix(parent.stat.cversion)}` : path;
     validatePath(actual);
     // 4.
     if (this.nodes.has(actual)) throw new KeeperError(Err.NODEEXISTS, actual);
     if (parent.stat.ephemeralOwner !== 0n) throw new KeeperError(Err.NOCHILDRENFOREPHEMERALS, parentPath);
+    this.quotas.check(actual, null, data, true);
     // 5.
     if (acl.length === 0) throw new KeeperError(Err.INVALIDACL, actual);
     // 6.
@@ -185,6 +201,7 @@ export class DataTree {
       parent.stat = savedParent;
       if (mode.ephemeral) this.removeEphemeral(sessionId, actual);
     });
+    this.quotas.created(actual, data);
     return {
       path: actual,
       stat: { ...stat },
@@ -197,21 +214,24 @@ export class DataTree {
 
   /**
    * ZooKeeper's order: a path without '/' or with NUL, the root and the built-in nodes are BADARGUMENTS; then the
-   * parent and the node must exist (NONODE: any other malformed path names no node); then BADVERSION, NOTEMPTY.
+   * parent must exist (NONODE: any other malformed path names no node) and grant DELETE (the guard); then the node
+   * must exist; then BADVERSION, NOTEMPTY.
    */
-  delete(path: string, version: number, tx: Tx): TreeEvent[] {
+  delete(path: string, version: number, tx: Tx, guard?: AclGuard): TreeEvent[] {
     checkPathShape(path);
     if (path === '/' || BUILT_IN.includes(path)) throw new KeeperError(Err.BADARGUMENTS, `${path} is a node of the server itself and cannot be deleted`);
-    this.need(parentOf(path));
+    guard?.(this.need(parentOf(path)).acl);
     const node = this.need(path);
     if (!versionMatches(version, node.stat.version)) throw new KeeperError(Err.BADVERSION, path);
     if (node.children.size > 0) throw new KeeperError(Err.NOTEMPTY, path);
     return this.remove(path, node, tx);
   }
 
-  setData(path: string, data: Uint8Array | null, version: number, tx: Tx): { stat: Stat; events: TreeEvent[] } {
+  setData(path: string, data: Uint8Array | null, version: number, tx: Tx, guard?: AclGuard): { stat: Stat; events: TreeEvent[] } {
     validatePath(path);
     const node = this.need(path);
+    guard?.(node.acl);
+    this.quotas.check(path, node.data, data, false);
     if (!versionMatches(version, node.stat.version)) throw new KeeperError(Err.BADVERSION, path);
     const saved = { data: node.data, stat: { ...node.stat } };
     node.data = data;
@@ -223,12 +243,14 @@ export class DataTree {
       node.data = saved.data;
       node.stat = saved.stat;
     });
+    this.quotas.changed(path, saved.data, data);
     return { stat: { ...node.stat }, events: [{ type: EventType.NodeDataChanged, path, zxid: tx.zxid }] };
   }
 
-  setAcl(path: string, acl: readonly Acl[], version: number): Stat {
+  setAcl(path: string, acl: readonly Acl[], version: number, guard?: AclGuard): Stat {
     validatePath(path);
     const node = this.need(path);
+    guard?.(node.acl);
     if (!versionMatches(version, node.stat.aversion)) throw new KeeperError(Err.BADVERSION, path);
     if (acl.length === 0) throw new KeeperError(Err.INVALIDACL, path);
     node.acl = [...acl];
@@ -237,9 +259,10 @@ export class DataTree {
   }
 
   /** The check of a multi: the node exists and has `version` (or -1). Changes nothing. */
-  check(path: string, version: number): void {
+  check(path: string, version: number, guard?: AclGuard): void {
     validatePath(path);
     const node = this.need(path);
+    guard?.(node.acl);
     if (!versionMatches(version, node.stat.version)) throw new KeeperError(Err.BADVERSION, path);
   }
 
@@ -293,6 +316,7 @@ export class DataTree {
       if (parent !== undefined && savedParent !== undefined) parent.stat = savedParent;
       if (owner !== 0n) this.addEphemeral(owner, path);
     });
+    this.quotas.deleted(path, node.data);
     return [
       { type: EventType.NodeDeleted, path, zxid: tx.zxid },
       { type: EventType.NodeChildrenChanged, path: parentPath, zxid: tx.zxid },
@@ -316,6 +340,30 @@ export class DataTree {
       parent.children.delete(nameOf(path));
       parent.stat.numChildren = parent.children.size;
     }
+  }
+
+  /** A quota statistics write: new data, no new version or zxid (ZooKeeper writes it in place too). */
+  private rewrite(path: string, data: Uint8Array): void {
+    const node = this.need(path);
+    const saved = { data: node.data, dataLength: node.stat.dataLength };
+    node.data = data;
+    node.stat.dataLength = data.length;
+    this.onUndo(() => {
+      node.data = saved.data;
+      node.stat.dataLength = saved.dataLength;
+    });
+  }
+
+  private subtree(path: string): { count: number; bytes: number } {
+    const node = this.nodes.get(path);
+    if (node === undefined) return { count: 0, bytes: 0 };
+    const total = { count: 1, bytes: node.data?.length ?? 0 };
+    for (const name of node.children) {
+      const below = this.subtree(childPath(path, name));
+      total.count += below.count;
+      total.bytes += below.bytes;
+    }
+    return total;
   }
 
   private addEphemeral(sessionId: bigint, path: string): void {

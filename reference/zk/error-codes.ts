@@ -20,6 +20,7 @@ export const Err = {
   AUTHFAILED: -115,
   NOWATCHER: -121,
   RECONFIGDISABLED: -123,
+  QUOTAEXCEEDED: -125,
 } as const;
 
 export type ErrCode = (typeof Err)[keyof typeof Err];

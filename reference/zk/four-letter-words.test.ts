@@ -89,7 +89,7 @@ test('[zk.whitelist] unit: the whitelist is trimmed, ignores empty entries, alwa
 });
 
 test('[zk.four-letter-words] unit: a whitelisted word the reference does not implement is declined so that the factory closes', T, async (t) => {
-  const { taken, cnxn } = await ask(server(t, { fourLetterWordWhitelist: '*' }), 'dump');
+  const { taken, cnxn } = await ask(server(t, { fourLetterWordWhitelist: '*' }), 'hash');
   assert.equal(taken, false);
   assert.deepEqual(cnxn.sent, []);
 });
@@ -143,4 +143,17 @@ test('[zk.four-letter-words] unit: after shutdown the server-state words say the
   assert.equal((await ask(zk, 'ruok')).cnxn.text(), 'imok');
   assert.equal(javaDouble(2), '2.0');
   assert.equal(javaDouble(0.3333), '0.3333');
+});
+
+test('[zk.admin-words] unit: srst zeroes the server counters, crst the connection counters; dirs and conf answer from memory', T, async (t) => {
+  const zk = server(t, { fourLetterWordWhitelist: '*', tickTime: 1000 });
+  const client = new FakeConnection();
+  await zk.processConnectRequest(client, connectFrame().subarray(4));
+  assert.match((await ask(zk, 'srvr')).cnxn.text(), /Received: 2\n/);
+  assert.equal((await ask(zk, 'srst')).cnxn.text(), 'Server stats reset.\n');
+  assert.match((await ask(zk, 'srvr')).cnxn.text(), /Received: 1\nSent: 1\n/);
+  assert.equal((await ask(zk, 'crst')).cnxn.text(), 'Connection stats reset.\n');
+  assert.match((await ask(zk, 'cons')).cnxn.text(), /queued=0,recved=0,sent=0,sid=0x[0-9a-f]+,lop=SESS,est=\d+,to=\d+,lzxid=0xffffffffffffffff,/);
+  assert.equal((await ask(zk, 'dirs')).cnxn.text(), 'datadir_size: 0\nlogdir_size: 0\n');
+  assert.match((await ask(zk, 'conf')).cnxn.text(), /^clientPort=-1\nsecureClientPort=-1\ndataDir=\(in memory\)\n[\s\S]*tickTime=1000\nmaxClientCnxns=60\nminSessionTimeout=2000\nmaxSessionTimeout=20000\nclientPortListenBacklog=-1\nserverId=0\n$/);
 });

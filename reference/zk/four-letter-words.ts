@@ -10,9 +10,9 @@
  *   cons  one full line per connection, then an empty line
  *   mntr  zk_<key>\t<value> lines, zk_version and zk_server_state first
  *
- * Words ZooKeeper knows but the reference does not implement (conf, dump, envi, wchs, ...) render as undefined;
- * the handler then declines them and the factory closes the connection, which is what ZooKeeper does with a
- * word it has no command for.
+ * conf, envi, wchs, wchc, wchp, dump and dirs are admin-words.ts's; crst and srst are the server's (they reset its
+ * counters). Words ZooKeeper knows but the reference does not implement (gtmk, stmk, hash) are declined, and the
+ * factory closes the connection, which is what ZooKeeper does with a word it has no command for.
  *
  * Implements: zk.four-letter-words.
  */
@@ -61,6 +61,9 @@ export interface ServerSnapshot {
   readonly ephemeralsCount: number;
   readonly approximateDataSize: number;
   readonly sessionCount: number;
+  /** Descriptors the process has open and may open (-1 where the platform does not say). */
+  readonly openFileDescriptors: number;
+  readonly maxFileDescriptors: number;
 }
 
 /** Java's Long.toHexString: negative values as their 64-bit two's complement. */
@@ -102,29 +105,64 @@ function summary(s: ServerSnapshot): string {
   ].join('\n');
 }
 
+/**
+ * ZooKeeper 3.8's counters that stay 0 on a standalone in-memory server that answers each request as it reads it
+ * (quorum, snapshots, request pipeline queues, caches, throttling, TLS); printed so that tools find every key.
+ */
+const ZERO_COUNTERS = [
+  'proposal_count', 'watch_bytes', 'outstanding_changes_removed', 'throttled_ops', 'stale_requests_dropped',
+  'large_requests_rejected', 'insecure_admin_count', 'connection_rejected', 'cnxn_closed_without_zk_server_running',
+  'sessionless_connections_expired', 'looking_count', 'dead_watchers_queued', 'stale_requests', 'connection_drop_count',
+  'learner_proposal_received_count', 'digest_mismatches_count', 'dead_watchers_cleared', 'response_packet_cache_hits',
+  'bytes_received_count', 'add_dead_watcher_stall_time', 'request_throttle_wait_count',
+  'requests_not_forwarded_to_commit_processor', 'response_packet_cache_misses', 'ensemble_auth_success',
+  'prep_processor_request_queued', 'learner_commit_received_count', 'stale_replies', 'connection_request_count',
+  'response_bytes', 'ensemble_auth_fail', 'diff_count', 'response_packet_get_children_cache_misses',
+  'connection_revalidate_count', 'quit_leading_due_to_disloyal_voter', 'snap_count', 'unrecoverable_error_count',
+  'unsuccessful_handshake', 'commit_count', 'stale_sessions_expired', 'response_packet_get_children_cache_hits',
+  'sync_processor_request_queued', 'outstanding_changes_queued', 'request_commit_queued', 'ensemble_auth_skip',
+  'skip_learner_request_to_next_processor_count', 'tls_handshake_exceeded', 'revalidate_count',
+];
+
+/**
+ * ZooKeeper 3.8's gauges and counters in the order it prints them. Response sizes are -1 (ZooKeeper's value before
+ * it has measured one; the reference does not measure them); ZooKeeper's summaries (avg_/min_/max_/cnt_/sum_ of
+ * its internal timings, and their percentiles) are left out: they time pipeline stages the reference does not have.
+ */
 function mntr(s: ServerSnapshot): string {
   const metrics: [string, string | number][] = [
     ['version', ZK_VERSION],
     ['server_state', 'standalone'],
-    ['avg_latency', javaDouble(s.latency.avg)],
-    ['max_latency', s.latency.max],
-    ['min_latency', s.latency.min],
-    ['packets_received', s.received],
-    ['packets_sent', s.sent],
-    ['num_alive_connections', s.connections.length],
-    ['outstanding_requests', s.outstanding],
-    ['uptime', s.uptimeMs],
-    ['znode_count', s.nodeCount],
-    ['watch_count', s.watchCount],
     ['ephemerals_count', s.ephemeralsCount],
-    ['approximate_data_size', s.approximateDataSize],
+    ['num_alive_connections', s.connections.length],
+    ['avg_latency', javaDouble(s.latency.avg)],
+    ['outstanding_requests', s.outstanding],
+    ['znode_count', s.nodeCount],
     ['global_sessions', s.sessionCount],
+    ['non_mtls_remote_conn_count', 0],
+    ['last_client_response_size', -1],
+    ['packets_sent', s.sent],
+    ['packets_received', s.received],
+    ['max_client_response_size', -1],
+    ['connection_drop_probability', '0.0'],
+    ['watch_count', s.watchCount],
+    ['auth_failed_count', 0],
+    ['min_latency', s.latency.min],
+    ['max_file_descriptor_count', s.maxFileDescriptors],
+    ['approximate_data_size', s.approximateDataSize],
+    ['open_file_descriptor_count', s.openFileDescriptors],
     ['local_sessions', 0],
+    ['uptime', s.uptimeMs],
+    ['max_latency', s.latency.max],
+    ['outstanding_tls_handshake', 0],
+    ['min_client_response_size', -1],
+    ['non_mtls_local_conn_count', 0],
+    ...ZERO_COUNTERS.map((key): [string, number] => [key, 0]),
   ];
   return metrics.map(([key, value]) => `zk_${key}\t${value}\n`).join('');
 }
 
-/** The reply to `word`, or undefined when the reference has no command for it. */
+/** The reply to `word`, or undefined when it is not one of the words above (admin-words.ts has the others). */
 export function renderFourLetterWord(word: string, s: ServerSnapshot): string | undefined {
   if (word === 'ruok') return 'imok';
   if (word === 'isro') return 'rw';

@@ -9,7 +9,8 @@
 import { Err, KeeperError } from './error-codes.ts';
 import { MultiRequestCodec, MultiResponseCodec, type MultiOp, type MultiResult } from './multi-records.ts';
 import { OpCode } from './op-codes.ts';
-import { createNode, txOf, type OpContext, type OpHandler } from './request-ops.ts';
+import { createNode, needs, txOf, type OpContext, type OpHandler } from './request-ops.ts';
+import { Perms } from './acl.ts';
 import type { TreeEvent } from './watch-events.ts';
 
 function apply(ctx: OpContext, op: MultiOp, events: TreeEvent[]): MultiResult {
@@ -22,13 +23,13 @@ function apply(ctx: OpContext, op: MultiOp, events: TreeEvent[]): MultiResult {
       return op.type === OpCode.create ? { type: op.type, path: created.path } : { type: op.type, path: created.path, stat: created.stat };
     }
     case OpCode.delete:
-      events.push(...ctx.tree.delete(op.request.path, op.request.version, tx));
+      events.push(...ctx.tree.delete(op.request.path, op.request.version, tx, needs(ctx, Perms.DELETE, op.request.path)));
       return { type: op.type };
     case OpCode.check:
-      ctx.tree.check(op.request.path, op.request.version);
+      ctx.tree.check(op.request.path, op.request.version, needs(ctx, Perms.READ, op.request.path));
       return { type: op.type };
     case OpCode.setData: {
-      const changed = ctx.tree.setData(op.request.path, op.request.data, op.request.version, tx);
+      const changed = ctx.tree.setData(op.request.path, op.request.data, op.request.version, tx, needs(ctx, Perms.WRITE, op.request.path));
       events.push(...changed.events);
       return { type: op.type, stat: changed.stat };
     }

@@ -2,7 +2,7 @@
  * Which op codes the server answers with which handler. Anything not listed here (and not handled by the server
  * itself: ping, closeSession, auth) is unimplemented: ZooKeeper replies UNIMPLEMENTED (-6) and closes the
  * connection. That includes `notification` sent as a top-level request, as in ZooKeeper, and the operations the
- * reference leaves out (multiRead, SASL); refused-ops.ts answers the ones ZooKeeper knows but refuses.
+ * reference leaves out (multiRead); refused-ops.ts answers the ones ZooKeeper knows but refuses.
  */
 import type { Logger } from '../../spec/runtime.ts';
 import { multi } from './multi-op.ts';
@@ -13,6 +13,7 @@ import { setWatchesOp } from './set-watches-op.ts';
 import { getAllChildrenNumber } from './all-children-number-op.ts';
 import { getEphemerals } from './get-ephemerals-op.ts';
 import { whoAmI } from './whoami-op.ts';
+import { saslWithoutSasl } from './sasl-op.ts';
 
 export function opTable(log: Logger): ReadonlyMap<number, OpHandler> {
   return new Map<number, OpHandler>([
@@ -37,5 +38,6 @@ export function opTable(log: Logger): ReadonlyMap<number, OpHandler> {
     [OpCode.getEphemerals, getEphemerals],
     [OpCode.getAllChildrenNumber, getAllChildrenNumber],
     [OpCode.whoAmI, whoAmI],
+    [OpCode.sasl, saslWithoutSasl],
   ]);
 }

@@ -9,8 +9,11 @@
  *
  * Multi and setWatches live in their own files; ping, closeSession, auth and unknown op codes are the server's.
  *
- * Implements: zk.data-tree, zk.watches (registration).
+ * Each operation checks the client's permission where ZooKeeper does (access-control.ts lists which and when).
+ *
+ * Implements: zk.data-tree, zk.watches (registration), zk.acl-enforcement.
  */
+import type { AccessControl } from './access-control.ts';
 import type { ClientConnection } from './client-connection.ts';
 import type { CreateResult, DataTree, Tx } from './data-tree.ts';
 import { fixupAcl } from './acl-fixup.ts';
@@ -19,7 +22,7 @@ import { checkPathShape, validatePath } from './zk-path.ts';
 import { Err, KeeperError } from './error-codes.ts';
 import type { JuteReader } from './jute-reader.ts';
 import type { JuteWriter } from './jute-writer.ts';
-import { AclCodec } from './acl.ts';
+import { AclCodec, Perms, type Acl } from './acl.ts';
 import { listOf, stringList } from './record-codec.ts';
 import {
   CreateRequestCodec,
@@ -42,6 +45,8 @@ export interface OpContext {
   readonly client: ClientConnection;
   /** The transaction of a write operation (undefined for reads). */
   readonly tx: Tx | undefined;
+  /** Who may do what (access-control.ts). */
+  readonly access: AccessControl;
 }
 
 export interface OpOutcome {
@@ -53,6 +58,8 @@ export interface OpOutcome {
   readonly direct?: readonly TreeEvent[];
   /** No reply at all (ZooKeeper's answer to a check outside a multi). */
   readonly noReply?: true;
+  /** No reply, and the connection closes for this reason (ZooKeeper failing on a request outside its pipeline). */
+  readonly refuse?: string;
 }
 
 export interface OpHandler {
@@ -67,12 +74,22 @@ export function txOf(ctx: OpContext): Tx {
   return ctx.tx;
 }
 
+/** The guard a tree operation runs at ZooKeeper's point: NOAUTH unless the client holds `perm` on that ACL. */
+export function needs(ctx: OpContext, perm: number, path: string): (acl: readonly Acl[]) => void {
+  return (acl) => ctx.access.check(ctx.client.authIds, acl, perm, path);
+}
+
+/** A read's ACL check: NONODE first, then NOAUTH unless the client holds `perm`. */
+export function checkRead(ctx: OpContext, path: string, perm: number = Perms.READ): void {
+  ctx.access.check(ctx.client.authIds, ctx.tree.getAcl(path).acl, perm, path);
+}
+
 /** A create, alone or in a multi: flags and path shape, then the ACL (INVALIDACL), then the tree's checks. */
 export function createNode(ctx: OpContext, req: CreateRequest): CreateResult {
   parseCreateFlags(req.flags, req.path);
   checkPathShape(req.path);
   const acl = fixupAcl(req.acl, ctx.client.authIds, req.path);
-  return ctx.tree.create(req.path, req.data, acl, req.flags, ctx.client.sessionId, txOf(ctx));
+  return ctx.tree.create(req.path, req.data, acl, req.flags, ctx.client.sessionId, txOf(ctx), needs(ctx, Perms.CREATE, req.path));
 }
 
 /** Reads name the root '' as ZooKeeper's tree keys it; every other path is looked up as given. */
@@ -97,7 +114,7 @@ const remove: OpHandler = {
   write: true,
   run(ctx, r) {
     const req = PathVersionRequestCodec.read(r);
-    return { events: ctx.tree.delete(req.path, req.version, txOf(ctx)) };
+    return { events: ctx.tree.delete(req.path, req.version, txOf(ctx), needs(ctx, Perms.DELETE, req.path)) };
   },
 };
 
@@ -105,7 +122,7 @@ const setData: OpHandler = {
   write: true,
   run(ctx, r) {
     const req = SetDataRequestCodec.read(r);
-    const { stat, events } = ctx.tree.setData(req.path, req.data, req.version, txOf(ctx));
+    const { stat, events } = ctx.tree.setData(req.path, req.data, req.version, txOf(ctx), needs(ctx, Perms.WRITE, req.path));
     return { body: (w) => StatResponseCodec.write(w, { stat }), events };
   },
 };
@@ -115,7 +132,8 @@ const setAcl: OpHandler = {
   run(ctx, r) {
     const req = SetAclRequestCodec.read(r);
     validatePath(req.path);
-    const stat = ctx.tree.setAcl(req.path, fixupAcl(req.acl, ctx.client.authIds, req.path), req.version);
+    const acl = fixupAcl(req.acl, ctx.client.authIds, req.path);
+    const stat = ctx.tree.setAcl(req.path, acl, req.version, needs(ctx, Perms.ADMIN, req.path));
     return { body: (w) => StatResponseCodec.write(w, { stat }) };
   },
 };
@@ -136,6 +154,7 @@ const getData: OpHandler = {
   write: false,
   run(ctx, r) {
     const req = PathWatchRequestCodec.read(r);
+    checkRead(ctx, readKey(req.path));
     const { data, stat } = ctx.tree.getData(readKey(req.path));
     if (req.watch) ctx.watches.add('data', req.path, ctx.client);
     return { body: (w) => GetDataResponseCodec.write(w, { data, stat }) };
@@ -147,6 +166,7 @@ function getChildren(withStat: boolean): OpHandler {
     write: false,
     run(ctx, r) {
       const req = PathWatchRequestCodec.read(r);
+      checkRead(ctx, readKey(req.path));
       const { children, stat } = ctx.tree.getChildren(readKey(req.path));
       if (req.watch) ctx.watches.add('child', req.path, ctx.client);
       return {
@@ -162,10 +182,13 @@ function getChildren(withStat: boolean): OpHandler {
 const getAcl: OpHandler = {
   write: false,
   run(ctx, r) {
-    const { acl, stat } = ctx.tree.getAcl(readKey(r.path()));
+    const path = readKey(r.path());
+    checkRead(ctx, path, Perms.READ | Perms.ADMIN);
+    const { acl, stat } = ctx.tree.getAcl(path);
+    const shown = ctx.access.visibleAcl(ctx.client.authIds, acl);
     return {
       body: (w) => {
-        aclList.write(w, [...acl]);
+        aclList.write(w, [...shown]);
         StatCodec.write(w, stat);
       },
     };

@@ -5,7 +5,12 @@
  *
  * Implements: zk.four-letter-words (the numbers behind the text).
  */
-import type { ConnectionInfo } from '../../spec/server-cnxn-factory.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import type { ConnectionInfo, ServerCnxnFactory } from '../../spec/server-cnxn-factory.ts';
+import type { AdminSnapshot } from './admin-words.ts';
+import type { SessionTracker } from './session-tracker.ts';
+import type { ZkServerSettings } from './zk-server-options.ts';
 import type { ClientConnection } from './client-connection.ts';
 import type { DataTree } from './data-tree.ts';
 import type { ConnectionLine, ServerSnapshot } from './four-letter-words.ts';
@@ -65,5 +70,79 @@ export function buildSnapshot(src: SnapshotSources): ServerSnapshot {
     ephemeralsCount: src.tree.ephemeralCount(),
     approximateDataSize: src.tree.approximateDataSize(),
     sessionCount: src.sessionCount,
+    ...fileDescriptors(),
+  };
+}
+
+/** From /proc on Linux; -1 elsewhere. */
+function fileDescriptors(): { openFileDescriptors: number; maxFileDescriptors: number } {
+  try {
+    const open = readdirSync('/proc/self/fd').length;
+    const max = /Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1];
+    return { openFileDescriptors: open, maxFileDescriptors: max === undefined ? -1 : Number(max) };
+  } catch {
+    return { openFileDescriptors: -1, maxFileDescriptors: -1 };
+  }
+}
+
+export interface AdminSources {
+  readonly settings: ZkServerSettings;
+  readonly factories: readonly ServerCnxnFactory[];
+  readonly watches: WatchManager<ClientConnection>;
+  readonly sessions: SessionTracker;
+  readonly tree: DataTree;
+  /** Wall-clock ms at the runtime clock's zero. */
+  readonly epochMs: number;
+}
+
+/** Node's side of envi: the keys ZooKeeper prints that have a meaning here, and Node's own for Java's. */
+function environment(): [string, string][] {
+  const memory = process.memoryUsage();
+  const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)}MB`;
+  return [
+    ['host.name', os.hostname()],
+    ['node.version', process.version],
+    ['node.execPath', process.execPath],
+    ['os.name', os.type()],
+    ['os.arch', os.arch()],
+    ['os.version', os.release()],
+    ['user.name', os.userInfo().username],
+    ['user.home', os.homedir()],
+    ['user.dir', process.cwd()],
+    ['os.memory.free', mb(memory.heapTotal - memory.heapUsed)],
+    ['os.memory.max', mb(os.totalmem())],
+    ['os.memory.total', mb(memory.rss)],
+  ];
+}
+
+/**
+ * What conf, envi, wchs, wchc, wchp and dump report. Sessions are grouped in expiry sets as ZooKeeper's tracker
+ * keeps them: by deadline rounded up to the next multiple of tickTime. The first attached factory is the plain
+ * client port, the second the secure one (the order serve attaches them).
+ */
+export function buildAdminSnapshot(src: AdminSources): AdminSnapshot {
+  const tick = src.settings.tickTime;
+  const port = (f: ServerCnxnFactory | undefined) => f?.localAddress()?.port ?? -1;
+  const sessions = src.sessions.ids().flatMap((id) => {
+    const session = src.sessions.get(id);
+    return session === undefined ? [] : [{ id, expiresAtMs: (Math.floor((src.epochMs + session.deadline) / tick) + 1) * tick }];
+  });
+  return {
+    conf: {
+      clientPort: port(src.factories[0]),
+      secureClientPort: port(src.factories[1]),
+      tickTime: tick,
+      maxClientCnxns: src.settings.maxClientCnxns,
+      minSessionTimeout: src.settings.minSessionTimeout,
+      maxSessionTimeout: src.settings.maxSessionTimeout,
+      clientPortListenBacklog: src.settings.clientPortListenBacklog,
+    },
+    environment: environment(),
+    watches: src.watches.entries().map((w) => ({ kind: w.kind, path: w.path, sessionId: w.watcher.sessionId })),
+    sessions,
+    ephemerals: src.sessions
+      .ids()
+      .map((sessionId) => ({ sessionId, paths: src.tree.ephemeralsOf(sessionId) }))
+      .filter((e) => e.paths.length > 0),
   };
 }

@@ -5,6 +5,15 @@
  */
 
 export class LatencyStats {
+  /** Forgets every sample (crst, srst). */
+  reset(): void {
+    this.min = Number.POSITIVE_INFINITY;
+    this.max = 0;
+    this.total = 0;
+    this.count = 0;
+    this.latest = 0;
+  }
+
   private min = Number.POSITIVE_INFINITY;
   private max = 0;
   private total = 0;
@@ -47,6 +56,13 @@ export class ServerStats {
   packetsReceived = 0;
   packetsSent = 0;
   readonly latency = new LatencyStats();
+
+  /** srst: counters and latency back to zero. */
+  reset(): void {
+    this.packetsReceived = 0;
+    this.packetsSent = 0;
+    this.latency.reset();
+  }
 }
 
 export class ConnectionStats {
@@ -58,4 +74,14 @@ export class ConnectionStats {
   /** Runtime-clock ms of the last reply. */
   lastResponseTime = 0;
   readonly latency = new LatencyStats();
+
+  /** crst: as ZooKeeper resets a connection's statistics (the session and its last op stay). */
+  reset(): void {
+    this.recved = 0;
+    this.sent = 0;
+    this.lastCxid = -1;
+    this.lastZxid = -1n;
+    this.lastResponseTime = 0;
+    this.latency.reset();
+  }
 }

@@ -71,6 +71,15 @@ export class WatchManager<W> {
     return n;
   }
 
+  /** Every watch as (kind, path, watcher), data watches first (wchc, wchp). */
+  entries(): { kind: WatchKind; path: string; watcher: W }[] {
+    const out: { kind: WatchKind; path: string; watcher: W }[] = [];
+    for (const [kind, table] of [['data', this.data], ['child', this.child]] as const) {
+      for (const [path, watchers] of table) for (const watcher of watchers) out.push({ kind, path, watcher });
+    }
+    return out;
+  }
+
   has(kind: WatchKind, path: string, watcher: W): boolean {
     return (kind === 'data' ? this.data : this.child).get(path)?.has(watcher) ?? false;
   }

@@ -26,6 +26,15 @@ export interface ZkServerOptions {
   readonly epochMs?: number;
   /** Key of the session passwords (see session-password.ts); random when absent. */
   readonly secret?: Uint8Array;
+  /** `zookeeper.skipACL=yes`: no ACL is checked (access-control.ts). */
+  readonly skipAcl?: boolean;
+  /** `zookeeper.DigestAuthenticationProvider.superDigest`: `user:base64(sha1(user:password))` of the super user. */
+  readonly superDigest?: string;
+  /** `zookeeper.enforceQuota=true`: hard quota limits refuse writes (quota-stats.ts). */
+  readonly enforceQuota?: boolean;
+  /** What `conf` reports of the factory's settings (the factory enforces them): default 60 and -1 as in ZooKeeper. */
+  readonly maxClientCnxns?: number;
+  readonly clientPortListenBacklog?: number;
 }
 
 export interface ZkServerSettings {
@@ -36,6 +45,11 @@ export interface ZkServerSettings {
   readonly limits: JuteLimits;
   readonly epochMs: number;
   readonly secret: Uint8Array;
+  readonly skipAcl: boolean;
+  readonly superDigest: string | undefined;
+  readonly enforceQuota: boolean;
+  readonly maxClientCnxns: number;
+  readonly clientPortListenBacklog: number;
 }
 
 function configError(message: string): CnxnspecError {
@@ -56,6 +70,11 @@ export function resolveZkServerSettings(options: ZkServerOptions = {}): ZkServer
     limits: juteLimits(options.juteMaxBuffer ?? JUTE_MAXBUFFER, options.juteMaxBufferExtraSize),
     epochMs: options.epochMs ?? 0,
     secret: options.secret ?? randomSecret(),
+    skipAcl: options.skipAcl ?? false,
+    superDigest: options.superDigest,
+    enforceQuota: options.enforceQuota ?? false,
+    maxClientCnxns: options.maxClientCnxns ?? 60,
+    clientPortListenBacklog: options.clientPortListenBacklog ?? -1,
   };
 }
 

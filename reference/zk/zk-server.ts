@@ -28,7 +28,7 @@ import { ClientConnection } from './client-connection.ts';
 import { DataTree, type Tx } from './data-tree.ts';
 import { Err, errName, KeeperError } from './error-codes.ts';
 import { FourLetterWhitelist, notInWhitelistReply } from './four-letter-whitelist.ts';
-import { renderFourLetterWord, type ServerSnapshot } from './four-letter-words.ts';
+import { renderFourLetterWord, ZK_VERSION, type ServerSnapshot } from './four-letter-words.ts';
 import { lastFrameReadAt } from './frame-clock.ts';
 import { handshake } from './handshake.ts';
 import { ReplyHeaderCodec, RequestHeaderCodec, type RequestHeader } from './header-records.ts';
@@ -40,7 +40,9 @@ import { opTable } from './op-table.ts';
 import type { OpHandler, OpOutcome } from './request-ops.ts';
 import { AuthPacketCodec, type AuthPacket } from './request-records.ts';
 import { AUTH_PROVIDERS } from './auth-providers.ts';
-import { buildSnapshot } from './server-snapshot.ts';
+import { AccessControl } from './access-control.ts';
+import { buildAdminSnapshot, buildSnapshot } from './server-snapshot.ts';
+import { renderAdminWord } from './admin-words.ts';
 import { ServerStats } from './server-stats.ts';
 import { firstSessionId, SessionTracker, type Session } from './session-tracker.ts';
 import { encodeUtf8 } from './utf8.ts';
@@ -57,6 +59,7 @@ export class ZkServer implements RequestHandler {
   readonly sessions: SessionTracker;
   readonly stats = new ServerStats();
   private readonly whitelist: FourLetterWhitelist;
+  private readonly access: AccessControl;
   private readonly ops: ReadonlyMap<number, OpHandler>;
   /** Every connection the server has heard from, by connection id. */
   private readonly clients = new Map<string, ClientConnection>();
@@ -72,6 +75,9 @@ export class ZkServer implements RequestHandler {
   ) {
     this.settings = resolveZkServerSettings(options);
     this.whitelist = new FourLetterWhitelist(this.settings.whitelist);
+    this.access = new AccessControl(this.settings);
+    this.tree.quotas.enforceHardLimits = this.settings.enforceQuota;
+    this.tree.quotas.warn = (message) => runtime.log.log('warn', message);
     this.ops = opTable(runtime.log);
     this.startedAt = runtime.clock.now();
     this.sessions = new SessionTracker(
@@ -173,7 +179,7 @@ export class ZkServer implements RequestHandler {
     const client = this.received(cnxn);
     let text: string | undefined;
     if (!this.whitelist.isEnabled(word)) text = notInWhitelistReply(word);
-    else text = renderFourLetterWord(word, this.snapshot());
+    else text = renderFourLetterWord(word, this.snapshot()) ?? this.adminWord(word);
     if (text === undefined) {
       this.runtime.log.log('info', `four-letter word ${word} from ${client.remote()} is not implemented by the reference server`);
       return false;
@@ -181,6 +187,20 @@ export class ZkServer implements RequestHandler {
     await client.send(encodeUtf8(text));
     await client.closeAfterFlush('close_connection_command');
     return true;
+  }
+
+  /** conf, envi, wchs, wchc, wchp, dump, dirs (admin-words.ts), and the resets crst and srst. */
+  private adminWord(word: string): string | undefined {
+    if (word === 'crst') {
+      for (const client of this.clients.values()) client.stats.reset();
+      return 'Connection stats reset.\n';
+    }
+    if (word === 'srst') {
+      this.stats.reset();
+      return 'Server stats reset.\n';
+    }
+    const source = { settings: this.settings, factories: this.factories, watches: this.watches, sessions: this.sessions, tree: this.tree, epochMs: this.settings.epochMs };
+    return renderAdminWord(word, buildAdminSnapshot(source), ZK_VERSION);
   }
 
   // --- sessions -------------------------------------------------------------------------------------------
@@ -237,7 +257,7 @@ export class ZkServer implements RequestHandler {
     let outcome: OpOutcome = {};
     let err: number = Err.OK;
     try {
-      outcome = handler.run({ tree: this.tree, watches: this.watches, client, tx }, r);
+      outcome = handler.run({ tree: this.tree, watches: this.watches, client, tx, access: this.access }, r);
     } catch (e) {
       if (e instanceof KeeperError) {
         err = e.code;
@@ -248,6 +268,7 @@ export class ZkServer implements RequestHandler {
         this.runtime.log.log(e instanceof JuteError ? 'warn' : 'error', `Failed to process op ${header.type} (xid ${header.xid}) of session ${hex(client.sessionId)} from ${client.remote()}: ${why}; replied ${errName(err)}`);
       }
     }
+    if (outcome.refuse !== undefined) return this.refuse(client, outcome.refuse);
     const sends = this.fire(outcome.events ?? []);
     for (const event of outcome.direct ?? []) sends.push(client.notify(event));
     if (outcome.noReply !== true) sends.push(this.reply(client, header.xid, this.tree.lastZxid(), err, started, err === Err.OK ? outcome.body : undefined));
@@ -264,7 +285,7 @@ export class ZkServer implements RequestHandler {
     }
     const id = AUTH_PROVIDERS.get(packet.scheme)?.authenticate(packet.auth, client.cnxn.remoteAddress.host);
     if (id !== undefined) {
-      client.addAuthId(id);
+      for (const earned of this.access.earned(id)) client.addAuthId(earned);
       await this.reply(client, header.xid, 0n, Err.OK, started);
       return;
     }

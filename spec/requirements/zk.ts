@@ -193,6 +193,71 @@ export const zkRequirements: readonly Requirement[] = [
     tests: 'raw requests to Apache ZooKeeper 3.8 and the reference',
   },
   {
+    id: 'zk.acl-enforcement',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'Every operation MUST check the ACL as ZooKeeper 3.8 does and answer NOAUTH (-102) when no entry grants the permission: ' +
+      'READ for getData, getChildren, getAllChildrenNumber and a multi check; WRITE for setData; CREATE on the parent for ' +
+      'create (after the parent is found, before NODEEXISTS); DELETE on the parent for delete (before the node is looked up); ' +
+      'ADMIN for setACL (after the new ACL is validated); READ or ADMIN for getACL, which shows digest ids as user:x without ' +
+      'ADMIN; nothing for exists and sync. world:anyone grants all, digest ids match exactly, ip ids by address and mask; ' +
+      'the digest super user (zookeeper.DigestAuthenticationProvider.superDigest) passes every check, and ' +
+      'zookeeper.skipACL=yes turns checks off. /zookeeper/config is world:anyone READ.',
+    rationale:
+      'A client library\'s ACL tests, and applications that lock nodes with digest ACLs, rely on the server refusing what the ' +
+      'ACL does not allow, with ZooKeeper\'s code and in ZooKeeper\'s order of checks.',
+    sources: [{ kind: 'zk', section: '5.4 Op codes and records' }],
+    invariants: [],
+    tests: 'raw requests to Apache ZooKeeper 3.8 and the reference, with a super digest and with skipACL',
+  },
+  {
+    id: 'zk.quotas',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'For every path P with a /zookeeper/quota/P/zookeeper_limits node, the server MUST keep /zookeeper/quota/P/zookeeper_stats ' +
+      'at count=<nodes in P\'s subtree>,bytes=<their data bytes> (computed when the stats node is created, then updated in place ' +
+      'by every create, delete and setData below the deepest such P, without a new version) and log a warning when a soft ' +
+      'limit is exceeded; with zookeeper.enforceQuota=true a write that would pass countHardLimit or byteHardLimit MUST fail ' +
+      'with QUOTAEXCEEDED (-125).',
+    rationale:
+      'zkCli setquota, listquota and delquota, and monitoring built on them, read these statistics; they are only right if the ' +
+      'server maintains them as ZooKeeper does.',
+    sources: [{ kind: 'zk', section: '5.4 Op codes and records' }],
+    invariants: [],
+    tests: 'zkCli setquota/listquota/delquota and node-zookeeper-client scripts against Apache ZooKeeper 3.8 and the reference',
+  },
+  {
+    id: 'zk.admin-words',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'When whitelisted, conf, envi, wchs, wchc, wchp, dump, dirs, crst and srst MUST answer in ZooKeeper 3.8\'s line formats ' +
+      '(envi carrying zookeeper.version=<x.y.z>-<revision>, built on <date>), crst and srst MUST reset the connection and ' +
+      'server statistics, and mntr MUST list ZooKeeper\'s gauge and counter keys, zk_version and zk_server_state first.',
+    rationale:
+      'Monitoring tools and client libraries parse these answers (the server version from envi, metrics from mntr); a word ' +
+      'that answers nothing, or in another shape, breaks them.',
+    sources: [{ kind: 'zk', section: '5.5 Four-letter words: response shapes' }],
+    invariants: [],
+    tests: 'the words sent to Apache ZooKeeper 3.8 and the reference, their line shapes compared',
+  },
+  {
+    id: 'zk.sasl',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'A SASL request (op 102) to a server without SASL configured MUST be answered as ZooKeeper 3.8 answers it: OK with a ' +
+      'null token, the connection kept.',
+    rationale:
+      'Clients that try SASL first (the Java client when a JAAS file is around) carry on without it on ZooKeeper; a server that ' +
+      'disconnects them instead breaks them.',
+    sources: [{ kind: 'zk', section: '5.4 Op codes and records' }],
+    invariants: [],
+    tests: 'raw requests to Apache ZooKeeper 3.8 and the reference',
+  },
+  {
     id: 'zk.request-errors',
     area: 'zk',
     level: 'MUST',
