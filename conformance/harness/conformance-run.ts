@@ -15,7 +15,7 @@ import type { StrategyName } from './suite-token.ts';
 import { runGuardedChecks, runGuardedSuite } from './guarded-suite.ts';
 import type { Expectations } from './expectations.ts';
 import type { NamedOutcome } from './checks/run-checks.ts';
-import { HARNESS_CHECKS } from './checks/run-checks.ts';
+import { checksFor } from './checks/run-checks.ts';
 import { applies, PROFILES, profilePattern, type Profile } from './profile.ts';
 
 /**
@@ -44,6 +44,11 @@ const SEARCH_HARNESS_REQUIREMENTS = [
 
 /** Requirements the search of generated scenarios can break. */
 export const SEARCHED_REQUIREMENTS: readonly string[] = [...new Set([...invariants.flatMap((i) => i.requirements), ...SEARCH_HARNESS_REQUIREMENTS])].sort();
+
+/** What the search judges under `profile`: the above and what the profile's own invariants name. */
+function searchedUnder(profile: Profile): readonly string[] {
+  return [...SEARCHED_REQUIREMENTS, ...(profile.invariants ?? []).flatMap((i) => i.requirements)];
+}
 
 /** Every requirement the suite can judge for some factory: what an expectations file may name. */
 export const CHECKED_REQUIREMENTS: readonly string[] = allRequirements.filter((r) => JUDGING[r.id]?.by !== 'not-judgeable').map((r) => r.id);
@@ -144,6 +149,7 @@ async function search(options: ConformanceOptions): Promise<SearchOutcome> {
         ...(options.shrinkBudgetMs !== undefined ? { shrinkBudgetMs: options.shrinkBudgetMs } : {}),
         ...(only ? { only } : {}),
         ...(options.replay ? { replay: options.replay } : {}),
+        ...(options.profile ? { profile: options.profile.name } : {}),
       },
       { stallMs: options.stallMs ?? 20_000, onProgress: (p) => options.onProgress?.({ ...p, runs: runs + p.runs, round, budgetMs }) },
     );
@@ -159,13 +165,14 @@ async function search(options: ConformanceOptions): Promise<SearchOutcome> {
 }
 
 async function checks(options: ConformanceOptions): Promise<readonly NamedOutcome[]> {
-  const wanted = HARNESS_CHECKS.some((c) => c.requirements.some((id) => !options.only || options.only.test(id)));
+  const profile = options.profile ?? PROFILES.nio;
+  const wanted = checksFor(profile).some((c) => c.requirements.some((id) => !options.only || options.only.test(id)));
   if (options.checks === false || options.replay || !wanted) return [];
   try {
-    return await runGuardedChecks(options.factoryPath ? { factoryPath: options.factoryPath } : {}, { stallMs: options.stallMs ?? 20_000 });
+    return await runGuardedChecks({ ...(options.factoryPath ? { factoryPath: options.factoryPath } : {}), profile: profile.name }, { stallMs: options.stallMs ?? 20_000 });
   } catch (err) {
     const reason = `the harness checks could not run: ${(err as Error).message}`;
-    return HARNESS_CHECKS.map((c) => ({ check: c.name, mode: c.mode, judged: [], findings: [], notJudged: c.requirements.map((id) => ({ id, reason })) }));
+    return checksFor(profile).map((c) => ({ check: c.name, mode: c.mode, judged: [], findings: [], notJudged: c.requirements.map((id) => ({ id, reason })) }));
   }
 }
 
@@ -199,7 +206,7 @@ function judge(id: string, { options, outcomes, searched }: Evidence): Requireme
   const reasons: string[] = [];
   const failure = failedBy.get(id);
   if (judging.by.includes('simulation') || failure !== undefined) {
-    if (runs > 0 && (SEARCHED_REQUIREMENTS.includes(id) || failure !== undefined)) judgedBy.add('simulation');
+    if (runs > 0 && (searchedUnder(profile).includes(id) || failure !== undefined)) judgedBy.add('simulation');
     else if (runs === 0) reasons.push('the search ran no scenario');
     else reasons.push('no invariant or search check names it yet');
   }

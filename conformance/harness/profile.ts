@@ -7,15 +7,23 @@
  *   nio    the NIO-style design: accept thread, selector threads with acceptedQueue and updateQueue, worker pool,
  *          bucketed expirer. Every checked requirement except the netty.* ones.
  *   netty  an event-loop design: a boss loop and worker loops, each channel bound to one loop for life. What
- *          applies: loop affinity (netty.event-loop-affinity), the per-address limit at channel-active
- *          (netty.per-ip-limit), TLS before frames (netty.tls), start and bind (netty.start-bind), framing and
- *          outgoing order (cnxn.framing, cnxn.outgoing-buffers, wire.*), the factory lifecycle (factory.*). The NIO
- *          machinery (accept thread, updateQueue, interest ops cleared during IO, expiry buckets on an expirer
- *          thread, and lifecycle.open-accept-io-clean, whose phases are those threads') does not.
+ *          applies, each judged from observations: loop affinity (netty.event-loop-affinity, its own invariant,
+ *          below), TLS before frames and start-bind (netty.tls, netty.start-bind: checks/netty-checks.ts), the
+ *          per-address limit at channel-active (netty.per-ip-limit, on the wire), framing, outgoing order, close
+ *          (idempotent, with an observed cause, connectionClosed once, no IO after it), throttling as the handler
+ *          asks for it (disableRecv/enableRecv, held reads after a ConnectRequest), four-letter words, the wire
+ *          behaviour and the factory lifecycle. What does not apply: the NIO machinery (accept thread, updateQueue,
+ *          interest ops cleared during IO, IO handed to workers), expiry.* (an event-loop factory has no expirer
+ *          thread and, as ZooKeeper's Netty factory, no connection-level expiry once a session exists; the
+ *          reference's idle timeout before a ConnectRequest is its own addition, see reference/netty/README.md),
+ *          lifecycle.open-accept-io-clean (its phases are those threads'), configure.bind and configure.port-zero
+ *          (binding happens at start: netty.start-bind), and accept.max-cnxns, whose check follows the NIO
+ *          handoff through the acceptedQueue (an event-loop factory checks the total at channel-active).
  */
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CnxnspecError } from '../../spec/errors.ts';
+import { eventLoopInvariants, type Invariant } from '../../spec/invariants/index.ts';
 
 export const PROFILE_NAMES = ['nio', 'netty'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
@@ -27,6 +35,8 @@ export interface Profile {
   readonly applies: readonly string[];
   /** IDs excluded even though a pattern above takes them. */
   readonly except?: readonly string[];
+  /** Safety invariants of this design only, judged over every run on top of the default ones. */
+  readonly invariants?: readonly Invariant[];
 }
 
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
@@ -45,8 +55,12 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
       'factory.lifecycle-stop',
       'cnxn.framing',
       'cnxn.outgoing-buffers',
+      'cnxn.close',
+      'cnxn.four-letter-word',
+      'cnxn.throttle',
       'wire.',
     ],
+    invariants: eventLoopInvariants,
   },
 };
 

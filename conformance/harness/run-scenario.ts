@@ -13,7 +13,7 @@
 import type { HostRuntime } from '../../spec/runtime.ts';
 import type { FactoryModule, ServerCnxnFactory } from '../../spec/server-cnxn-factory.ts';
 import type { TraceEvent } from '../../spec/trace/events.ts';
-import { invariants, type Violation } from '../../spec/invariants/index.ts';
+import { invariants, type Invariant, type Violation } from '../../spec/invariants/index.ts';
 import { JUTE_MAXBUFFER } from '../../spec/knobs.ts';
 import { createSimulation, type Outcome, type SimPeer } from '../sim/index.ts';
 import { observeHandler } from './observed-handler.ts';
@@ -46,6 +46,8 @@ export interface RunOptions {
   readonly seed: number;
   /** Scheduling steps each phase may take before the run counts as never settling. */
   readonly maxSteps?: number;
+  /** Safety invariants of the factory's design judged on top of the default ones (the profile's: profile.ts). */
+  readonly invariants?: readonly Invariant[];
 }
 
 /**
@@ -237,6 +239,7 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
     else if (invariant.name === 'stop-ends-everything') violations.push(...invariant.check(trace, { atQuiescence: shutdownReturned }));
     else if (!stopping && !phaseA) violations.push(...invariant.check(trace.slice(0, atRest), { atQuiescence: true }));
   }
+  for (const invariant of options.invariants ?? []) violations.push(...invariant.check(trace, { atQuiescence: false, complete, timeSlackMs: inlineIoSlack(scenario) }));
   problems.push(...threadDeaths(trace));
   problems.push(...replyProblems(scenario, sim.network.peers, handler, trace, rest, atRest));
   problems.push(...maxCnxnsProblems(trace, config.maxCnxns));

@@ -6,6 +6,7 @@
 
 import fc from 'fast-check';
 import type { FactoryModule } from '../../spec/server-cnxn-factory.ts';
+import type { Invariant } from '../../spec/invariants/index.ts';
 import type { TraceEvent } from '../../spec/trace/events.ts';
 import { POS_PRIORITY_RANGE } from '../sim/index.ts';
 import { runScenario, type RunResult } from './run-scenario.ts';
@@ -62,6 +63,8 @@ export interface SuiteOptions {
   readonly shrinkBudgetMs?: number;
   readonly onRun?: (scenario: Scenario, schedule: Schedule, seed: number) => void;
   readonly onProgress?: (progress: Progress) => void;
+  /** The profile's own safety invariants, judged on top of the default ones (profile.ts). */
+  readonly invariants?: readonly Invariant[];
 }
 
 export interface SuiteResult {
@@ -118,8 +121,14 @@ function shuffleSeed(scenario: Scenario): number {
   return scenario.peers.length * 7919 + scenario.config.selectors * 31 + scenario.config.workers;
 }
 
-export async function runOne(factory: FactoryModule, scenario: Scenario, schedule: Schedule, only?: RegExp): Promise<{ result: RunResult; findings: Finding[] }> {
-  const result = await runScenario(factory, scenario, schedule, { seed: shuffleSeed(scenario) });
+export async function runOne(
+  factory: FactoryModule,
+  scenario: Scenario,
+  schedule: Schedule,
+  only?: RegExp,
+  invariants?: readonly Invariant[],
+): Promise<{ result: RunResult; findings: Finding[] }> {
+  const result = await runScenario(factory, scenario, schedule, { seed: shuffleSeed(scenario), ...(invariants ? { invariants } : {}) });
   return { result, findings: findingsOf(result, only) };
 }
 
@@ -169,7 +178,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     else runs += 1;
     options.onRun?.(scenario, schedule, shuffleSeed(scenario));
     options.onProgress?.({ runs, shrinking, elapsedMs: Date.now() - started, ...(best ? { shrinkRuns, shortest: best.result.trace.length } : {}) });
-    const { result, findings } = await runOne(options.factory, scenario, schedule, options.only);
+    const { result, findings } = await runOne(options.factory, scenario, schedule, options.only, options.invariants);
     // While shrinking, only a run that fails the first failure's check and breaks every requirement it broke
     // counts: a shorter run that fails some other way is another finding, not a smaller case of this one.
     if (findings.length === 0 || (best && !sameFailure(findings, best.findings))) return true;
@@ -220,7 +229,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
 
 async function replayExplicit(options: SuiteOptions, token: Extract<SuiteToken, { form: 'explicit' }>, started: number): Promise<SuiteResult> {
   options.onRun?.(token.scenario, token.schedule, token.seed);
-  const { result, findings } = await runOne(options.factory, token.scenario, token.schedule, options.only);
+  const { result, findings } = await runOne(options.factory, token.scenario, token.schedule, options.only, options.invariants);
   const [finding, ...others] = findings;
   const durationMs = Date.now() - started;
   if (!finding) return { runs: 1, durationMs, interrupted: false };

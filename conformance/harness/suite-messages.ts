@@ -18,6 +18,8 @@ export interface SuiteRequest {
   /** RegExp source. */
   readonly only?: string;
   readonly replay?: string;
+  /** The profile's name (profile.ts): its own invariants and checks are run too; absent: nio. */
+  readonly profile?: string;
 }
 
 export type SuiteMessage =

@@ -8,7 +8,8 @@
 import type { Failure } from './run-suite.ts';
 import { loadFactory, probeStart, type StartFailure } from './factory-module.ts';
 import { runSuite } from './run-suite.ts';
-import { runChecks } from './checks/run-checks.ts';
+import { checksFor, runChecks } from './checks/run-checks.ts';
+import { PROFILES, profileNamed } from './profile.ts';
 import type { SuiteRequest, SuiteMessage } from './suite-messages.ts';
 import { decodeSuiteToken } from './suite-token.ts';
 
@@ -33,9 +34,10 @@ process.once('message', (request: SuiteRequest) => {
   void (async () => {
     try {
       const factory = await loadFactory(request.factoryPath);
+      const profile = request.profile ? profileNamed(request.profile) : PROFILES.nio;
       if (request.task === 'checks') {
         await send({ type: 'progress', progress: { runs: 0, shrinking: false, elapsedMs: 0 } });
-        await send({ type: 'checks', outcomes: await runChecks(factory.module) });
+        await send({ type: 'checks', outcomes: await runChecks(factory.module, checksFor(profile)) });
         process.exit(0);
       }
       await probeStart(factory, false);
@@ -50,6 +52,7 @@ process.once('message', (request: SuiteRequest) => {
         ...(request.shrinkBudgetMs !== undefined ? { shrinkBudgetMs: request.shrinkBudgetMs } : {}),
         onRun: (scenario, schedule, seed) => void send({ type: 'run', scenario, schedule, seed }),
         onProgress: (progress) => void send({ type: 'progress', progress }),
+        ...(profile.invariants ? { invariants: profile.invariants } : {}),
       });
       // A lifecycle failure may be a factory that cannot start at all; then nothing else was judged.
       const start = result.failure?.finding.requirements.includes('factory.lifecycle-start-once') ? await probeStart(factory, true) : undefined;

@@ -45,7 +45,8 @@ export class Acceptor implements LoopHandler {
     const loop = this.workers.choose();
     const accepted = socket;
     const ok = await loop.execute({
-      id: `register:${socket.id}`,
+      // Named by the channel it hands over, as an NIO acceptedQueue item is: a failed registration is traced on it.
+      id: socket.id,
       run: () => this.initChannel(accepted, loop),
       abandon: () => accepted.close('not_registered_at_stop', { reset: true }),
     });

@@ -3,9 +3,10 @@
  *
  *   active:    total limit (maxCnxns), then the per-address limit (maxClientCnxns), checked here, when the channel
  *              becomes active on its loop: over a limit, the channel is closed (an orderly close, as Netty's) and
- *              the refusal logged; otherwise a connection is created and counted, and the idle timer set.
+ *              the refusal logged; otherwise a connection is created and counted, and its idle deadline set (restarted by
+ *              every readiness and write until the ConnectRequest, bucketed on its loop: idle-buckets.ts).
  *   read:      a four-letter word is offered to the handler; the first frame is the ConnectRequest (reading is
- *              held until its response is queued, and the idle timer is cancelled); later frames are packets.
+ *              held until its response is queued, and the idle deadline cleared); later frames are packets.
  *   exception: a bad length prefix closes with io_exception; anything else with channel_closed_exception.
  *   inactive:  the connection leaves the registry and the handler is told, once.
  *
@@ -20,8 +21,9 @@ import type { ChannelHandler, CloseReason, HandlerContext } from './channel-pipe
 import type { NettyContext } from './netty-context.ts';
 import { NettyServerCnxn } from './netty-server-cnxn.ts';
 import type { NettyChannel } from './netty-channel.ts';
+import type { IdleWatch } from './event-loop.ts';
 
-export class CnxnChannelHandler implements ChannelHandler {
+export class CnxnChannelHandler implements ChannelHandler, IdleWatch {
   readonly name = 'servercnxnfactory';
   private cnxnValue: NettyServerCnxn | undefined;
 
@@ -48,10 +50,27 @@ export class CnxnChannelHandler implements ChannelHandler {
     registry.add(cnxn);
     runtime.fact({ ev: 'cnxnCreated', ch: channel.id, key: channel.key?.id ?? '', ip });
     if (settings.idleTimeout > 0) {
-      const deadline = runtime.clock.now() + settings.idleTimeout;
-      runtime.fact({ ev: 'touch', ch: channel.id, deadline });
-      channel.loop.schedule(idleTimer(channel), deadline, () => this.expire(channel));
+      this.touch();
+      // Until its ConnectRequest, every readiness and every byte moved keeps the channel from going idle.
+      channel.onActivity = () => this.touch();
     }
+  }
+
+  /** The channel's idle deadline restarts now (bucketed on its loop), while it has not sent its ConnectRequest. */
+  private touch(): void {
+    const cnxn = this.cnxnValue;
+    if (cnxn === undefined || cnxn.initialized || cnxn.isClosed()) return;
+    const deadline = cnxn.channel.loop.touchIdle(this);
+    if (deadline !== undefined) this.ctx.runtime.fact({ ev: 'touch', ch: cnxn.id, deadline });
+  }
+
+  /** IdleWatch: no ConnectRequest, and nothing else, within the idle timeout. */
+  async onIdle(): Promise<void> {
+    const cnxn = this.cnxnValue;
+    if (cnxn === undefined || cnxn.initialized || cnxn.isClosed()) return;
+    this.ctx.runtime.fact({ ev: 'expire', ch: cnxn.id });
+    this.ctx.runtime.log.log('info', `Closing ${cnxn.id}: idle for the ${this.ctx.settings.idleTimeout} ms idle timeout before its ConnectRequest`);
+    await cnxn.channel.closeNow('connection_expired');
   }
 
   async read(_hctx: HandlerContext, msg: unknown): Promise<void> {
@@ -80,7 +99,7 @@ export class CnxnChannelHandler implements ChannelHandler {
   }
 
   async inactive(hctx: HandlerContext, reason: CloseReason): Promise<void> {
-    hctx.channel.loop.cancel(idleTimer(hctx.channel));
+    hctx.channel.loop.clearIdle(this);
     const cnxn = this.cnxnValue;
     if (cnxn === undefined || !this.ctx.registry.remove(cnxn)) return;
     try {
@@ -105,14 +124,6 @@ export class CnxnChannelHandler implements ChannelHandler {
     await channel.closeNow(why);
   }
 
-  private async expire(channel: NettyChannel): Promise<void> {
-    const cnxn = this.cnxnValue;
-    if (cnxn === undefined || cnxn.initialized || channel.isClosed()) return;
-    this.ctx.runtime.fact({ ev: 'expire', ch: channel.id });
-    this.ctx.runtime.log.log('info', `Closing ${channel.id}: no ConnectRequest within the ${this.ctx.settings.idleTimeout} ms idle timeout`);
-    await channel.closeNow('connection_expired');
-  }
-
   private async offerFourLetterWord(cnxn: NettyServerCnxn, word: string, length: number): Promise<void> {
     const handler = this.ctx.handler();
     await cnxn.holdForWordAnswer();
@@ -127,15 +138,11 @@ export class CnxnChannelHandler implements ChannelHandler {
       throw new CnxnspecError('CNXNSPEC_ERR_IO', 'no request handler is attached (call startup(handler) before clients connect)');
     }
     if (!cnxn.initialized) {
-      cnxn.channel.loop.cancel(idleTimer(cnxn.channel));
+      cnxn.channel.loop.clearIdle(this);
       await cnxn.holdForConnectResponse();
       await handler.processConnectRequest(cnxn, payload);
       return;
     }
     await handler.processPacket(cnxn, payload);
   }
-}
-
-function idleTimer(channel: NettyChannel): string {
-  return `idle:${channel.id}`;
 }

@@ -10,10 +10,10 @@ export class EventLoopGroup {
 
   private constructor(readonly loops: readonly EventLoop[]) {}
 
-  /** Opens `count` loops named `<prefix>-1..count` (threads created, not started). */
-  static async open(runtime: HostRuntime, prefix: string, count: number): Promise<EventLoopGroup> {
+  /** Opens `count` loops named `<prefix>-1..count` (threads created, not started), with idle deadlines of `idleTimeout` ms. */
+  static async open(runtime: HostRuntime, prefix: string, count: number, idleTimeout = 0): Promise<EventLoopGroup> {
     const loops: EventLoop[] = [];
-    for (let i = 1; i <= count; i++) loops.push(await EventLoop.open(runtime, `${prefix}-${i}`));
+    for (let i = 1; i <= count; i++) loops.push(await EventLoop.open(runtime, `${prefix}-${i}`, idleTimeout));
     return new EventLoopGroup(loops);
   }
 

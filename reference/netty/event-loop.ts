@@ -4,21 +4,31 @@
  * cancel, close) runs on this thread; other threads hand it work as tasks.
  *
  *     any thread --execute(task)--> [taskQueue@<loop>] then wakeup(selector)
- *     <loop>: select (until the nearest timer) -> ready keys' handlers -> due timers -> queued tasks -> again
+ *     <loop>: select (until the nearest timer or idle bucket) -> ready keys' handlers -> due timers -> due idle
+ *             channels -> queued tasks -> again
  *
- * The offer comes before the wakeup, so a task never waits while the loop sleeps in select. Timers (the idle
- * timeout) are only scheduled and cancelled from the loop itself, so they need no queue.
+ * The offer comes before the wakeup, so a task never waits while the loop sleeps in select. Timers (the accept
+ * pause) and idle deadlines (idle-buckets.ts) are only set and cleared from the loop itself, so they need no
+ * queue. Timers are few (one per loop at most); idle deadlines are per channel and bucketed, so a pass costs
+ * what is due, not what is registered.
  *
  * Implements: netty.event-loop-affinity (the loop side: one thread per channel, tasks through the queue).
  */
 import type { BlockingQueue, HostRuntime, LogicalThread, SelectionKey, Selector } from '../../spec/runtime.ts';
 import { describeError as describe } from '../nio/describe-error.ts';
+import { IdleBuckets } from './idle-buckets.ts';
 
 /** Work for a loop. `id` names it in traces (`flush:ch3`); `abandon` runs instead of `run` if the loop ended first. */
 export interface LoopTask {
   readonly id: string;
   run(): Promise<void>;
   abandon?(): Promise<void>;
+}
+
+/** A channel with an idle deadline on its loop. */
+export interface IdleWatch {
+  /** Its deadline passed without a touch; runs on the loop. */
+  onIdle(): Promise<void>;
 }
 
 /** What a key registered on a loop carries as its attachment. */
@@ -47,19 +57,23 @@ export class EventLoop {
   readonly tasks: BlockingQueue<LoopTask>;
   private shuttingDown = false;
   private readonly timers = new Map<string, Timer>();
+  /** Idle deadlines, bucketed by the idle timeout (absent when there is none). */
+  private readonly idle: IdleBuckets<IdleWatch> | undefined;
 
   protected constructor(
     readonly runtime: HostRuntime,
     readonly name: string,
     readonly selector: Selector,
+    idleTimeout: number,
   ) {
+    this.idle = idleTimeout > 0 ? new IdleBuckets(idleTimeout) : undefined;
     this.tasks = runtime.newQueue<LoopTask>(`taskQueue@${name}`);
     this.thread = runtime.thread(name, () => this.run());
   }
 
-  /** Opens the loop's selector; the thread is created, not started. */
-  static async open(runtime: HostRuntime, name: string): Promise<EventLoop> {
-    return new EventLoop(runtime, name, await runtime.openSelector());
+  /** Opens the loop's selector; the thread is created, not started. `idleTimeout` 0: no idle deadlines. */
+  static async open(runtime: HostRuntime, name: string, idleTimeout = 0): Promise<EventLoop> {
+    return new EventLoop(runtime, name, await runtime.openSelector(), idleTimeout);
   }
 
   /** True when the caller is this loop's thread. */
@@ -86,6 +100,16 @@ export class EventLoop {
 
   cancel(id: string): void {
     this.timers.delete(id);
+  }
+
+  /** (Re)sets `watch`'s idle deadline to the idle timeout from now, rounded up to its bucket; returns it. Loop only. */
+  touchIdle(watch: IdleWatch): number | undefined {
+    return this.idle?.touch(watch, this.runtime.clock.now(), this.idle.interval);
+  }
+
+  /** Clears `watch`'s idle deadline. Loop only. */
+  clearIdle(watch: IdleWatch): void {
+    this.idle?.remove(watch);
   }
 
   /** Asks the loop to end: a running loop is woken, one that never ran closes its selector and drops its tasks. */
@@ -119,6 +143,7 @@ export class EventLoop {
           if (key.isValid()) await this.guard(`key ${key.id}`, () => (key.attachment() as LoopHandler).onReady(key));
         }
         await this.runDueTimers();
+        await this.runDueIdle();
         await this.runTasks();
       } catch (err) {
         this.runtime.log.log('warn', `${this.name}: ignoring an exception in the event loop: ${describe(err)}`);
@@ -127,11 +152,15 @@ export class EventLoop {
     await this.exit();
   }
 
-  /** Until the nearest timer (at least 1 ms); no timeout when none is set. */
+  /** Until the nearest timer or idle bucket (at least 1 ms); no timeout when neither is set. */
   private selectTimeout(): number | undefined {
-    if (this.timers.size === 0) return undefined;
-    const nearest = Math.min(...[...this.timers.values()].map((t) => t.at));
-    return Math.max(1, nearest - this.runtime.clock.now());
+    let nearest = this.idle?.next();
+    for (const timer of this.timers.values()) if (nearest === undefined || timer.at < nearest) nearest = timer.at;
+    return nearest === undefined ? undefined : Math.max(1, nearest - this.runtime.clock.now());
+  }
+
+  private async runDueIdle(): Promise<void> {
+    for (const watch of this.idle?.takeDue(this.runtime.clock.now()) ?? []) await this.guard('idle deadline', () => watch.onIdle());
   }
 
   private async runDueTimers(): Promise<void> {
@@ -163,6 +192,7 @@ export class EventLoop {
   /** Ends every channel still on this selector, drops queued tasks and timers, closes the selector. */
   private async exit(): Promise<void> {
     this.timers.clear();
+    this.idle?.clear();
     for (const key of [...this.selector.keys()]) {
       await this.guard(`exit of key ${key.id}`, () => (key.attachment() as LoopHandler).onLoopExit());
     }

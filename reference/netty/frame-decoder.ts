@@ -51,7 +51,8 @@ export class FrameDecoder implements ChannelHandler {
   private async drain(ctx: HandlerContext): Promise<void> {
     const { channel } = ctx;
     try {
-      while (channel.isAutoRead() && !channel.isClosed()) {
+      // A loop that is shutting down closes its channels next: frames kept until then are not worth the wait.
+      while (channel.isAutoRead() && !channel.isClosed() && !channel.loop.isShuttingDown()) {
         const step = await this.reader.step((into) => Promise.resolve(this.take(into)));
         if (step.kind === 'partial' || step.kind === 'eof') return;
         await ctx.fireRead(step);

@@ -27,10 +27,14 @@ export class NettyChannel implements LoopHandler {
   protected keyValue: SelectionKey | undefined;
   private autoReadValue = true;
   private closedValue = false;
+  /** A close was asked for (from any thread); it happens on the loop, but nothing more is read, decoded or queued. */
+  private closing = false;
   private closeReasonValue: CloseReason | undefined;
   /** Set once, right after construction, by whoever builds the pipeline for this channel. */
   pipeline!: ChannelPipeline;
   protected readonly outgoing = new OutgoingBuffers();
+  /** Called on the loop after a readiness event and after bytes were written (the idle deadline restarts). */
+  onActivity: (() => void) | undefined;
 
   constructor(
     readonly socket: SocketChannel,
@@ -47,8 +51,9 @@ export class NettyChannel implements LoopHandler {
     return this.autoReadValue;
   }
 
+  /** Closed, or a close asked for: ZooKeeper's Netty connection drops replies and stops decoding at once too. */
   isClosed(): boolean {
-    return this.closedValue;
+    return this.closedValue || this.closing;
   }
 
   closeReason(): CloseReason | undefined {
@@ -74,6 +79,7 @@ export class NettyChannel implements LoopHandler {
     const ready = key.readyOps();
     if ((ready & OP_READ) !== 0) await this.readPass();
     if (!this.closedValue && (ready & OP_WRITE) !== 0) await this.flushNow();
+    if (!this.closedValue) this.onActivity?.();
   }
 
   async onLoopExit(): Promise<void> {
@@ -82,30 +88,36 @@ export class NettyChannel implements LoopHandler {
 
   /** Queues `frame` (in call order, from any thread) and has the loop write it. */
   async write(frame: Uint8Array): Promise<void> {
-    if (this.closedValue) return;
+    if (this.isClosed()) return;
     this.outgoing.push(frame);
     await this.onLoop('flush', () => this.flushNow());
   }
 
   /** Closes with `reason` once everything queued before it is written. */
   async writeAndClose(reason: DisconnectReason): Promise<void> {
-    if (this.closedValue) return;
+    if (this.isClosed()) return;
     this.outgoing.pushClose(reason);
     await this.onLoop('flush', () => this.flushNow());
   }
 
-  /** Turns reading off or on, on the loop. Turning it on lets the pipeline process what it kept. */
+  /**
+   * Turns reading off or on. The flag changes at once, from any thread, so that the decoder hands on no further
+   * frame after a throttle returns (ZooKeeper's Netty connection keeps an atomic `throttled` flag for this); the
+   * interest set follows on the loop, and turning reading on lets the pipeline process what it kept.
+   */
   async setAutoRead(on: boolean): Promise<void> {
+    if (this.closedValue || this.autoReadValue === on) return;
+    this.autoReadValue = on;
     await this.onLoop(on ? 'autoReadOn' : 'autoReadOff', async () => {
-      if (this.closedValue || this.autoReadValue === on) return;
-      this.autoReadValue = on;
+      if (this.closedValue) return;
       await this.updateInterest();
-      if (on) await this.pipeline.fireResume();
+      if (on && this.autoReadValue) await this.pipeline.fireResume();
     });
   }
 
   /** Closes with `reason`, on the loop. */
   async close(reason: CloseReason): Promise<void> {
+    this.closing = true;
     await this.onLoop('close', () => this.closeNow(reason));
   }
 
@@ -139,7 +151,7 @@ export class NettyChannel implements LoopHandler {
 
   /** Loop only: reads while auto-read is on, at most MAX_READS_PER_PASS times, handing each chunk to the pipeline. */
   private async readPass(): Promise<void> {
-    for (let i = 0; i < MAX_READS_PER_PASS && this.autoReadValue && !this.closedValue; i++) {
+    for (let i = 0; i < MAX_READS_PER_PASS && this.autoReadValue && !this.isClosed() && !this.loop.isShuttingDown(); i++) {
       let n: number;
       try {
         n = await this.socket.read(this.loop.readBuffer);
@@ -158,6 +170,7 @@ export class NettyChannel implements LoopHandler {
 
   /** Loop only: writes queued output until the socket stops taking it or a close marker is reached. */
   private async flushNow(): Promise<void> {
+    let wrote = 0;
     try {
       for (;;) {
         if (this.closedValue) return;
@@ -170,9 +183,11 @@ export class NettyChannel implements LoopHandler {
         }
         const n = await this.socket.write(next.bytes);
         this.outgoing.consume(n);
+        wrote += n;
         if (n < next.bytes.length) break;
       }
       await this.updateInterest();
+      if (wrote > 0) this.onActivity?.();
     } catch (err) {
       await this.pipeline.fireException(err);
     }

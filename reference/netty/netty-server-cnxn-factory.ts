@@ -162,7 +162,7 @@ export class NettyServerCnxnFactory implements ServerCnxnFactory, NettyContext {
     runtime.log.log('info', `bound to port ${this.local.port}`);
     // 4.
     const boss = await EventLoop.open(runtime, BOSS_LOOP_NAME);
-    const workers = await EventLoopGroup.open(runtime, WORKER_LOOP_PREFIX, config.settings.eventLoopThreads);
+    const workers = await EventLoopGroup.open(runtime, WORKER_LOOP_PREFIX, config.settings.eventLoopThreads, config.settings.idleTimeout);
     this.running = { serverSocket, boss, workers };
     for (const loop of [boss, ...workers.loops]) loop.thread.start();
     // 5.

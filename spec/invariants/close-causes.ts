@@ -5,7 +5,8 @@
  * - a failed length check: the server read past a length prefix that is negative or above jute.maxbuffer in the
  *   bytes the peer sent (only where the peer's bytes are in the trace; a four-letter word is such a length too);
  * - expiry: the connection stayed idle past its observed deadline (IdleClock);
- * - a refusal of a channel that never became a connection (per-IP or total limit, failed handoff or registration);
+ * - a refusal of a channel that never became a connection (per-IP or total limit, failed handoff or registration),
+ *   or was refused before its first read (an event-loop factory checks the limits when the channel becomes active);
  * - a queue that refused an offer for it (its handoff, its interest restore, its IO work);
  * - the handler: close or closeAfterFlush with that reason, or a handler call that threw;
  * - stop, from the stop point on (observed.ts).
@@ -33,7 +34,8 @@ export interface ExplainedClose {
 const PEER_ENDED = ['unable_to_read_from_client', 'io_exception', 'client_closed_connection', 'channel disconnected', 'channel_closed_exception', 'cancelled_key_exception'];
 const STOPPED = ['server_shutdown', 'close_all_connections_forced', 'not_registered_at_stop', 'clean_up', 'connection_mode_changed', 'cancelled_key_exception', 'handoff_failed', 'register_failed'];
 const REFUSED_OFFER = ['handoff_failed', 'connection_mode_changed', 'clean_up'];
-const THREW = ['clean_up', 'io_exception', 'unknown'];
+/** channel_closed_exception: an event-loop factory closes from its pipeline's exception path, as ZooKeeper's Netty factory does. */
+const THREW = ['clean_up', 'io_exception', 'unknown', 'channel_closed_exception'];
 
 /** The first multiple of `interval` strictly after `time` (expiry.buckets). */
 export function bucketAfter(time: number, interval: number): number {
@@ -152,12 +154,15 @@ function explain(trace: readonly TraceEvent[], config: ObservedConfig): Explaine
   const add = (ch: string, cause: Cause) => (causes.get(ch) ?? causes.set(ch, []).get(ch)!).push(cause);
   const readBytes = new Map<string, number>();
   const registered = new Set<string>();
+  /** Channels the factory has read from (an event-loop factory refuses a registered channel before its first read). */
+  const readFrom = new Set<string>();
   const index = indexTrace(trace);
   const out: ExplainedClose[] = [];
   for (const e of trace) {
     clock.feed(e);
     switch (e.ev) {
       case 'read':
+        readFrom.add(e.ch);
         if (e.n < 0) add(e.ch, { what: `a read of -1 (end of stream or reset)`, seq: e.seq, reasons: PEER_ENDED });
         else {
           const total = (readBytes.get(e.ch) ?? 0) + e.n;
@@ -200,7 +205,7 @@ function explain(trace: readonly TraceEvent[], config: ObservedConfig): Explaine
       case 'close': {
         if (!isClientChannel(e.ch)) break;
         const mine = [...(causes.get(e.ch) ?? [])];
-        if (!registered.has(e.ch)) {
+        if (!registered.has(e.ch) || !readFrom.has(e.ch)) {
           if (config.maxClientCnxns > 0) mine.push({ what: `the per-IP limit ${config.maxClientCnxns}`, seq: e.seq, reasons: ['refused_per_ip_limit'] });
           if (config.maxCnxns > 0) mine.push({ what: `the connection limit ${config.maxCnxns}`, seq: e.seq, reasons: ['refused_max_cnxns'] });
         }

@@ -6,8 +6,15 @@ import { lifecycleChecks } from './lifecycle-checks.ts';
 import { shuffleCheck } from './shuffle-check.ts';
 import { wireLifecycleChecks } from './wire-lifecycle-checks.ts';
 import { wireProbeCheck } from './wire-probe-check.ts';
+import { nettyChecks } from './netty-checks.ts';
+import { applies, type Profile } from '../profile.ts';
 
-export const HARNESS_CHECKS: readonly HarnessCheck[] = [lifecycleChecks, shuffleCheck, wireLifecycleChecks, wireProbeCheck];
+export const HARNESS_CHECKS: readonly HarnessCheck[] = [lifecycleChecks, shuffleCheck, wireLifecycleChecks, wireProbeCheck, nettyChecks];
+
+/** The checks that judge something `profile` applies; the others would only spend time. */
+export function checksFor(profile: Profile): readonly HarnessCheck[] {
+  return HARNESS_CHECKS.filter((c) => c.requirements.some((id) => applies(profile, id)));
+}
 
 export interface NamedOutcome extends CheckOutcome {
   readonly check: string;
