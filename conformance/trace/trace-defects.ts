@@ -47,6 +47,20 @@ function after(trace: EditableTrace, from: Fields, match: (e: Fields) => boolean
 
 export const DEFECTS: readonly Defect[] = [
   {
+    name: 'deleted-wakeup',
+    invariant: 'wakeup-after-offer',
+    bug: 'the accept thread hands off the first connection and does not wake the selector thread before it blocks in its own select again',
+    alsoFlags: [],
+    apply(trace) {
+      const offer = need(handoffs(trace)[0], 'handoff');
+      const wakeup = need(after(trace, offer, (e) => e.thread === offer.thread && e.ev !== 'offer'), 'event after the first handoff');
+      if (wakeup.ev !== 'wakeup') throw new DefectNotApplicable(`the first handoff is followed by ${wakeup.ev}, not a wakeup`);
+      const blocks = need(after(trace, wakeup, (e) => e.thread === offer.thread && e.ev === 'selectBegin'), "accept thread's next select (the recorder's accept select rules)");
+      trace.remove(wakeup);
+      return [offer, blocks];
+    },
+  },
+  {
     name: 'register-on-wrong-thread',
     invariant: 'register-on-owner',
     bug: 'the first client channel is registered by the other selector thread, not the one that selects on its selector',
@@ -95,7 +109,7 @@ export const DEFECTS: readonly Defect[] = [
     name: 'lost-wakeup',
     invariant: 'liveness-no-lost-wakeup',
     bug: 'the last handoff before the quiescence marker is not followed by a wakeup, so its selector thread sleeps on in select with the channel queued',
-    alsoFlags: ['accepted-ends-registered-or-closed'],
+    alsoFlags: ['accepted-ends-registered-or-closed', 'wakeup-after-offer'],
     apply(trace) {
       const marker = trace.lastQuiescent();
       // A handoff to a selector thread that is blocked in select at that moment: only a wakeup can end its sleep.
@@ -113,7 +127,7 @@ export const DEFECTS: readonly Defect[] = [
       const since = blockedSince(owner, offer)!;
       const wakeup = need(after(trace, offer, (e) => e.ev === 'wakeup' && e.thread === offer.thread && e['sel'] === since['sel']), 'wakeup after that handoff');
       trace.remove(wakeup);
-      trace.forgetChannel(offer['item'] as string, trace.at(offer), marker);
+      trace.forgetChannel(offer['item'] as string, trace.at(offer));
       for (let i = trace.lastQuiescent() - 1; i > trace.at(offer); i--) {
         if (trace.entries[i]!.event?.thread === owner) trace.entries.splice(i, 1);
       }
@@ -129,6 +143,91 @@ export const DEFECTS: readonly Defect[] = [
       const accept = need(trace.events().find((e) => e.ev === 'accept' && isClient(e['ch'])), 'accepted channel');
       const failed = trace.insertBefore(accept, { thread: accept.thread, ev: 'accept', ss: accept['ss'], ch: null, error: 'java.io.IOException: Too many open files' });
       return [failed, accept];
+    },
+  },
+  {
+    name: 'interest-set-by-worker',
+    invariant: 'interest-via-update-queue',
+    bug: 'the worker that ends an IO pass restores the key\'s interest ops itself instead of the selector thread after polling the updateQueue',
+    alsoFlags: [],
+    apply(trace) {
+      const events = trace.events();
+      const offerBefore = (restore: Fields) =>
+        events.slice(0, events.indexOf(restore)).findLast((e) => e.ev === 'offer' && String(e['queue']).startsWith('updateQueue@') && e['item'] === restore['key']);
+      // A restore asked for by an IO worker (ZooKeeper's request threads also ask, when they re-enable reads).
+      const restore = need(
+        events.find((e) => e.ev === 'interestOps' && e['ops'] !== 0 && isClient(e['ch']) && /Worker/.test(offerBefore(e)?.thread ?? '')),
+        'restore of interest ops queued by an IO worker',
+      );
+      trace.change(restore, { thread: offerBefore(restore)!.thread });
+      return [restore];
+    },
+  },
+  {
+    name: 'two-io-passes',
+    invariant: 'io-exclusive',
+    bug: 'a second IO pass on a connection starts on another worker before the first one has ended',
+    alsoFlags: [],
+    apply(trace) {
+      const events = trace.events();
+      for (const end of events.filter((e) => e.ev === 'ioEnd')) {
+        const next = after(trace, end, (e) => e.ev === 'ioStart' && e['ch'] === end['ch']);
+        if (!next || next.thread === end.thread) continue;
+        const start = events.slice(0, events.indexOf(end)).findLast((e) => e.ev === 'ioStart' && e['ch'] === end['ch'])!;
+        // The second pass's start takes the place of the first pass's end, which moves to where that start was.
+        const [endThread, nextThread] = [end.thread, next.thread];
+        trace.change(end, { ev: 'ioStart', thread: nextThread });
+        trace.change(next, { ev: 'ioEnd', thread: endThread });
+        return [start, end];
+      }
+      throw new DefectNotApplicable('the recording has no connection whose consecutive IO passes ran on different workers');
+    },
+  },
+  {
+    name: 'early-expiry',
+    invariant: 'expiry-on-time',
+    bug: 'the expirer closes a connection as expired a moment after it last read, long before its idle deadline',
+    alsoFlags: [],
+    apply(trace) {
+      const close = need(trace.events().find((e) => e.ev === 'close' && e['reason'] !== 'connection_expired' && isClient(e['ch'])), 'close of a client connection');
+      const expirer = need(trace.events().find((e) => e.ev === 'close' && e['reason'] === 'connection_expired'), 'expiry close (the idle socket of the workload)');
+      trace.change(close, { thread: expirer.thread, reason: 'connection_expired' });
+      return [close];
+    },
+  },
+  {
+    name: 'missing-expiry',
+    invariant: 'expiry-on-time',
+    bug: 'the socket that never sent is never expired: its expiry close is gone and it stays open past its latest deadline',
+    alsoFlags: [],
+    apply(trace) {
+      const expiry = need(trace.events().find((e) => e.ev === 'close' && e['reason'] === 'connection_expired'), 'expiry close (the idle socket of the workload)');
+      // Its idle time counts from its registration, the last thing that happened to it.
+      const registered = need(trace.events().find((e) => e.ev === 'register' && e['ch'] === expiry['ch']), `register of ${String(expiry['ch'])}`);
+      trace.remove(expiry);
+      return [registered];
+    },
+  },
+  {
+    name: 'per-ip-limit-exceeded',
+    invariant: 'per-ip-limit',
+    bug: 'the configuration says maxClientCnxns=1, and the accept thread still hands off a second connection from 127.0.0.1 while the first is open',
+    alsoFlags: [],
+    apply(trace) {
+      const configured = need(trace.events().find((e) => e.ev === 'configured'), 'configured event');
+      trace.change(configured, { maxClientCnxns: 1 });
+      // The first handoff decided while another connection from the same address stayed registered throughout.
+      const registered = new Set<string>();
+      const deciding = new Map<string, boolean>();
+      for (const e of trace.events()) {
+        if (e.ev === 'accept' && isClient(e['ch'])) deciding.set(e['ch'] as string, registered.size > 0);
+        else if (e.ev === 'cnxnCreated') registered.add(e['ch'] as string);
+        else if (e.ev === 'close') {
+          registered.delete(e['ch'] as string);
+          if (registered.size === 0) for (const ch of deciding.keys()) deciding.set(ch, false);
+        } else if (e.ev === 'offer' && deciding.get(e['item'] as string)) return [e];
+      }
+      throw new DefectNotApplicable('no handoff in the recording happens while another connection is open');
     },
   },
 ];
