@@ -6,6 +6,7 @@
  * write-trace-defects.ts writes the copies; trace-defects.test.ts checks that `cnxnspec check` flags each one.
  */
 
+import { SHUTDOWN_TIMEOUT_MS } from '../../spec/knobs.ts';
 import type { InvariantName } from '../../spec/requirement.ts';
 import { EditableTrace, type Fields } from './trace-edit.ts';
 
@@ -36,6 +37,8 @@ function selectorThreads(trace: EditableTrace): string[] {
   const configured = need(trace.events().find((e) => e.ev === 'configured'), 'configured event');
   return configured['selectors'] as string[];
 }
+
+const stopOf = (trace: EditableTrace) => need(trace.events().find((e) => e.ev === 'lifecycle' && e['phase'] === 'stop'), "lifecycle stop (the recorder's qend shutdown)");
 
 const handoffs = (trace: EditableTrace) => trace.events().filter((e) => e.ev === 'offer' && String(e['queue']).startsWith('acceptedQueue@'));
 
@@ -96,7 +99,7 @@ export const DEFECTS: readonly Defect[] = [
     name: 'lost-accepted-channel',
     invariant: 'accepted-ends-registered-or-closed',
     bug: 'the selector thread polls the first accepted channel from its acceptedQueue and drops it: never registered, never closed',
-    alsoFlags: [],
+    alsoFlags: ['stop-ends-everything'],
     apply(trace) {
       const accept = need(trace.events().find((e) => e.ev === 'accept' && isClient(e['ch'])), 'accepted channel');
       const ch = accept['ch'] as string;
@@ -108,10 +111,10 @@ export const DEFECTS: readonly Defect[] = [
   {
     name: 'lost-wakeup',
     invariant: 'liveness-no-lost-wakeup',
-    bug: 'the last handoff before the quiescence marker is not followed by a wakeup, so its selector thread sleeps on in select with the channel queued',
-    alsoFlags: ['accepted-ends-registered-or-closed', 'wakeup-after-offer'],
+    bug: 'the last handoff before the first quiescence marker (the idle point of the run, before stop) is not followed by a wakeup, so its selector thread sleeps on in select with the channel queued',
+    alsoFlags: ['accepted-ends-registered-or-closed', 'wakeup-after-offer', 'stop-ends-everything'],
     apply(trace) {
-      const marker = trace.lastQuiescent();
+      const marker = trace.quiescentMarkers()[0]!;
       // A handoff to a selector thread that is blocked in select at that moment: only a wakeup can end its sleep.
       const blockedSince = (thread: string, before: Fields) => {
         const events = trace.events();
@@ -128,7 +131,7 @@ export const DEFECTS: readonly Defect[] = [
       const wakeup = need(after(trace, offer, (e) => e.ev === 'wakeup' && e.thread === offer.thread && e['sel'] === since['sel']), 'wakeup after that handoff');
       trace.remove(wakeup);
       trace.forgetChannel(offer['item'] as string, trace.at(offer));
-      for (let i = trace.lastQuiescent() - 1; i > trace.at(offer); i--) {
+      for (let i = trace.quiescentMarkers()[0]! - 1; i > trace.at(offer); i--) {
         if (trace.entries[i]!.event?.thread === owner) trace.entries.splice(i, 1);
       }
       return [offer, since];
@@ -198,8 +201,8 @@ export const DEFECTS: readonly Defect[] = [
   {
     name: 'missing-expiry',
     invariant: 'expiry-on-time',
-    bug: 'the socket that never sent is never expired: its expiry close is gone and it stays open past its latest deadline',
-    alsoFlags: [],
+    bug: 'the socket that never sent is never expired: its expiry close is gone and it stays open past its latest deadline (and past stop)',
+    alsoFlags: ['stop-ends-everything'],
     apply(trace) {
       const expiry = need(trace.events().find((e) => e.ev === 'close' && e['reason'] === 'connection_expired'), 'expiry close (the idle socket of the workload)');
       // Its idle time counts from its registration, the last thing that happened to it.
@@ -228,6 +231,44 @@ export const DEFECTS: readonly Defect[] = [
         } else if (e.ev === 'offer' && deciding.get(e['item'] as string)) return [e];
       }
       throw new DefectNotApplicable('no handoff in the recording happens while another connection is open');
+    },
+  },
+  {
+    name: 'thread-left-running',
+    invariant: 'stop-ends-everything',
+    bug: 'stop leaves a selector thread running: it never ends, though the factory reports itself joined',
+    alsoFlags: [],
+    apply(trace) {
+      const stop = stopOf(trace);
+      const end = need(trace.events().findLast((e) => e.ev === 'threadEnd' && String(e['name']).startsWith('SelectorThread')), 'end of a selector thread (the recorder\'s qend shutdown)');
+      const start = need(trace.events().find((e) => e.ev === 'threadStart' && e['name'] === end['name']), `start of ${String(end['name'])}`);
+      trace.remove(end);
+      return [stop, start];
+    },
+  },
+  {
+    name: 'stop-ends-late',
+    invariant: 'stop-ends-promptly',
+    bug: `the connection expirer ends only after the shutdown timeout (${SHUTDOWN_TIMEOUT_MS} ms and the recording's time slack) has passed since stop`,
+    alsoFlags: [],
+    apply(trace) {
+      const stop = stopOf(trace);
+      const end = need(trace.events().find((e) => e.ev === 'threadEnd' && e['name'] === 'ConnectionExpirer'), "end of the connection expirer (the recorder's qend shutdown)");
+      const slack = (JSON.parse(trace.entries[0]!.text ?? '{}') as { timeSlackMs?: number }).timeSlackMs ?? 0;
+      trace.remove(end);
+      const late = trace.insertAt(trace.lastQuiescent(), { t: stop.t + SHUTDOWN_TIMEOUT_MS + slack + 1, thread: end.thread, ev: 'threadEnd', name: end['name'] });
+      return [stop, late];
+    },
+  },
+  {
+    name: 'thread-dies',
+    invariant: 'handler-exception-contained',
+    bug: 'a selector thread dies of an exception instead of surviving it in its loop',
+    alsoFlags: [],
+    apply(trace) {
+      const end = need(trace.events().find((e) => e.ev === 'threadEnd' && String(e['name']).startsWith('SelectorThread')), "end of a selector thread (the recorder's qend shutdown)");
+      trace.change(end, { error: 'java.lang.NullPointerException: Cannot invoke "Object.hashCode()" because "key" is null' });
+      return [end];
     },
   },
 ];

@@ -37,11 +37,15 @@ export class EditableTrace {
     return this.entries.findIndex((e) => e.event === event);
   }
 
-  /** Index of the last quiescence marker (where liveness is judged). */
-  lastQuiescent(): number {
-    const at = this.entries.findLastIndex((e) => e.text === '{"ev":"quiescent"}');
-    if (at < 0) throw new Error('the recording has no {"ev":"quiescent"} marker; re-record it with the qsnt word');
+  /** Entry indexes of the quiescence markers (where liveness is judged), in order. */
+  quiescentMarkers(): number[] {
+    const at = this.entries.flatMap((e, i) => (e.text === '{"ev":"quiescent"}' ? [i] : []));
+    if (at.length === 0) throw new Error('the recording has no {"ev":"quiescent"} marker; re-record it with the qsnt word');
     return at;
+  }
+
+  lastQuiescent(): number {
+    return this.quiescentMarkers().pop()!;
   }
 
   /** Changes fields of one event in place. */
@@ -57,8 +61,14 @@ export class EditableTrace {
 
   /** Inserts a new event just before `before`, at its time and with its seq (later seqs move up by one). */
   insertBefore(before: Fields, fields: Record<string, unknown> & { thread: string; ev: string }): Fields {
-    const event = { seq: before.seq, t: before.t, ...fields } as Fields;
-    this.entries.splice(this.at(before), 0, { text: undefined, event });
+    return this.insertAt(this.at(before), { t: before.t, ...fields });
+  }
+
+  /** Inserts a new event at entry index `at`, with the seq after the event before it (later seqs move up by one). */
+  insertAt(at: number, fields: Record<string, unknown> & { t: number; thread: string; ev: string }): Fields {
+    const previous = this.entries.slice(0, at).findLast((e) => e.event)?.event;
+    const event = { seq: previous ? previous.seq + 1 : 0, ...fields } as Fields;
+    this.entries.splice(at, 0, { text: undefined, event });
     this.inserted = true;
     return event;
   }

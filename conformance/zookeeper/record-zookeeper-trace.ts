@@ -4,14 +4,15 @@
  * where ZooKeeper accepts, hands off, selects, registers, creates connections, runs IO passes, changes interest
  * ops, sets session timeouts, wakes and closes. A bounded workload on loopback (a socket that never sends and
  * is expired, a few sessions, pings, pipelined requests, closes), then the word `qsnt`, which the rules turn
- * into a quiescence marker, then the server is stopped. The per-IP limit is set (60, ZooKeeper's default) so
+ * into a quiescence marker, then the word `qend`, on which the rules shut the factory down with its own
+ * shutdown() and mark the end quiescent. The per-IP limit is set (60, ZooKeeper's default) so
  * that per-ip-limit has something to judge, and the sessionless timeout is short so that the expiry is seen.
  * Usage: npx tsx conformance/zookeeper/record-zookeeper-trace.ts OUT.jsonl [--sessions N]
  */
 
 import { spawnSync } from 'node:child_process';
 import net from 'node:net';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +81,15 @@ export async function recordZooKeeperTrace(out: string, sessions = 6): Promise<R
       await fourLetterWord(server.port, 'qsnt');
       await new Promise((r) => setTimeout(r, 300));
       await Promise.all(open.slice(sessions / 2).map((s) => closeSession(s.conn)));
+      // `qend` makes the rules shut the factory down through its own shutdown(); the helper then writes a last
+      // quiescence marker, once every thread has been joined. Killing the JVM instead would leave stop unrecorded.
+      await fourLetterWord(server.port, 'qend');
+      const ended = Date.now() + 15_000;
+      while (!readFileSync(trace, 'utf8').includes('"phase":"joined"')) {
+        if (Date.now() > ended) throw new Error('ZooKeeper did not finish its shutdown within 15 s of qend');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await new Promise((r) => setTimeout(r, 200));
     } finally {
       await server.stop();
     }

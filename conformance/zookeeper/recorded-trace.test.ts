@@ -12,7 +12,7 @@ import { recordZooKeeperTrace } from './record-zookeeper-trace.ts';
 const fixture = fileURLToPath(new URL('../../fixtures/traces/zookeeper/apache-zookeeper-3.8-nio.jsonl', import.meta.url));
 /** What the Byteman rules record is enough for these; the rest are reported as not judged. */
 const JUDGED = [
-  'register-on-owner', 'interest-via-update-queue', 'wakeup-after-offer', 'expiry-on-time', 'io-exclusive', 'round-robin', 'per-ip-limit', 'accepted-ends-registered-or-closed', 'liveness-no-lost-wakeup', 'accept-pause-on-failure', 'facts-match-observation',
+  'register-on-owner', 'interest-via-update-queue', 'wakeup-after-offer', 'expiry-on-time', 'io-exclusive', 'round-robin', 'per-ip-limit', 'accepted-ends-registered-or-closed', 'liveness-no-lost-wakeup', 'accept-pause-on-failure', 'facts-match-observation', 'stop-ends-everything', 'stop-ends-promptly', 'handler-exception-contained',
 ];
 const apache = findApacheZooKeeper();
 const byteman = existsSync('/usr/share/java/byteman.jar');

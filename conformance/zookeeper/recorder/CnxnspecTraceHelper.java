@@ -31,6 +31,9 @@ public class CnxnspecTraceHelper extends Helper {
   private static final Pattern WORKER = Pattern.compile("NIOWorkerThread-(\\d+)");
   private static BufferedWriter out;
   private static long seq;
+  /** The NIOServerCnxnFactory, kept at start so that the driver's `qend` word can shut it down the normal way. */
+  private static Object factory;
+  private static boolean stopped;
 
   public CnxnspecTraceHelper(Rule rule) {
     super(rule);
@@ -94,6 +97,10 @@ public class CnxnspecTraceHelper extends Helper {
 
   /** Writes the quiescence marker, called by the driver through a four-letter word it never sends otherwise. */
   public void quiescent() {
+    writeQuiescent();
+  }
+
+  private static void writeQuiescent() {
     synchronized (LOCK) {
       try {
         if (out != null) {
@@ -174,7 +181,8 @@ public class CnxnspecTraceHelper extends Helper {
     synchronized (LOCK) {
       String c = name(ch, "ch");
       if (!CLOSED.add(c)) return;
-      emit("close", "\"ch\":" + str(c) + ",\"reason\":" + str(reason.toString().toLowerCase(java.util.Locale.ROOT)));
+      String why = reason == null ? "unknown" : reason.toString().toLowerCase(java.util.Locale.ROOT);
+      emit("close", "\"ch\":" + str(c) + ",\"reason\":" + str(why));
     }
   }
 
@@ -228,5 +236,55 @@ public class CnxnspecTraceHelper extends Helper {
     synchronized (LOCK) {
       emit("session", "\"ch\":" + str(name(ch, "ch")) + ",\"sessionId\":" + str("0x" + Long.toHexString(sessionId)) + ",\"timeout\":" + timeout);
     }
+  }
+
+  public void lifecycleStart(Object nioFactory) {
+    synchronized (LOCK) {
+      factory = nioFactory;
+      emit("lifecycle", "\"phase\":\"start\"");
+    }
+  }
+
+  /** stop() runs more than once (each selector thread calls it as it ends); the first call is the stop. */
+  public void lifecycleStop() {
+    synchronized (LOCK) {
+      if (stopped) return;
+      stopped = true;
+      emit("lifecycle", "\"phase\":\"stop\"");
+    }
+  }
+
+  public void threadStart() {
+    emit("threadStart", "\"name\":" + str(threadName(Thread.currentThread().getName())));
+  }
+
+  public void threadEnd(Throwable error) {
+    emit("threadEnd", "\"name\":" + str(threadName(Thread.currentThread().getName())) + (error == null ? "" : ",\"error\":" + str(error.toString())));
+  }
+
+  public void selectorClose(Selector selector) {
+    emitNamed("selectorClose", "sel", selector, "sel");
+  }
+
+  /**
+   * Called by the driver's word `qend`: shuts the factory down through its own shutdown(), off the worker thread
+   * that read the word (shutdown joins the workers), then marks the end quiescent: every thread has been joined.
+   */
+  public void shutdownFactory() {
+    Object f;
+    synchronized (LOCK) {
+      f = factory;
+    }
+    if (f == null) return;
+    Thread t = new Thread(() -> {
+      try {
+        f.getClass().getMethod("shutdown").invoke(f);
+        emit("lifecycle", "\"phase\":\"joined\"");
+        writeQuiescent();
+      } catch (ReflectiveOperationException e) {
+        System.err.println("cnxnspec recorder: shutdown failed: " + e);
+      }
+    }, "cnxnspec-shutdown");
+    t.start();
   }
 }
