@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { invariants } from '../../spec/invariants/index.ts';
 import { checkTraceFile, exitCodeOf, judgedRequirements } from './check-trace.ts';
@@ -69,4 +71,18 @@ test('check: the CLI flags the lost-wakeup copy with exit 1, the requirement and
   const lost = cli(copyPath('lost-wakeup'));
   assert.equal(lost.status, 1, lost.stderr);
   assert.match(lost.stdout, /^FAIL \[selector\.wakeup-after-offer, selector\.loop\] lost wakeup: .* \(lines \d+ \(seq \d+\), \d+ \(seq \d+\), judged at the quiescent point after line \d+; invariant liveness-no-lost-wakeup\)$/m);
+});
+
+test('check: ZooKeeper\'s recording cut in the middle of a line (a recorder killed mid-write) is an input error at that line, and every event before it is judged', T, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'cnxnspec-cut-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const lines = recording.trimEnd().split('\n');
+  const cut = lines.slice(0, 600).join('\n') + '\n' + lines[600]!.slice(0, 40);
+  writeFileSync(join(dir, 'cut.jsonl'), cut);
+  const checked = await checkTraceFile(join(dir, 'cut.jsonl'));
+  assert.deepEqual(checked.trace.problems.map((p) => p.line), [601]);
+  assert.match(checked.trace.problems[0]!.message, /^truncated: the file ends in the middle of this line \(was the recorder stopped while writing\?\); the events before it were checked/);
+  assert.equal(checked.trace.events.length, lines.slice(0, 600).filter((l) => l.startsWith('{"seq"')).length);
+  assert.equal(exitCodeOf(checked), 2);
+  assert.ok(checked.judgement.invariants.filter((v) => v.judged).length > 5, 'the valid lines were still judged');
 });
