@@ -86,3 +86,12 @@ test('check: ZooKeeper\'s recording cut in the middle of a line (a recorder kill
   assert.equal(exitCodeOf(checked), 2);
   assert.ok(checked.judgement.invariants.filter((v) => v.judged).length > 5, 'the valid lines were still judged');
 });
+
+test('check: a defect whose target the recording lacks says which, and how to record one that has it', T, () => {
+  const withoutStop = recording
+    .split('\n')
+    .filter((line) => !line.includes('"ev":"lifecycle"'))
+    .join('\n');
+  const defect = DEFECTS.find((d) => d.name === 'thread-left-running')!;
+  assert.throws(() => injectDefect(withoutStop, defect), /^CnxnspecError: cannot inject thread-left-running: the recording has no lifecycle stop .*record it again with npx tsx conformance\/zookeeper\/record-zookeeper-trace\.ts/);
+});

@@ -6,6 +6,7 @@
  * write-trace-defects.ts writes the copies; trace-defects.test.ts checks that `cnxnspec check` flags each one.
  */
 
+import { CnxnspecError } from '../../spec/errors.ts';
 import { SHUTDOWN_TIMEOUT_MS } from '../../spec/knobs.ts';
 import type { InvariantName } from '../../spec/requirement.ts';
 import { EditableTrace, type Fields } from './trace-edit.ts';
@@ -23,13 +24,16 @@ export interface Defect {
   apply(trace: EditableTrace): Fields[];
 }
 
-export class DefectNotApplicable extends Error {}
-
 const queueOwner = (queue: unknown) => String(queue).split('@')[1] ?? '';
 const isClient = (ch: unknown) => typeof ch === 'string' && !ch.startsWith('ss');
 
+/** A recording without what a defect targets: the workload of record-zookeeper-trace.ts makes all of it. */
+function notApplicable(why: string): CnxnspecError {
+  return new CnxnspecError('CNXNSPEC_ERR_TRACE', `${why}; record it again with npx tsx conformance/zookeeper/record-zookeeper-trace.ts, whose workload has what every defect needs`);
+}
+
 function need<T>(found: T | undefined, what: string): T {
-  if (found === undefined) throw new DefectNotApplicable(`the recording has no ${what}`);
+  if (found === undefined) throw notApplicable(`the recording has no ${what}`);
   return found;
 }
 
@@ -57,7 +61,7 @@ export const DEFECTS: readonly Defect[] = [
     apply(trace) {
       const offer = need(handoffs(trace)[0], 'handoff');
       const wakeup = need(after(trace, offer, (e) => e.thread === offer.thread && e.ev !== 'offer'), 'event after the first handoff');
-      if (wakeup.ev !== 'wakeup') throw new DefectNotApplicable(`the first handoff is followed by ${wakeup.ev}, not a wakeup`);
+      if (wakeup.ev !== 'wakeup') throw notApplicable(`the first handoff is followed by ${wakeup.ev}, not a wakeup`);
       const blocks = need(after(trace, wakeup, (e) => e.thread === offer.thread && e.ev === 'selectBegin'), "accept thread's next select (the recorder's accept select rules)");
       trace.remove(wakeup);
       return [offer, blocks];
@@ -82,10 +86,10 @@ export const DEFECTS: readonly Defect[] = [
     alsoFlags: [],
     apply(trace) {
       const [first, second] = handoffs(trace);
-      if (!first || !second) throw new DefectNotApplicable('the recording has fewer than two handoffs');
+      if (!first || !second) throw notApplicable('the recording has fewer than two handoffs');
       const from = second['queue'];
       const to = first['queue'];
-      if (from === to) throw new DefectNotApplicable('the recording already skips a turn');
+      if (from === to) throw notApplicable('the recording already skips a turn');
       const poll = need(after(trace, second, (e) => e.ev === 'poll' && e['item'] === second['item']), `poll of ${String(second['item'])}`);
       const wakeup = need(after(trace, second, (e) => e.ev === 'wakeup' && e.thread === second.thread), 'wakeup after the second handoff');
       const selOf = (thread: string) => need(trace.events().find((e) => e.ev === 'selectBegin' && e.thread === thread), `select of ${thread}`)['sel'];
@@ -183,7 +187,7 @@ export const DEFECTS: readonly Defect[] = [
         trace.change(next, { ev: 'ioEnd', thread: endThread });
         return [start, end];
       }
-      throw new DefectNotApplicable('the recording has no connection whose consecutive IO passes ran on different workers');
+      throw notApplicable('the recording has no connection whose consecutive IO passes ran on different workers');
     },
   },
   {
@@ -230,7 +234,7 @@ export const DEFECTS: readonly Defect[] = [
           if (registered.size === 0) for (const ch of deciding.keys()) deciding.set(ch, false);
         } else if (e.ev === 'offer' && deciding.get(e['item'] as string)) return [e];
       }
-      throw new DefectNotApplicable('no handoff in the recording happens while another connection is open');
+      throw notApplicable('no handoff in the recording happens while another connection is open');
     },
   },
   {
@@ -276,7 +280,13 @@ export const DEFECTS: readonly Defect[] = [
 /** The copy of `recording` with `defect` applied, and the events its evidence must cite (seqs as in the copy). */
 export function injectDefect(recording: string, defect: Defect): { readonly text: string; readonly evidence: readonly number[] } {
   const trace = new EditableTrace(recording);
-  const cited = defect.apply(trace);
+  let cited: Fields[];
+  try {
+    cited = defect.apply(trace);
+  } catch (err) {
+    if (err instanceof CnxnspecError) throw new CnxnspecError(err.code, `cannot inject ${defect.name}: ${err.message}`);
+    throw err;
+  }
   const text = trace.toText();
   return { text, evidence: cited.map((e) => e.seq) };
 }

@@ -4,6 +4,8 @@
  * an inserted event moves the seq of every event after it up by one, since seqs must stay strictly increasing.
  */
 
+import { CnxnspecError } from '../../spec/errors.ts';
+
 export type Fields = Record<string, unknown> & { seq: number; t: number; thread: string; ev: string };
 
 export interface Entry {
@@ -40,7 +42,7 @@ export class EditableTrace {
   /** Entry indexes of the quiescence markers (where liveness is judged), in order. */
   quiescentMarkers(): number[] {
     const at = this.entries.flatMap((e, i) => (e.text === '{"ev":"quiescent"}' ? [i] : []));
-    if (at.length === 0) throw new Error('the recording has no {"ev":"quiescent"} marker; re-record it with the qsnt word');
+    if (at.length === 0) throw new CnxnspecError('CNXNSPEC_ERR_TRACE', 'the recording has no {"ev":"quiescent"} marker; record it with a driver that sends the qsnt word');
     return at;
   }
 
