@@ -13,6 +13,7 @@ import { copyPath, DEFECTS_DIR, RECORDING } from './write-trace-defects.ts';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const T = { timeout: 60_000 };
 const recording = readFileSync(RECORDING, 'utf8');
+const docs = readFileSync(join(root, 'docs/emitting-traces.md'), 'utf8');
 
 /** Line number (1-based) of each seq in a trace file, read independently of the checker. */
 function linesOfSeqs(text: string): Map<number, number> {
@@ -55,6 +56,9 @@ for (const defect of DEFECTS) {
     const hit = mine.find((v) => evidence.every((seq) => v.evidence.includes(seq)));
     assert.ok(hit, `${defect.invariant} cites ${JSON.stringify(mine.map((v) => v.evidence))}, not ${JSON.stringify(evidence)}`);
     assert.deepEqual(hit.lines, hit.evidence.map((seq) => seqLines.get(seq)));
+    // docs/emitting-traces.md lists the same lines for the committed copy.
+    const row = docs.split('\n').find((line) => line.startsWith(`| \`${defect.name}\` |`));
+    assert.ok(row?.split(' | ')[3]?.startsWith(hit.lines.join(', ')), `docs/emitting-traces.md row of ${defect.name} should cite lines ${hit.lines.join(', ')}: ${row}`);
     const verdicts = new Map(judgedRequirements(checked).map((r) => [r.id, r]));
     for (const id of hit.requirements) {
       assert.equal(verdicts.get(id)?.status, 'fail', id);
