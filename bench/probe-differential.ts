@@ -1,35 +1,36 @@
 /**
- * Writes docs/differential.md: `cnxnspec probe`'s checks (conformance/wire) against the reference NIO factory
- * and against Apache ZooKeeper 3.8 with its NIO and Netty factories, configured alike (maxClientCnxns 10,
- * sessionless timeout 2 s, every four-letter word whitelisted), side by side, with the reason for every
- * difference. A difference without a known reason is printed as unexplained, and the script exits 1 so it is
- * looked at. Usage: npx tsx bench/probe-differential.ts
+ * Measures and writes docs/differential.md: `cnxnspec probe`'s checks (conformance/wire) against the reference
+ * NIO factory and against Apache ZooKeeper 3.8 with its NIO and Netty factories, configured alike (maxClientCnxns
+ * 10, sessionless timeout 2 s, every four-letter word whitelisted). The outcomes are saved in
+ * docs/differential.json and the page is rendered from them (conformance/wire/differential-table.ts), with the
+ * reason for every difference; a difference without a known reason is printed as unexplained and the script
+ * exits 1 so it is looked at.
+ * Usage: npx tsx bench/probe-differential.ts            run every server, write the data and the page
+ *        npx tsx bench/probe-differential.ts --render   rewrite the page from the committed data only
  */
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { findApacheZooKeeper, startApacheZooKeeper } from '../conformance/zookeeper/apache-zookeeper.ts';
 import { startZk, type Cleanup } from '../reference/zk/test-support.ts';
-import { runWireChecks, WIRE_CHECKS, type CheckResult } from '../conformance/wire/run-wire-checks.ts';
+import { runWireChecks, type CheckResult } from '../conformance/wire/run-wire-checks.ts';
 import type { WireOptions } from '../conformance/wire/wire-check.ts';
 import { waitUntilServing } from '../conformance/wire/wait-serving.ts';
+import { renderDifferential, type DifferentialData } from '../conformance/wire/differential-table.ts';
 
 const MAX_PER_IP = 10;
 const SESSIONLESS_MS = 2_000;
-const options: Partial<WireOptions> = { maxClientCnxns: MAX_PER_IP, sessionlessTimeoutMs: SESSIONLESS_MS, stormClients: 500 };
+const STORM = 500;
+const options: Partial<WireOptions> = { maxClientCnxns: MAX_PER_IP, sessionlessTimeoutMs: SESSIONLESS_MS, stormClients: STORM };
+const DATA = fileURLToPath(new URL('../docs/differential.json', import.meta.url));
+const PAGE = fileURLToPath(new URL('../docs/differential.md', import.meta.url));
 
-/** Why a server's outcome differs from the reference's, by server and check; the facts come from these runs. */
-const REASONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  'ZooKeeper 3.8 Netty': {
-    'sessionless-timeout':
-      'ZooKeeper\'s Netty factory has no connection expirer: a connection that never sends stays open until the client leaves (only sessions expire). The requirement is written for the NIO factory (expiry.sessionless).',
-  },
-};
+type Column = DifferentialData['columns'][number];
 
-interface Column {
-  readonly name: string;
-  readonly results: readonly CheckResult[];
-}
+const column = (name: string, results: readonly CheckResult[]): Column => ({
+  name,
+  outcomes: Object.fromEntries(results.map((r) => [r.check.name, { status: r.outcome.status, detail: r.outcome.detail }])),
+});
 
 async function probeReference(): Promise<Column> {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -40,8 +41,7 @@ async function probeReference(): Promise<Column> {
       server: { tickTime: 2000, fourLetterWordWhitelist: '*' },
       factory: { sessionlessCnxnTimeout: SESSIONLESS_MS },
     });
-    const result = await runWireChecks(zk.address, options);
-    return { name: 'reference NIO', results: result.checks };
+    return column('reference NIO', (await runWireChecks(zk.address, options)).checks);
   } finally {
     for (const fn of cleanups.reverse()) await fn();
   }
@@ -56,66 +56,28 @@ async function probeZooKeeper(netty: boolean): Promise<Column | string> {
   try {
     const target = { host: '127.0.0.1', port: server.port };
     await waitUntilServing(target);
-    const result = await runWireChecks(target, options);
-    return { name: `ZooKeeper 3.8 ${netty ? 'Netty' : 'NIO'}`, results: result.checks };
+    return column(`ZooKeeper 3.8 ${netty ? 'Netty' : 'NIO'}`, (await runWireChecks(target, options)).checks);
   } finally {
     await server.stop();
   }
 }
 
-const cell = (r: CheckResult | undefined) => (r ? `**${r.outcome.status}**: ${r.outcome.detail.replace(/\|/g, '\\|')}` : 'not run');
-
-const columns: Column[] = [await probeReference()];
-const absent: string[] = [];
-for (const netty of [false, true]) {
-  const col = await probeZooKeeper(netty);
-  if (typeof col === 'string') absent.push(col);
-  else columns.push(col);
+async function measure(): Promise<DifferentialData> {
+  const columns: Column[] = [await probeReference()];
+  const absent: string[] = [];
+  for (const netty of [false, true]) {
+    const col = await probeZooKeeper(netty);
+    if (typeof col === 'string') absent.push(col);
+    else columns.push(col);
+  }
+  return { setup: { maxClientCnxns: MAX_PER_IP, sessionlessTimeoutMs: SESSIONLESS_MS, stormClients: STORM }, columns, absent };
 }
 
-const lines = [
-  '# Differential probe: the reference against Apache ZooKeeper 3.8',
-  '',
-  'Generated by `npx tsx bench/probe-differential.ts` (not part of `npm test`): the wire checks of `cnxnspec probe`',
-  `(conformance/wire) against each server on 127.0.0.1, configured alike: maxClientCnxns=${MAX_PER_IP}, sessionless`,
-  `connection timeout ${SESSIONLESS_MS} ms, \`4lw.commands.whitelist=*\`, default jute.maxbuffer; storm of ${options.stormClients} clients from 250`,
-  'loopback addresses. Timings are from a shared 2-core machine under load and say nothing about speed.',
-  '',
-  ...(absent.length ? [`Apache ZooKeeper was not run: ${absent.join('; ')}`, ''] : []),
-  `| check | requirements | ${columns.map((c) => c.name).join(' | ')} |`,
-  `|---|---|${columns.map(() => '---').join('|')}|`,
-];
-const differences: string[] = [];
-let unexplained = 0;
-for (const check of WIRE_CHECKS) {
-  const row = columns.map((c) => c.results.find((r) => r.check === check));
-  lines.push(`| ${check.name} | ${check.requirements.join(', ')} | ${row.map(cell).join(' | ')} |`);
-  const reference = row[0]?.outcome.status;
-  columns.slice(1).forEach((c, i) => {
-    const status = row[i + 1]?.outcome.status;
-    if (status === reference) return;
-    const reason = REASONS[c.name]?.[check.name];
-    if (!reason) unexplained++;
-    differences.push(`- **${check.name}**, ${c.name} ${status} where the reference ${reference}: ${reason ?? 'UNEXPLAINED: investigate before trusting either verdict.'}`);
-  });
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const data = process.argv.includes('--render') ? (JSON.parse(readFileSync(DATA, 'utf8')) as DifferentialData) : await measure();
+  if (!process.argv.includes('--render')) writeFileSync(DATA, `${JSON.stringify(data, null, 2)}\n`);
+  const page = renderDifferential(data);
+  writeFileSync(PAGE, page.markdown);
+  console.log(`wrote ${PAGE}: ${data.columns.length} servers, ${page.differences} differences, ${page.unexplained} unexplained`);
+  process.exitCode = page.unexplained > 0 ? 1 : 0;
 }
-lines.push('', '## Differences and why', '', ...(differences.length ? differences : ['None: every check has the same outcome on every server.']), '');
-lines.push(
-  '## What the probe cannot see',
-  '',
-  '- Memory held for a slow reader (wire.slow-reader asks for a bound): only delivery, completeness and order are judged.',
-  '- Anything inside the server: threads, queues, wakeups, expiry buckets. Those are judged by `cnxnspec test` (simulation) or by',
-  '  `cnxnspec check` on a recorded trace (docs/emitting-traces.md).',
-  '',
-  '## Notes',
-  '',
-  '- Apache ZooKeeper answers `ruok` with `imok` a moment before it serves sessions; a ConnectRequest in that window is',
-  '  closed without a response (the first run of this script failed eight checks on ZooKeeper NIO that way). The script',
-  '  waits for one completed handshake (conformance/wire/wait-serving.ts) before probing; the probe itself never waits.',
-  '- The storm comes from 250 loopback source addresses so that the per-IP limit (10 here, 60 by default) is not what it measures.',
-  '',
-);
-const out = fileURLToPath(new URL('../docs/differential.md', import.meta.url));
-writeFileSync(out, lines.join('\n'));
-console.log(`wrote ${out}: ${columns.length} servers, ${differences.length} differences, ${unexplained} unexplained`);
-process.exitCode = unexplained > 0 ? 1 : 0;

@@ -1,16 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkTraceFile, exitCodeOf } from '../trace/check-trace.ts';
+import { DEFECTS, injectDefect } from '../trace/trace-defects.ts';
 import { findApacheZooKeeper } from './apache-zookeeper.ts';
 import { recordZooKeeperTrace } from './record-zookeeper-trace.ts';
 
 const fixture = fileURLToPath(new URL('../../fixtures/traces/zookeeper/apache-zookeeper-3.8-nio.jsonl', import.meta.url));
 /** What the Byteman rules record is enough for these; the rest are reported as not judged. */
-const JUDGED = ['register-on-owner', 'wakeup-after-offer', 'round-robin', 'accepted-ends-registered-or-closed', 'liveness-no-lost-wakeup', 'accept-pause-on-failure'];
+const JUDGED = [
+  'register-on-owner', 'interest-via-update-queue', 'wakeup-after-offer', 'expiry-on-time', 'io-exclusive', 'round-robin', 'per-ip-limit', 'accepted-ends-registered-or-closed', 'liveness-no-lost-wakeup', 'accept-pause-on-failure', 'facts-match-observation', 'stop-ends-everything', 'stop-ends-promptly', 'handler-exception-contained',
+];
 const apache = findApacheZooKeeper();
 const byteman = existsSync('/usr/share/java/byteman.jar');
 
@@ -35,4 +38,13 @@ test('[selector.wakeup-after-offer] check: a fresh Byteman recording of Apache Z
   assert.ok(recording.recorded, recording.recorded ? '' : recording.reason);
   const checked = await judge(join(dir, 'trace.jsonl'));
   assert.equal(exitCodeOf(checked), 0, checked.judgement.invariants.flatMap((v) => v.violations.map((x) => x.message)).join('\n'));
+  // The defects target events by pattern, so they apply to a new recording too, and are caught there as well.
+  const fresh = readFileSync(join(dir, 'trace.jsonl'), 'utf8');
+  for (const defect of DEFECTS) {
+    const { text, evidence } = injectDefect(fresh, defect);
+    writeFileSync(join(dir, `${defect.name}.jsonl`), text);
+    const copy = await checkTraceFile(join(dir, `${defect.name}.jsonl`));
+    const flagged = copy.judgement.invariants.find((v) => v.invariant.name === defect.invariant)?.violations ?? [];
+    assert.ok(flagged.some((v) => evidence.every((seq) => v.evidence.includes(seq))), `${defect.name} on a fresh recording: ${JSON.stringify(flagged)}`);
+  }
 });

@@ -1,6 +1,7 @@
 // A Byteman helper that makes Apache ZooKeeper's NIOServerCnxnFactory write a cnxnspec trace (JSONL) without
 // changing its code: the rules in nio-factory.btm call these methods at the points where ZooKeeper accepts,
-// hands off, selects, registers, wakes and closes. One lock orders seq and file order together. Objects get
+// hands off, selects, registers, creates a connection, runs an IO pass, changes interest ops (through the
+// updateQueue), sets a session timeout, wakes and closes. One lock orders seq and file order together. Objects get
 // stable names (ch0, k0, sel0) by identity; thread names are shortened to the spec's vocabulary.
 package org.cnxnspec.recorder;
 
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -29,6 +31,9 @@ public class CnxnspecTraceHelper extends Helper {
   private static final Pattern WORKER = Pattern.compile("NIOWorkerThread-(\\d+)");
   private static BufferedWriter out;
   private static long seq;
+  /** The NIOServerCnxnFactory, kept at start so that the driver's `qend` word can shut it down the normal way. */
+  private static Object factory;
+  private static boolean stopped;
 
   public CnxnspecTraceHelper(Rule rule) {
     super(rule);
@@ -75,8 +80,27 @@ public class CnxnspecTraceHelper extends Helper {
     }
   }
 
+  /** An event with one field naming an object (`"sel":"sel0"`); naming takes the lock too. */
+  private static void emitNamed(String ev, String field, Object o, String prefix) {
+    synchronized (LOCK) {
+      emit(ev, str(field) + ":" + str(name(o, prefix)));
+    }
+  }
+
+  /** An offer to or poll from a selector thread's queue (a poll of an empty queue has item null). */
+  private static void queued(String ev, String kind, Thread selectorThread, Object item, String prefix) {
+    synchronized (LOCK) {
+      String named = item == null ? "null" : str(name(item, prefix));
+      emit(ev, "\"queue\":" + str(kind + "@" + threadName(selectorThread.getName())) + ",\"item\":" + named + (ev.equals("offer") ? ",\"ok\":true" : ""));
+    }
+  }
+
   /** Writes the quiescence marker, called by the driver through a four-letter word it never sends otherwise. */
   public void quiescent() {
+    writeQuiescent();
+  }
+
+  private static void writeQuiescent() {
     synchronized (LOCK) {
       try {
         if (out != null) {
@@ -111,28 +135,20 @@ public class CnxnspecTraceHelper extends Helper {
 
   /** Emitted just before the offer (see the rule); the unbounded queue always takes it. */
   public void offerAccepted(Thread selectorThread, SocketChannel ch) {
-    synchronized (LOCK) {
-      emit("offer", "\"queue\":" + str("acceptedQueue@" + threadName(selectorThread.getName())) + ",\"item\":" + str(name(ch, "ch")) + ",\"ok\":true");
-    }
+    queued("offer", "acceptedQueue", selectorThread, ch, "ch");
   }
 
   /** Queue.poll returns Object, so the rule hands it over as one. */
   public void pollAccepted(Thread selectorThread, Object ch) {
-    synchronized (LOCK) {
-      emit("poll", "\"queue\":" + str("acceptedQueue@" + threadName(selectorThread.getName())) + ",\"item\":" + (ch == null ? "null" : str(name(ch, "ch"))));
-    }
+    queued("poll", "acceptedQueue", selectorThread, ch, "ch");
   }
 
   public void wakeup(Selector selector) {
-    synchronized (LOCK) {
-      emit("wakeup", "\"sel\":" + str(name(selector, "sel")));
-    }
+    emitNamed("wakeup", "sel", selector, "sel");
   }
 
   public void selectBegin(Selector selector) {
-    synchronized (LOCK) {
-      emit("selectBegin", "\"sel\":" + str(name(selector, "sel")));
-    }
+    emitNamed("selectBegin", "sel", selector, "sel");
   }
 
   /** Java's select does not say whether wakeup ended it; an empty ready set is taken as woken. */
@@ -141,7 +157,8 @@ public class CnxnspecTraceHelper extends Helper {
       StringBuilder ready = new StringBuilder();
       try {
         for (SelectionKey k : selector.selectedKeys()) {
-          if (!(k.channel() instanceof SocketChannel)) continue;
+          // Client keys on a selector thread's selector, the listening key on the accept thread's.
+          if (!(k.channel() instanceof SocketChannel) && !(k.channel() instanceof ServerSocketChannel)) continue;
           ready.append(ready.length() == 0 ? "" : ",").append("{\"key\":").append(str(name(k, "k"))).append(",\"ops\":").append(k.readyOps()).append("}");
         }
       } catch (RuntimeException e) {
@@ -164,7 +181,110 @@ public class CnxnspecTraceHelper extends Helper {
     synchronized (LOCK) {
       String c = name(ch, "ch");
       if (!CLOSED.add(c)) return;
-      emit("close", "\"ch\":" + str(c) + ",\"reason\":" + str(reason.toString().toLowerCase(java.util.Locale.ROOT)));
+      String why = reason == null ? "unknown" : reason.toString().toLowerCase(java.util.Locale.ROOT);
+      emit("close", "\"ch\":" + str(c) + ",\"reason\":" + str(why));
     }
+  }
+
+  /** After createConnection: the channel is now a connection counted for its address (per-IP limit). */
+  public void cnxnCreated(SocketChannel ch, SelectionKey key) {
+    synchronized (LOCK) {
+      String ip = "unknown";
+      try {
+        ip = ((InetSocketAddress) ch.getRemoteAddress()).getAddress().getHostAddress();
+      } catch (IOException | RuntimeException e) {
+        // leave it unknown
+      }
+      emit("cnxnCreated", "\"ch\":" + str(name(ch, "ch")) + ",\"key\":" + str(name(key, "k")) + ",\"ip\":" + str(ip));
+    }
+  }
+
+  /** doIO's entry and exit bracket one IO pass of a worker on a connection. */
+  public void ioStart(SocketChannel ch) {
+    emitNamed("ioStart", "ch", ch, "ch");
+  }
+
+  public void ioEnd(SocketChannel ch) {
+    emitNamed("ioEnd", "ch", ch, "ch");
+  }
+
+  /** Called with the key interestOps(int) returned (the key itself): its ops are the ones just set. */
+  public void interestOps(SelectionKey key) {
+    synchronized (LOCK) {
+      if (!(key.channel() instanceof SocketChannel)) return;
+      int ops;
+      try {
+        ops = key.interestOps();
+      } catch (RuntimeException e) {
+        return; // cancelled meanwhile: nothing was set
+      }
+      emit("interestOps", "\"key\":" + str(name(key, "k")) + ",\"ch\":" + str(name(key.channel(), "ch")) + ",\"ops\":" + ops);
+    }
+  }
+
+  /** Emitted just before the offer, like offerAccepted. */
+  public void offerUpdate(Thread selectorThread, SelectionKey key) {
+    queued("offer", "updateQueue", selectorThread, key, "k");
+  }
+
+  public void pollUpdate(Thread selectorThread, Object key) {
+    queued("poll", "updateQueue", selectorThread, key, "k");
+  }
+
+  /** The timeout a connection expires by once it has a session (before that, the sessionless one). */
+  public void session(SocketChannel ch, long sessionId, int timeout) {
+    synchronized (LOCK) {
+      emit("session", "\"ch\":" + str(name(ch, "ch")) + ",\"sessionId\":" + str("0x" + Long.toHexString(sessionId)) + ",\"timeout\":" + timeout);
+    }
+  }
+
+  public void lifecycleStart(Object nioFactory) {
+    synchronized (LOCK) {
+      factory = nioFactory;
+      emit("lifecycle", "\"phase\":\"start\"");
+    }
+  }
+
+  /** stop() runs more than once (each selector thread calls it as it ends); the first call is the stop. */
+  public void lifecycleStop() {
+    synchronized (LOCK) {
+      if (stopped) return;
+      stopped = true;
+      emit("lifecycle", "\"phase\":\"stop\"");
+    }
+  }
+
+  public void threadStart() {
+    emit("threadStart", "\"name\":" + str(threadName(Thread.currentThread().getName())));
+  }
+
+  public void threadEnd(Throwable error) {
+    emit("threadEnd", "\"name\":" + str(threadName(Thread.currentThread().getName())) + (error == null ? "" : ",\"error\":" + str(error.toString())));
+  }
+
+  public void selectorClose(Selector selector) {
+    emitNamed("selectorClose", "sel", selector, "sel");
+  }
+
+  /**
+   * Called by the driver's word `qend`: shuts the factory down through its own shutdown(), off the worker thread
+   * that read the word (shutdown joins the workers), then marks the end quiescent: every thread has been joined.
+   */
+  public void shutdownFactory() {
+    Object f;
+    synchronized (LOCK) {
+      f = factory;
+    }
+    if (f == null) return;
+    Thread t = new Thread(() -> {
+      try {
+        f.getClass().getMethod("shutdown").invoke(f);
+        emit("lifecycle", "\"phase\":\"joined\"");
+        writeQuiescent();
+      } catch (ReflectiveOperationException e) {
+        System.err.println("cnxnspec recorder: shutdown failed: " + e);
+      }
+    }, "cnxnspec-shutdown");
+    t.start();
   }
 }
