@@ -8,7 +8,10 @@
 
 import { CnxnspecError } from '../../spec/errors.ts';
 import { SHUTDOWN_TIMEOUT_MS } from '../../spec/knobs.ts';
+import { IdleClock } from '../../spec/invariants/close-causes.ts';
+import { observedConfig } from '../../spec/invariants/observed.ts';
 import type { InvariantName } from '../../spec/requirement.ts';
+import type { TraceEvent } from '../../spec/trace/events.ts';
 import { EditableTrace, type Fields } from './trace-edit.ts';
 
 export interface Defect {
@@ -43,6 +46,9 @@ function selectorThreads(trace: EditableTrace): string[] {
 }
 
 const stopOf = (trace: EditableTrace) => need(trace.events().find((e) => e.ev === 'lifecycle' && e['phase'] === 'stop'), "lifecycle stop (the recorder's qend shutdown)");
+
+/** The lateness the recording's header tolerates (timeSlackMs). */
+const slackOf = (trace: EditableTrace) => (JSON.parse(trace.entries[0]!.text ?? '{}') as { timeSlackMs?: number }).timeSlackMs ?? 0;
 
 const handoffs = (trace: EditableTrace) => trace.events().filter((e) => e.ev === 'offer' && String(e['queue']).startsWith('acceptedQueue@'));
 
@@ -193,11 +199,24 @@ export const DEFECTS: readonly Defect[] = [
   {
     name: 'early-expiry',
     invariant: 'expiry-on-time',
-    bug: 'the expirer closes a connection as expired a moment after it last read, long before its idle deadline',
+    bug: 'the expirer closes a connection as expired soon after it was last active, well before its idle deadline',
     alsoFlags: [],
     apply(trace) {
-      const close = need(trace.events().find((e) => e.ev === 'close' && e['reason'] !== 'connection_expired' && isClient(e['ch'])), 'close of a client connection');
       const expirer = need(trace.events().find((e) => e.ev === 'close' && e['reason'] === 'connection_expired'), 'expiry close (the idle socket of the workload)');
+      // The close that comes furthest before its channel's earliest expiry time (idle deadline less the slack), by
+      // the spec's own idle clock: which close that is depends on how the recording's timing fell.
+      const events = trace.events() as unknown as TraceEvent[];
+      const config = need(observedConfig(events), 'configured event');
+      const clock = new IdleClock(events, config);
+      const slack = slackOf(trace);
+      let best: { close: Fields; margin: number } | undefined;
+      for (const [i, e] of events.entries()) {
+        clock.feed(e);
+        if (e.ev !== 'close' || e.reason === 'connection_expired' || !isClient(e.ch)) continue;
+        const margin = (clock.earliest(e.ch) ?? Number.NEGATIVE_INFINITY) - slack - e.t;
+        if (margin > 0 && margin > (best?.margin ?? 0)) best = { close: trace.events()[i]!, margin };
+      }
+      const close = need(best?.close, 'close of a connection well before its idle deadline');
       trace.change(close, { thread: expirer.thread, reason: 'connection_expired' });
       return [close];
     },
@@ -258,7 +277,7 @@ export const DEFECTS: readonly Defect[] = [
     apply(trace) {
       const stop = stopOf(trace);
       const end = need(trace.events().find((e) => e.ev === 'threadEnd' && e['name'] === 'ConnectionExpirer'), "end of the connection expirer (the recorder's qend shutdown)");
-      const slack = (JSON.parse(trace.entries[0]!.text ?? '{}') as { timeSlackMs?: number }).timeSlackMs ?? 0;
+      const slack = slackOf(trace);
       trace.remove(end);
       const late = trace.insertAt(trace.lastQuiescent(), { t: stop.t + SHUTDOWN_TIMEOUT_MS + slack + 1, thread: end.thread, ev: 'threadEnd', name: end['name'] });
       return [stop, late];
