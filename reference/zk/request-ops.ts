@@ -15,6 +15,8 @@ import type { ClientConnection } from './client-connection.ts';
 import type { CreateResult, DataTree, Tx } from './data-tree.ts';
 import { fixupAcl } from './acl-fixup.ts';
 import { parseCreateFlags } from './create-mode.ts';
+import { checkTtl, NO_TTL, ownerFor } from './extended-create.ts';
+import { OpCode } from './op-codes.ts';
 import { checkPathShape, validatePath } from './zk-path.ts';
 import { Err, KeeperError } from './error-codes.ts';
 import type { JuteReader } from './jute-reader.ts';
@@ -42,6 +44,8 @@ export interface OpContext {
   readonly client: ClientConnection;
   /** The transaction of a write operation (undefined for reads). */
   readonly tx: Tx | undefined;
+  /** `zookeeper.extendedTypesEnabled`: whether TTL nodes may be created (off when absent). */
+  readonly extendedTypesEnabled?: boolean;
 }
 
 export interface OpOutcome {
@@ -51,6 +55,8 @@ export interface OpOutcome {
   readonly events?: readonly TreeEvent[];
   /** Notifications for the requesting connection alone, sent before its reply (setWatches). */
   readonly direct?: readonly TreeEvent[];
+  /** The reply's error code when it still carries `body` (multiRead's MARSHALLINGERROR with partial results). */
+  readonly err?: number;
   /** No reply at all (ZooKeeper's answer to a check outside a multi). */
   readonly noReply?: true;
 }
@@ -67,12 +73,16 @@ export function txOf(ctx: OpContext): Tx {
   return ctx.tx;
 }
 
-/** A create, alone or in a multi: flags and path shape, then the ACL (INVALIDACL), then the tree's checks. */
-export function createNode(ctx: OpContext, req: CreateRequest): CreateResult {
-  parseCreateFlags(req.flags, req.path);
+/**
+ * A create, alone or in a multi: flags and TTL, path shape, then the ACL (INVALIDACL), then the tree's checks.
+ * `op` (create, create2, createContainer or createTTL) decides with the flags what kind of node it makes.
+ */
+export function createNode(ctx: OpContext, req: CreateRequest, op: number = OpCode.create, ttl: bigint = NO_TTL): CreateResult {
+  const mode = parseCreateFlags(req.flags, req.path);
+  checkTtl(op, mode, ttl, req.path, ctx.extendedTypesEnabled ?? false);
   checkPathShape(req.path);
   const acl = fixupAcl(req.acl, ctx.client.authIds, req.path);
-  return ctx.tree.create(req.path, req.data, acl, req.flags, ctx.client.sessionId, txOf(ctx));
+  return ctx.tree.create(req.path, req.data, acl, req.flags, ctx.client.sessionId, txOf(ctx), ownerFor(op, mode, ttl, ctx.client.sessionId));
 }
 
 /** Reads name the root '' as ZooKeeper's tree keys it; every other path is looked up as given. */
@@ -80,11 +90,13 @@ function readKey(path: string): string {
   return path === '' ? '/' : path;
 }
 
-function create(withStat: boolean): OpHandler {
+/** create (1) and create2 (15); also createContainer (19) and createTTL (21), which read a TTL after the request. */
+export function create(withStat: boolean, op: number = withStat ? OpCode.create2 : OpCode.create): OpHandler {
   return {
     write: true,
     run(ctx, r) {
-      const result = createNode(ctx, CreateRequestCodec.read(r));
+      const req = CreateRequestCodec.read(r);
+      const result = createNode(ctx, req, op, op === OpCode.createTTL ? r.long('ttl') : NO_TTL);
       const body = withStat
         ? (w: JuteWriter) => Create2ResponseCodec.write(w, { path: result.path, stat: result.stat })
         : (w: JuteWriter) => PathResponseCodec.write(w, { path: result.path });

@@ -26,6 +26,14 @@ export interface ZkServerOptions {
   readonly epochMs?: number;
   /** Key of the session passwords (see session-password.ts); random when absent. */
   readonly secret?: Uint8Array;
+  /** `zookeeper.extendedTypesEnabled`: TTL nodes allowed (default false). */
+  readonly extendedTypesEnabled?: boolean;
+  /** `znode.container.checkIntervalMs`: how often empty containers and expired TTL nodes are looked for (60000). */
+  readonly containerCheckIntervalMs?: number;
+  /** `znode.container.maxPerMinute`: at most this many of them deleted per minute (10000). */
+  readonly containerMaxPerMinute?: number;
+  /** `znode.container.maxNeverUsedIntervalMs`: age after which a container that never had a child goes (0: never). */
+  readonly containerMaxNeverUsedIntervalMs?: number;
 }
 
 export interface ZkServerSettings {
@@ -36,10 +44,19 @@ export interface ZkServerSettings {
   readonly limits: JuteLimits;
   readonly epochMs: number;
   readonly secret: Uint8Array;
+  readonly extendedTypesEnabled: boolean;
+  readonly containerCheckIntervalMs: number;
+  readonly containerMaxPerMinute: number;
+  readonly containerMaxNeverUsedIntervalMs: number;
 }
 
 function configError(message: string): CnxnspecError {
   return new CnxnspecError('CNXNSPEC_ERR_CONFIG', message);
+}
+
+function positive(name: string, value: number): number {
+  if (!(value > 0)) throw configError(`${name} must be a positive number, got ${value}`);
+  return value;
 }
 
 export function resolveZkServerSettings(options: ZkServerOptions = {}): ZkServerSettings {
@@ -56,6 +73,10 @@ export function resolveZkServerSettings(options: ZkServerOptions = {}): ZkServer
     limits: juteLimits(options.juteMaxBuffer ?? JUTE_MAXBUFFER, options.juteMaxBufferExtraSize),
     epochMs: options.epochMs ?? 0,
     secret: options.secret ?? randomSecret(),
+    extendedTypesEnabled: options.extendedTypesEnabled ?? false,
+    containerCheckIntervalMs: positive('znode.container.checkIntervalMs', options.containerCheckIntervalMs ?? 60_000),
+    containerMaxPerMinute: positive('znode.container.maxPerMinute', options.containerMaxPerMinute ?? 10_000),
+    containerMaxNeverUsedIntervalMs: options.containerMaxNeverUsedIntervalMs ?? 0,
   };
 }
 
