@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { findApacheZooKeeper, fourLetterWord, startApacheZooKeeper } from '../zookeeper/apache-zookeeper.ts';
 import { exchange, type Exchange, type ExchangeOptions } from '../zookeeper/raw-exchange.ts';
 import { OPEN, req } from '../zookeeper/request-frames.ts';
-import { startZk } from '../../reference/zk/test-support.ts';
+import { createClient, type Client } from 'node-zookeeper-client';
+import { closeClient, startZk, zk } from '../../reference/zk/test-support.ts';
 import { OpCode } from '../../reference/zk/op-codes.ts';
 import type { SocketAddress } from '../../spec/runtime.ts';
 
@@ -118,6 +119,22 @@ test('[zk.containers] differential: createContainer makes containers (stat owner
 test('[zk.ttl-nodes] differential: createTTL with TTL flags and TTLs in range, BADARGUMENTS otherwise, and TTL nodes expire unless modified', T, async () => {
   await agree([
     ['flags and ttls', [create(1, OpCode.create, '/t1', 5), create(2, OpCode.create2, '/t2', 6), create(3, OpCode.createTTL, '/t3', 5, 100_000n), create(4, OpCode.createTTL, '/t4-', 6, 100_000n), create(5, OpCode.createTTL, '/t5', 0, 1000n), create(6, OpCode.createTTL, '/t6', 5, 0n), create(7, OpCode.createTTL, '/t7', 5, -1n), create(8, OpCode.createTTL, '/t8', 5, 1n << 40n), create(9, OpCode.createTTL, '/t9', 5, (1n << 40n) - 1n), create(10, OpCode.createTTL, '/t10', 4, 100n), create(11, OpCode.create, '/t11', 7), exists(12, '/t3'), req.create(13, '/t3/child')], { zxids: true }],
+    ['in a multi, the flags decide', [
+      req.op(1, OpCode.multi, (w) => {
+        const op = (type: number, path: string, flags: number, ttl?: bigint) => {
+          w.int(type).bool(false).int(-1).ustring(path).buffer(null).int(1).int(31).ustring('world').ustring('anyone').int(flags);
+          if (ttl !== undefined) w.long(ttl);
+        };
+        op(OpCode.createContainer, '/mc', 4);
+        op(OpCode.createTTL, '/mt', 5, 100_000n);
+        op(OpCode.create2, '/m2', 0);
+        op(OpCode.createTTL, '/m0', 0, 5n);
+        op(OpCode.create, '/m4', 4);
+        w.int(-1).bool(true).int(-1);
+      }),
+      req.op(2, OpCode.multi, (w) => void w.int(OpCode.createTTL).bool(false).int(-1).ustring('/mx').buffer(null).int(1).int(31).ustring('world').ustring('anyone').int(5).long(0n).int(-1).bool(true).int(-1)),
+      exists(3, '/m4'),
+    ]],
     ['expiry', [create(1, OpCode.createTTL, '/ttl', 5, 200n), watchRead(2, OpCode.exists, '/ttl'), create(3, OpCode.createTTL, '/ttl-parent', 5, 200n), req.create(4, '/ttl-parent/a')], { quietMs: 6 * CHECK_MS }],
     ['after expiry', [exists(1, '/ttl'), exists(2, '/ttl-parent'), req.delete(3, '/ttl-parent/a')]],
   ]);
@@ -160,4 +177,29 @@ test('[zk.builtin-nodes] differential: /zookeeper/config, /zookeeper and /zookee
   const [real, reference] = await Promise.all(addresses.map(count));
   assert.ok(real !== undefined);
   assert.equal(reference, real, 'srvr Node count');
+});
+
+/** node-zookeeper-client's script: sequential creates and deletes sent without waiting, then the children and cversion. */
+async function sequentialScript(address: SocketAddress): Promise<{ children: string[]; cversion: number }> {
+  const client: Client = createClient(`${address.host}:${address.port}`, { retries: 0 });
+  await new Promise<void>((resolve) => {
+    client.once('connected', () => resolve());
+    client.connect();
+  });
+  try {
+    await zk.create(client, '/nzc', null);
+    const first = await zk.create(client, '/nzc/job-', null, 2);
+    await Promise.all([zk.remove(client, first), zk.create(client, '/nzc/job-', null, 2), zk.create(client, '/nzc/other', null)]);
+    await Promise.all([zk.remove(client, '/nzc/other'), zk.create(client, '/nzc/job-', null, 2)]);
+    const { children, stat } = await zk.getChildren(client, '/nzc');
+    return { children: children.sort(), cversion: stat.cversion };
+  } finally {
+    await closeClient(client);
+  }
+}
+
+test('[zk.data-tree] differential: node-zookeeper-client\'s pipelined sequential creates and deletes get the same suffixes and cversion as on ZooKeeper', T, async () => {
+  const [real, reference] = await Promise.all(addresses.map(sequentialScript));
+  assert.deepEqual(reference, real);
+  assert.deepEqual(real?.children, ['job-0000000001', 'job-0000000003'], 'deletes do not advance the suffix');
 });
