@@ -173,6 +173,13 @@ test('[zk.builtin-nodes] differential: /zookeeper/config, /zookeeper and /zookee
   ];
   for (const step of steps) await agree([step]);
   await agree([['pipelined', [req.create(1, '/sq/n-', OPEN, 2), req.delete(2, '/sq/n-0000000002'), req.create(3, '/sq/x'), req.delete(4, '/sq/x'), req.create(5, '/sq/n-', OPEN, 2), req.read(6, OpCode.exists, '/sq')], { bodies: [1, 5] }]]);
+  // The root's cversion and child count (its zxids differ: ZooKeeper's readiness probe used a session).
+  const rootStat = async (a: SocketAddress) => {
+    const body = Buffer.from((await exchange(a, [exists(1, '/')], { bodies: [1] })).replies[0]?.body ?? '', 'hex');
+    return { cversion: body.readInt32BE(36), numChildren: body.readInt32BE(56) };
+  };
+  const [realRoot, referenceRoot] = await Promise.all(addresses.map(rootStat));
+  assert.deepEqual(referenceRoot, realRoot, 'root cversion and numChildren');
   const count = async (a: SocketAddress) => /Node count: (\d+)/.exec(await fourLetterWord(a.port, 'srvr'))?.[1];
   const [real, reference] = await Promise.all(addresses.map(count));
   assert.ok(real !== undefined);

@@ -29,8 +29,8 @@ interface ZNode {
   stat: MutableStat;
   readonly children: Set<string>;
   /**
-   * Children ever created here: the next sequential suffix. ZooKeeper 3.8 numbers from it, not from the cversion,
-   * which deletes raise too (measured: create, delete, create gives suffixes 0 and 1 while cversion reaches 3).
+   * Children ever created here: the next sequential suffix. ZooKeeper 3.8 numbers from it, not from the cversion
+   * clients see, which deletes raise too (measured: create, delete, create gives suffixes 0 and 1, cversion 3).
    */
   creates?: number;
 }
@@ -83,9 +83,11 @@ export class DataTree {
   constructor() {
     this.nodes.set('/', { data: null, acl: OPEN_ACL_UNSAFE, stat: emptyStat(), children: new Set() });
     for (const path of BUILT_IN) this.attach(path, { data: new Uint8Array(0), acl: OPEN_ACL_UNSAFE, stat: emptyStat(), children: new Set() });
-    // As a fresh ZooKeeper 3.8 shows them: the root's data is empty (not null), /zookeeper's cversion is -2, and
-    // /zookeeper/config is world-readable only, with aversion -1.
+    // As a fresh ZooKeeper 3.8 shows them: the root's data is empty (not null); /zookeeper/config is world-readable
+    // only, with aversion -1. ZooKeeper keeps a count of child creates and reports cversion as 2 x creates - children,
+    // so a node whose children were put there without a create starts below 0: the root at -1, /zookeeper at -2.
     this.need('/').data = new Uint8Array(0);
+    this.need('/').stat.cversion = -1;
     this.need('/zookeeper').stat.cversion = -2;
     const config = this.need('/zookeeper/config');
     config.acl = [{ perms: Perms.READ, id: { scheme: 'world', id: 'anyone' } }];
