@@ -12,6 +12,12 @@ export interface ReplySummary {
   readonly xid: number;
   readonly err: number;
   readonly bodyLength: number;
+  /** A notification's (xid -1) WatcherEvent: what the watch reported. */
+  readonly event?: { readonly type: number; readonly state: number; readonly path: string };
+  /** With `zxids`: the reply's zxid minus the first reply's (servers differ in absolute zxids, not in steps). */
+  readonly zxid?: number;
+  /** With `bodies` naming its xid: the reply body as hex (for bodies without zxids or times, e.g. a created path). */
+  readonly body?: string;
 }
 
 export interface Exchange {
@@ -29,6 +35,10 @@ export interface ExchangeOptions {
   readonly quietMs?: number;
   /** Stop once this many replies have arrived (notifications included). */
   readonly replies?: number;
+  /** Record each reply's zxid relative to the first reply's (ping replies carry the last zxid too). */
+  readonly zxids?: boolean;
+  /** xids whose reply bodies are recorded as hex. */
+  readonly bodies?: readonly number[];
 }
 
 export function exchange(address: SocketAddress, frames: readonly Uint8Array[], options: ExchangeOptions = {}): Promise<Exchange> {
@@ -41,6 +51,7 @@ export function exchange(address: SocketAddress, frames: readonly Uint8Array[], 
     const replies: ReplySummary[] = [];
     let timer: NodeJS.Timeout | undefined;
     let done = false;
+    let firstZxid: bigint | undefined;
     const finish = (closed: boolean) => {
       if (done) return;
       done = true;
@@ -75,7 +86,18 @@ export function exchange(address: SocketAddress, frames: readonly Uint8Array[], 
           sendAll();
           continue;
         }
-        replies.push({ xid: payload.readInt32BE(0), err: payload.readInt32BE(12), bodyLength: len - 16 });
+        const xid = payload.readInt32BE(0);
+        const event = xid === -1 && len >= 28 ? { type: payload.readInt32BE(16), state: payload.readInt32BE(20), path: payload.subarray(28, 28 + payload.readInt32BE(24)).toString() } : undefined;
+        const zxid = payload.readBigInt64BE(4);
+        if (xid !== -1) firstZxid ??= zxid;
+        replies.push({
+          xid,
+          err: payload.readInt32BE(12),
+          bodyLength: len - 16,
+          ...(event ? { event } : {}),
+          ...(options.zxids && xid !== -1 ? { zxid: Number(zxid - (firstZxid ?? zxid)) } : {}),
+          ...(options.bodies?.includes(xid) ? { body: payload.subarray(16).toString('hex') } : {}),
+        });
       }
       if (options.replies !== undefined && replies.length >= options.replies) finish(false);
       else quiet();

@@ -87,6 +87,19 @@ test('[zk.serve] unit: tickTime, session timeout bounds, the 4lw whitelist and j
   });
 });
 
+test('[zk.ttl-nodes] unit: extendedTypesEnabled and the znode.container schedule go from zoo.cfg or properties to the server; a bad number is a config error', T, () => {
+  const config = parseServerConfig(parseZooCfg('clientPort=1\ntickTime=2000\nextendedTypesEnabled=true\nznode.container.checkIntervalMs=500\n'), { 'znode.container.maxPerMinute': '60' });
+  assert.deepEqual(zkServerOptions(config), {
+    tickTime: 2000,
+    minSessionTimeout: -1,
+    maxSessionTimeout: -1,
+    extendedTypesEnabled: true,
+    containerCheckIntervalMs: 500,
+    containerMaxPerMinute: 60,
+  });
+  assert.throws(() => zkServerOptions(parseServerConfig(parseZooCfg('clientPort=1\n'), { 'znode.container.checkIntervalMs': 'soon' })), /znode.container.checkIntervalMs=soon/);
+});
+
 test('[zk.serve] unit: SIGTERM or SIGINT shuts the server down once and stops listening for further signals', T, async () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const signals = new EventEmitter() as EventEmitter & SignalSource;

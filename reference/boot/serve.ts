@@ -11,6 +11,7 @@
  *
  * Implements: zk.serve.
  */
+import { CnxnspecError } from '../../spec/errors.ts';
 import type { HostRuntime, Logger, SocketAddress } from '../../spec/runtime.ts';
 import { ZkServer } from '../zk/zk-server.ts';
 import type { ZkServerOptions } from '../zk/zk-server-options.ts';
@@ -68,6 +69,30 @@ export function zkServerOptions(config: ServerConfig, epochMs?: number): ZkServe
     ...(config.properties.get('zookeeper.skipACL') === 'yes' ? { skipAcl: true } : {}),
     ...(config.properties.get('zookeeper.enforceQuota')?.toLowerCase() === 'true' ? { enforceQuota: true } : {}),
     ...(superDigest !== undefined ? { superDigest } : {}),
+    ...extendedTypeOptions(config.properties),
+  };
+}
+
+/**
+ * `zookeeper.extendedTypesEnabled` (zoo.cfg `extendedTypesEnabled=true`) and the container manager's schedule,
+ * `znode.container.checkIntervalMs`, `.maxPerMinute` and `.maxNeverUsedIntervalMs`: ZooKeeper reads those as -D
+ * properties only; serve has no -D, so their zoo.cfg form (which gains the `zookeeper.` prefix) counts too.
+ */
+function extendedTypeOptions(properties: ReadonlyMap<string, string>): ZkServerOptions {
+  const number = (name: string): number | undefined => {
+    const text = properties.get(name) ?? properties.get(`zookeeper.${name}`);
+    if (text === undefined) return undefined;
+    if (!/^\d+$/.test(text.trim())) throw new CnxnspecError('CNXNSPEC_ERR_CONFIG', `${name}=${text}: expected a whole number of ms or deletions`);
+    return Number(text);
+  };
+  const check = number('znode.container.checkIntervalMs');
+  const perMinute = number('znode.container.maxPerMinute');
+  const neverUsed = number('znode.container.maxNeverUsedIntervalMs');
+  return {
+    ...(properties.get('zookeeper.extendedTypesEnabled')?.trim() === 'true' ? { extendedTypesEnabled: true } : {}),
+    ...(check !== undefined ? { containerCheckIntervalMs: check } : {}),
+    ...(perMinute !== undefined ? { containerMaxPerMinute: perMinute } : {}),
+    ...(neverUsed !== undefined ? { containerMaxNeverUsedIntervalMs: neverUsed } : {}),
   };
 }
 

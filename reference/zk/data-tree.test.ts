@@ -40,7 +40,7 @@ function dump(tree: DataTree, path = '/'): unknown[] {
 
 test('[zk.data-tree] unit: a fresh tree holds /, /zookeeper, /zookeeper/quota and /zookeeper/config at zxid 0', T, () => {
   const { tree } = fresh();
-  assert.equal(tree.nodeCount(), 4);
+  assert.equal(tree.nodeCount(), 5, 'four nodes, counted as ZooKeeper counts them (the root twice)');
   assert.equal(tree.lastZxid(), 0n);
   assert.deepEqual(tree.getChildren('/').children, ['zookeeper']);
   assert.deepEqual(tree.getChildren('/zookeeper').children, ['config', 'quota']);
@@ -97,22 +97,23 @@ test('[zk.data-tree] unit: failures carry NONODE, NODEEXISTS, BADVERSION, NOTEMP
   for (const missingParent of ['/p/./q', '/p/../q']) {
     assert.equal(code(() => tree.create(missingParent, null, OPEN_ACL_UNSAFE, 0, 1n, tx())), Err.NONODE, missingParent);
   }
-  assert.equal(code(() => tree.create('/q', null, OPEN_ACL_UNSAFE, 4, 1n, tx())), Err.BADARGUMENTS, 'containers are not supported');
+  assert.equal(code(() => tree.create('/q', null, OPEN_ACL_UNSAFE, 7, 1n, tx())), Err.BADARGUMENTS, 'CreateMode ends at 6');
   assert.equal(code(() => tree.create('/q', null, [], 0, 1n, tx())), Err.INVALIDACL);
   assert.equal(code(() => tree.setAcl('/p', OPEN_ACL_UNSAFE, 7)), Err.BADVERSION);
   assert.equal(tree.setAcl('/p', OPEN_ACL_UNSAFE, 0).aversion, 1);
 });
 
-test('[zk.data-tree] unit: sequential names take the parent cversion as a 10-digit suffix, which deletes advance too', T, () => {
+test('[zk.data-tree] unit: sequential names take the count of the parent\'s child creates as a 10-digit suffix; deletes advance the cversion, not the suffix', T, () => {
   const { tree, tx } = fresh();
   tree.create('/q', null, OPEN_ACL_UNSAFE, 0, 1n, tx());
   assert.equal(tree.create('/q/n-', null, OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL, 1n, tx()).path, '/q/n-0000000000');
   tree.create('/q/plain', null, OPEN_ACL_UNSAFE, 0, 1n, tx());
   tree.delete('/q/plain', -1, tx());
   const e = tree.create('/q/e-', null, OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL_SEQUENTIAL, 5n, tx());
-  assert.equal(e.path, '/q/e-0000000003');
+  assert.equal(e.path, '/q/e-0000000002');
+  assert.equal(tree.exists('/q')?.cversion, 4);
   assert.equal(e.stat.ephemeralOwner, 5n);
-  assert.deepEqual(tree.ephemeralsOf(5n), ['/q/e-0000000003']);
+  assert.deepEqual(tree.ephemeralsOf(5n), ['/q/e-0000000002']);
 });
 
 test('[zk.data-tree] unit: killing a session deletes its ephemeral nodes and only those, firing delete events', T, () => {

@@ -29,6 +29,11 @@ interface ZNode {
   acl: readonly Acl[];
   stat: MutableStat;
   readonly children: Set<string>;
+  /**
+   * Children ever created here: the next sequential suffix. ZooKeeper 3.8 numbers from it, not from the cversion
+   * clients see, which deletes raise too (measured: create, delete, create gives suffixes 0 and 1, cversion 3).
+   */
+  creates?: number;
 }
 
 export interface CreateResult {
@@ -64,6 +69,11 @@ function emptyStat(): MutableStat {
   };
 }
 
+/** What clients see: containers and TTL nodes show ephemeralOwner 0, as ZooKeeper hides their marks. */
+function clientStat(stat: Stat): Stat {
+  return stat.ephemeralOwner < 0n ? { ...stat, ephemeralOwner: 0n } : { ...stat };
+}
+
 function versionMatches(expected: number, actual: number): boolean {
   return expected === -1 || expected === actual;
 }
@@ -82,11 +92,23 @@ export class DataTree {
 
   constructor() {
     this.nodes.set('/', { data: null, acl: OPEN_ACL_UNSAFE, stat: emptyStat(), children: new Set() });
-    for (const path of BUILT_IN) {
-      // /zookeeper/config is read-only for everyone (world:anyone READ), as in ZooKeeper; only reconfig writes it.
-      const acl = path === '/zookeeper/config' ? READ_ACL_UNSAFE : OPEN_ACL_UNSAFE;
-      this.attach(path, { data: new Uint8Array(0), acl, stat: emptyStat(), children: new Set() });
-    }
+    for (const path of BUILT_IN) this.attach(path, { data: new Uint8Array(0), acl: OPEN_ACL_UNSAFE, stat: emptyStat(), children: new Set() });
+    // As a fresh ZooKeeper 3.8 shows them: the root's data is empty (not null); /zookeeper/config is world-readable
+    // only, with aversion -1. ZooKeeper keeps a count of child creates and reports cversion as 2 x creates - children,
+    // so a node whose children were put there without a create starts below 0: the root at -1, /zookeeper at -2.
+    this.need('/').data = new Uint8Array(0);
+    this.need('/').stat.cversion = -1;
+    this.need('/zookeeper').stat.cversion = -2;
+    const config = this.need('/zookeeper/config');
+    config.acl = [...READ_ACL_UNSAFE];
+    config.stat.aversion = -1;
+  }
+
+  /** Containers and TTL nodes (a negative ephemeralOwner): what the container manager looks at. */
+  extendedNodes(): { readonly path: string; readonly stat: Stat }[] {
+    const found: { path: string; stat: Stat }[] = [];
+    for (const [path, node] of this.nodes) if (node.stat.ephemeralOwner < 0n) found.push({ path, stat: { ...node.stat } });
+    return found;
   }
 
   /** The zxid of the last transaction (what replies carry). */
@@ -100,8 +122,9 @@ export class DataTree {
     return this.zxid;
   }
 
+  /** As ZooKeeper counts for srvr and mntr: it keys the root twice ('' and '/'), so one more than there are. */
   nodeCount(): number {
-    return this.nodes.size;
+    return this.nodes.size + 1;
   }
 
   ephemeralCount(): number {
@@ -125,18 +148,18 @@ export class DataTree {
 
   exists(path: string): Stat | undefined {
     const node = this.nodes.get(path);
-    return node === undefined ? undefined : { ...node.stat };
+    return node === undefined ? undefined : clientStat(node.stat);
   }
 
   getData(path: string): { data: Uint8Array | null; stat: Stat } {
     const node = this.need(path);
-    return { data: node.data, stat: { ...node.stat } };
+    return { data: node.data, stat: clientStat(node.stat) };
   }
 
   /** Children in name order (ZooKeeper gives no order; a fixed one makes answers reproducible). */
   getChildren(path: string): { children: string[]; stat: Stat } {
     const node = this.need(path);
-    return { children: [...node.children].sort(), stat: { ...node.stat } };
+    return { children: [...node.children].sort(), stat: clientStat(node.stat) };
   }
 
   /** Nodes below `path` at any depth; NONODE when there is no such node. */
@@ -149,7 +172,7 @@ export class DataTree {
 
   getAcl(path: string): { acl: readonly Acl[]; stat: Stat } {
     const node = this.need(path);
-    return { acl: node.acl, stat: { ...node.stat } };
+    return { acl: node.acl, stat: clientStat(node.stat) };
   }
 
   // --- writes ---------------------------------------------------------------------------------------------
@@ -158,12 +181,12 @@ export class DataTree {
    * ZooKeeper's order (the caller has checked the ACL, see acl-fixup.ts, after step 1):
    * 1. the flags, and a path with a '/' and no NUL (BADARGUMENTS);
    * 2. the parent must exist (NONODE);
-   * 3. a sequential name takes the parent's cversion as suffix; the full path must be valid (BADARGUMENTS);
+   * 3. a sequential name takes the count of the parent's child creates as suffix; the full path must be valid;
    * 4. the node must not exist (NODEEXISTS); the parent must not be ephemeral (NOCHILDRENFOREPHEMERALS);
    * 5. an empty ACL is INVALIDACL;
    * 6. add the node; the parent's cversion goes up and its pzxid becomes this zxid.
    */
-  create(path: string, data: Uint8Array | null, acl: readonly Acl[], flags: number, sessionId: bigint, tx: Tx, guard?: AclGuard): CreateResult {
+  create(path: string, data: Uint8Array | null, acl: readonly Acl[], flags: number, sessionId: bigint, tx: Tx, guard?: AclGuard, owner?: bigint): CreateResult {
     // 1.
     const mode = parseCreateFlags(flags, path);
     checkPathShape(path);
@@ -172,15 +195,18 @@ export class DataTree {
     const parent = this.need(parentPath);
     guard?.(parent.acl);
     // 3.
-    const actual = mode.sequential ? `${path}${sequenceSuffix(parent.stat.cversion)}` : path;
+    const actual = mode.sequential ? `${path}${sequenceSuffix(parent.creates ?? 0)}` : path;
     validatePath(actual);
     // 4.
     if (this.nodes.has(actual)) throw new KeeperError(Err.NODEEXISTS, actual);
-    if (parent.stat.ephemeralOwner !== 0n) throw new KeeperError(Err.NOCHILDRENFOREPHEMERALS, parentPath);
+    // Containers and TTL nodes (negative owners, extended-create.ts) may have children; only a session's may not.
+    if (parent.stat.ephemeralOwner > 0n) throw new KeeperError(Err.NOCHILDRENFOREPHEMERALS, parentPath);
     this.quotas.check(actual, null, data, true);
     // 5.
     if (acl.length === 0) throw new KeeperError(Err.INVALIDACL, actual);
     // 6.
+    const ephemeralOwner = owner ?? (mode.ephemeral ? sessionId : 0n);
+    const ephemeral = ephemeralOwner > 0n;
     const stat: MutableStat = {
       ...emptyStat(),
       czxid: tx.zxid,
@@ -188,23 +214,26 @@ export class DataTree {
       pzxid: tx.zxid,
       ctime: tx.time,
       mtime: tx.time,
-      ephemeralOwner: mode.ephemeral ? sessionId : 0n,
+      ephemeralOwner,
       dataLength: data?.length ?? 0,
     };
     const savedParent = { ...parent.stat };
     this.attach(actual, { data, acl: [...acl], stat, children: new Set() });
     parent.stat.cversion += 1;
     parent.stat.pzxid = tx.zxid;
-    if (mode.ephemeral) this.addEphemeral(sessionId, actual);
+    const savedCreates = parent.creates;
+    parent.creates = (parent.creates ?? 0) + 1;
+    if (ephemeral) this.addEphemeral(sessionId, actual);
     this.onUndo(() => {
       this.detach(actual);
       parent.stat = savedParent;
-      if (mode.ephemeral) this.removeEphemeral(sessionId, actual);
+      parent.creates = savedCreates;
+      if (ephemeral) this.removeEphemeral(sessionId, actual);
     });
     this.quotas.created(actual, data);
     return {
       path: actual,
-      stat: { ...stat },
+      stat: clientStat(stat),
       events: [
         { type: EventType.NodeCreated, path: actual, zxid: tx.zxid },
         { type: EventType.NodeChildrenChanged, path: parentPath, zxid: tx.zxid },
@@ -233,7 +262,7 @@ export class DataTree {
     guard?.(node.acl);
     this.quotas.check(path, node.data, data, false);
     if (!versionMatches(version, node.stat.version)) throw new KeeperError(Err.BADVERSION, path);
-    const saved = { data: node.data, stat: { ...node.stat } };
+    const saved = { data: node.data, stat: clientStat(node.stat) };
     node.data = data;
     node.stat.version += 1;
     node.stat.mzxid = tx.zxid;
@@ -244,7 +273,7 @@ export class DataTree {
       node.stat = saved.stat;
     });
     this.quotas.changed(path, saved.data, data);
-    return { stat: { ...node.stat }, events: [{ type: EventType.NodeDataChanged, path, zxid: tx.zxid }] };
+    return { stat: clientStat(node.stat), events: [{ type: EventType.NodeDataChanged, path, zxid: tx.zxid }] };
   }
 
   setAcl(path: string, acl: readonly Acl[], version: number, guard?: AclGuard): Stat {
@@ -255,7 +284,7 @@ export class DataTree {
     if (acl.length === 0) throw new KeeperError(Err.INVALIDACL, path);
     node.acl = [...acl];
     node.stat.aversion += 1;
-    return { ...node.stat };
+    return clientStat(node.stat);
   }
 
   /** The check of a multi: the node exists and has `version` (or -1). Changes nothing. */
@@ -310,11 +339,11 @@ export class DataTree {
       parent.stat.pzxid = tx.zxid;
     }
     const owner = node.stat.ephemeralOwner;
-    if (owner !== 0n) this.removeEphemeral(owner, path);
+    if (owner > 0n) this.removeEphemeral(owner, path);
     this.onUndo(() => {
       this.attach(path, node);
       if (parent !== undefined && savedParent !== undefined) parent.stat = savedParent;
-      if (owner !== 0n) this.addEphemeral(owner, path);
+      if (owner > 0n) this.addEphemeral(owner, path);
     });
     this.quotas.deleted(path, node.data);
     return [

@@ -6,7 +6,9 @@
  *
  * Implements: zk.data-tree (multi).
  */
+import { parseCreateFlags } from './create-mode.ts';
 import { Err, KeeperError } from './error-codes.ts';
+import { NO_TTL } from './extended-create.ts';
 import { MultiRequestCodec, MultiResponseCodec, type MultiOp, type MultiResult } from './multi-records.ts';
 import { OpCode } from './op-codes.ts';
 import { createNode, needs, txOf, type OpContext, type OpHandler } from './request-ops.ts';
@@ -17,10 +19,17 @@ function apply(ctx: OpContext, op: MultiOp, events: TreeEvent[]): MultiResult {
   const tx = txOf(ctx);
   switch (op.type) {
     case OpCode.create:
-    case OpCode.create2: {
-      const created = createNode(ctx, op.request);
+    case OpCode.create2:
+    case OpCode.createContainer:
+    case OpCode.createTTL: {
+      // ZooKeeper 3.8 rebuilds each create of a multi from its flags alone: TTL flags make a createTTL, flag 4 a
+      // createContainer, anything else a plain create (so create2 gets no stat, and createTTL with flag 0 makes a
+      // plain node); only createContainer and createTTL results carry a stat, under type create2.
+      const mode = parseCreateFlags(op.request.flags, op.request.path);
+      const kind = mode.ttl ? OpCode.createTTL : mode.container ? OpCode.createContainer : OpCode.create;
+      const created = createNode(ctx, op.request, kind, kind === OpCode.createTTL && op.type === OpCode.createTTL ? op.ttl : NO_TTL);
       events.push(...created.events);
-      return op.type === OpCode.create ? { type: op.type, path: created.path } : { type: op.type, path: created.path, stat: created.stat };
+      return kind === OpCode.create ? { type: OpCode.create, path: created.path } : { type: OpCode.create2, path: created.path, stat: created.stat };
     }
     case OpCode.delete:
       events.push(...ctx.tree.delete(op.request.path, op.request.version, tx, needs(ctx, Perms.DELETE, op.request.path)));

@@ -22,7 +22,8 @@ import { CreateRequestCodec, PathVersionRequestCodec, SetDataRequestCodec, type 
 import { StatCodec, type Stat } from './stat.ts';
 
 export type MultiOp =
-  | { readonly type: typeof OpCode.create | typeof OpCode.create2; readonly request: CreateRequest }
+  | { readonly type: typeof OpCode.create | typeof OpCode.create2 | typeof OpCode.createContainer; readonly request: CreateRequest }
+  | { readonly type: typeof OpCode.createTTL; readonly request: CreateRequest; readonly ttl: bigint }
   | { readonly type: typeof OpCode.delete | typeof OpCode.check; readonly request: PathVersionRequest }
   | { readonly type: typeof OpCode.setData; readonly request: SetDataRequest };
 
@@ -37,14 +38,17 @@ function readOp(r: JuteReader, type: number): MultiOp {
   switch (type) {
     case OpCode.create:
     case OpCode.create2:
+    case OpCode.createContainer:
       return { type, request: CreateRequestCodec.read(r) };
+    case OpCode.createTTL:
+      return { type, request: CreateRequestCodec.read(r), ttl: r.long('ttl') };
     case OpCode.delete:
     case OpCode.check:
       return { type, request: PathVersionRequestCodec.read(r) };
     case OpCode.setData:
       return { type, request: SetDataRequestCodec.read(r) };
     default:
-      throw malformed(`multi: operation type ${type} is not one of create, create2, delete, setData, check`);
+      throw malformed(`multi: operation type ${type} is not one of create, create2, createContainer, createTTL, delete, setData, check`);
   }
 }
 
@@ -53,7 +57,12 @@ function writeOp(w: JuteWriter, op: MultiOp): void {
   switch (op.type) {
     case OpCode.create:
     case OpCode.create2:
+    case OpCode.createContainer:
       CreateRequestCodec.write(w, op.request);
+      break;
+    case OpCode.createTTL:
+      CreateRequestCodec.write(w, op.request);
+      w.long(op.ttl);
       break;
     case OpCode.setData:
       SetDataRequestCodec.write(w, op.request);

@@ -67,6 +67,11 @@ export const LAST_OP_NAMES: Readonly<Record<number, string>> = {
   [OpCode.getACL]: 'GETA',
   [OpCode.getChildren]: 'GETC',
   [OpCode.getChildren2]: 'GETC',
+  [OpCode.createContainer]: 'CREA',
+  [OpCode.createTTL]: 'CREA',
+  [OpCode.addWatch]: 'ADDW',
+  [OpCode.checkWatches]: 'CHKW',
+  [OpCode.removeWatches]: 'REMW',
 };
 
 export function lastOpName(type: number): string {

@@ -2,9 +2,11 @@
  * Operations a standalone ZooKeeper 3.8 knows but refuses, answered as it answers them, with the connection kept
  * (an unknown op code, by contrast, is answered UNIMPLEMENTED and closes the connection):
  * Each body is decoded first, as ZooKeeper decodes it, so an undecodable one is MARSHALLINGERROR (-5).
- * - reconfig (16): RECONFIGDISABLED (-123), since dynamic reconfiguration is off in standalone mode;
+ * - reconfig (16): RECONFIGDISABLED (-123), since dynamic reconfiguration is off in standalone mode, with a zxid
+ *   used up as ZooKeeper's transaction stage uses one;
+ * - deleteContainer (20) from a client: BADARGUMENTS, a zxid used up;
+ * - sasl (102) without SASL configured: an empty (null) token;
  * - createSession (-10) sent as a request: MARSHALLINGERROR (-5), it is only valid between servers;
- * - createTTL (21) while extended types are off: UNIMPLEMENTED (-6);
  * - check (13) on its own, outside a multi: ZooKeeper sends no reply at all and goes on serving.
  *
  * Implements: zk.bad-request (known but refused operations).
@@ -13,12 +15,15 @@ import { Err, KeeperError, type ErrCode } from './error-codes.ts';
 import { malformed } from './jute-error.ts';
 import type { JuteReader } from './jute-reader.ts';
 import type { OpHandler } from './request-ops.ts';
-import { CreateRequestCodec, PathVersionRequestCodec } from './request-records.ts';
+import { PathVersionRequestCodec } from './request-records.ts';
 
-/** An operation whose body is decoded (MARSHALLINGERROR if it cannot be), then refused with `code`, connection kept. */
-function refusedWith(code: ErrCode, decode: (r: JuteReader) => unknown): OpHandler {
+/**
+ * An operation whose body is decoded (MARSHALLINGERROR if it cannot be), then refused with `code`, connection
+ * kept. `write`: ZooKeeper refuses it in its transaction stage, so the refusal uses up a zxid.
+ */
+function refusedWith(code: ErrCode, decode: (r: JuteReader) => unknown, write = false): OpHandler {
   return {
-    write: false,
+    write,
     run(_ctx, r) {
       decode(r);
       throw new KeeperError(code);
@@ -27,10 +32,12 @@ function refusedWith(code: ErrCode, decode: (r: JuteReader) => unknown): OpHandl
 }
 
 /** ReconfigRequest{joiningServers, leavingServers, newMembers, curConfigId}. */
-export const reconfigDisabled = refusedWith(Err.RECONFIGDISABLED, (r) => [r.ustring(), r.ustring(), r.ustring(), r.long()]);
-/** CreateTTLRequest{path, data, acl, flags, ttl}. */
-export const extendedTypesDisabled = refusedWith(Err.UNIMPLEMENTED, (r) => [CreateRequestCodec.read(r), r.long('ttl')]);
-
+export const reconfigDisabled = refusedWith(Err.RECONFIGDISABLED, (r) => [r.ustring(), r.ustring(), r.ustring(), r.long()], true);
+/**
+ * deleteContainer (20) is the container manager's own request; ZooKeeper 3.8 answers a client's BADARGUMENTS in
+ * its transaction stage (a zxid used up) and deletes nothing, whatever the body.
+ */
+export const clientDeleteContainer = refusedWith(Err.BADARGUMENTS, () => undefined, true);
 export const createSessionRequest: OpHandler = {
   write: false,
   run() {

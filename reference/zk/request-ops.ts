@@ -18,6 +18,8 @@ import type { ClientConnection } from './client-connection.ts';
 import type { CreateResult, DataTree, Tx } from './data-tree.ts';
 import { fixupAcl } from './acl-fixup.ts';
 import { parseCreateFlags } from './create-mode.ts';
+import { checkTtl, NO_TTL, ownerFor } from './extended-create.ts';
+import { OpCode } from './op-codes.ts';
 import { checkPathShape, validatePath } from './zk-path.ts';
 import { Err, KeeperError } from './error-codes.ts';
 import type { JuteReader } from './jute-reader.ts';
@@ -47,6 +49,8 @@ export interface OpContext {
   readonly tx: Tx | undefined;
   /** Who may do what (access-control.ts). */
   readonly access: AccessControl;
+  /** `zookeeper.extendedTypesEnabled`: whether TTL nodes may be created (off when absent). */
+  readonly extendedTypesEnabled?: boolean;
 }
 
 export interface OpOutcome {
@@ -56,6 +60,8 @@ export interface OpOutcome {
   readonly events?: readonly TreeEvent[];
   /** Notifications for the requesting connection alone, sent before its reply (setWatches). */
   readonly direct?: readonly TreeEvent[];
+  /** The reply's error code when it still carries `body` (multiRead's MARSHALLINGERROR with partial results). */
+  readonly err?: number;
   /** No reply at all (ZooKeeper's answer to a check outside a multi). */
   readonly noReply?: true;
   /** No reply, and the connection closes for this reason (ZooKeeper failing on a request outside its pipeline). */
@@ -84,12 +90,16 @@ export function checkRead(ctx: OpContext, path: string, perm: number = Perms.REA
   ctx.access.check(ctx.client.authIds, ctx.tree.getAcl(path).acl, perm, path);
 }
 
-/** A create, alone or in a multi: flags and path shape, then the ACL (INVALIDACL), then the tree's checks. */
-export function createNode(ctx: OpContext, req: CreateRequest): CreateResult {
-  parseCreateFlags(req.flags, req.path);
+/**
+ * A create, alone or in a multi: flags and TTL, path shape, then the ACL (INVALIDACL), then the tree's checks.
+ * `op` (create, create2, createContainer or createTTL) decides with the flags what kind of node it makes.
+ */
+export function createNode(ctx: OpContext, req: CreateRequest, op: number = OpCode.create, ttl: bigint = NO_TTL): CreateResult {
+  const mode = parseCreateFlags(req.flags, req.path);
+  checkTtl(op, mode, ttl, req.path, ctx.extendedTypesEnabled ?? false);
   checkPathShape(req.path);
   const acl = fixupAcl(req.acl, ctx.client.authIds, req.path);
-  return ctx.tree.create(req.path, req.data, acl, req.flags, ctx.client.sessionId, txOf(ctx), needs(ctx, Perms.CREATE, req.path));
+  return ctx.tree.create(req.path, req.data, acl, req.flags, ctx.client.sessionId, txOf(ctx), needs(ctx, Perms.CREATE, req.path), ownerFor(op, mode, ttl, ctx.client.sessionId));
 }
 
 /** Reads name the root '' as ZooKeeper's tree keys it; every other path is looked up as given. */
@@ -97,11 +107,13 @@ function readKey(path: string): string {
   return path === '' ? '/' : path;
 }
 
-function create(withStat: boolean): OpHandler {
+/** create (1) and create2 (15); also createContainer (19) and createTTL (21), which read a TTL after the request. */
+export function create(withStat: boolean, op: number = withStat ? OpCode.create2 : OpCode.create): OpHandler {
   return {
     write: true,
     run(ctx, r) {
-      const result = createNode(ctx, CreateRequestCodec.read(r));
+      const req = CreateRequestCodec.read(r);
+      const result = createNode(ctx, req, op, op === OpCode.createTTL ? r.long('ttl') : NO_TTL);
       const body = withStat
         ? (w: JuteWriter) => Create2ResponseCodec.write(w, { path: result.path, stat: result.stat })
         : (w: JuteWriter) => PathResponseCodec.write(w, { path: result.path });

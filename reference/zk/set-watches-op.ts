@@ -5,11 +5,11 @@
  *   data watch:  node gone -> NodeDeleted; mzxid > relativeZxid -> NodeDataChanged; else re-armed
  *   exist watch: node there -> NodeCreated; else re-armed
  *   child watch: node gone -> NodeDeleted; pzxid > relativeZxid -> NodeChildrenChanged; else re-armed
- * Persistent watches (setWatches2's extra lists) are not supported and are ignored with a log line.
+ * setWatches2's persistent and persistent-recursive lists are re-armed as they are, never fired at once (a
+ * persistent watch has nothing to catch up on: ZooKeeper 3.8 does the same).
  *
- * Implements: zk.watches (re-registration on reconnect).
+ * Implements: zk.watches (re-registration on reconnect), zk.persistent-watches.
  */
-import type { Logger } from '../../spec/runtime.ts';
 import type { OpHandler } from './request-ops.ts';
 import { SetWatches2Codec, SetWatchesCodec } from './request-records.ts';
 import { EventType, type TreeEvent } from './watch-events.ts';
@@ -17,7 +17,7 @@ import { EventType, type TreeEvent } from './watch-events.ts';
 /** Notifications fired by setWatches carry no zxid. */
 const NO_ZXID = -1n;
 
-export function setWatchesOp(withPersistent: boolean, log: Logger): OpHandler {
+export function setWatchesOp(withPersistent: boolean): OpHandler {
   const codec = withPersistent ? SetWatches2Codec : SetWatchesCodec;
   return {
     write: false,
@@ -42,8 +42,8 @@ export function setWatchesOp(withPersistent: boolean, log: Logger): OpHandler {
         else if (stat.pzxid > rel) fire(EventType.NodeChildrenChanged, path);
         else ctx.watches.add('child', path, ctx.client);
       }
-      const persistent = (req.persistentWatches?.length ?? 0) + (req.persistentRecursiveWatches?.length ?? 0);
-      if (persistent > 0) log.log('warn', `${ctx.client.id}: ignoring ${persistent} persistent watch(es) in setWatches2: persistent watches are not supported`);
+      for (const path of req.persistentWatches ?? []) ctx.watches.addPersistent(path, ctx.client, 'persistent');
+      for (const path of req.persistentRecursiveWatches ?? []) ctx.watches.addPersistent(path, ctx.client, 'recursive');
       return { direct };
     },
   };

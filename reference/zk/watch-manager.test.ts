@@ -43,3 +43,38 @@ test('[zk.watches] unit: the watches of a closed connection are dropped from bot
   assert.equal(w.has('data', '/a', 'gone'), false);
   assert.deepEqual(w.trigger(ev(EventType.NodeDeleted, '/b')), ['stays']);
 });
+
+test('[zk.persistent-watches] a persistent watch stays after firing; a recursive one fires for descendants but not for NodeChildrenChanged', T, () => {
+  const m = new WatchManager<string>();
+  m.addPersistent('/p', 'a', 'persistent');
+  m.addPersistent('/r', 'b', 'recursive');
+  assert.deepEqual(m.trigger({ type: EventType.NodeDataChanged, path: '/p', zxid: 1n }), ['a']);
+  assert.deepEqual(m.trigger({ type: EventType.NodeDataChanged, path: '/p', zxid: 2n }), ['a']);
+  assert.deepEqual(m.trigger({ type: EventType.NodeChildrenChanged, path: '/p', zxid: 3n }), ['a']);
+  assert.deepEqual(m.trigger({ type: EventType.NodeCreated, path: '/p/c', zxid: 4n }), [], 'a persistent watch is not recursive');
+  assert.deepEqual(m.trigger({ type: EventType.NodeCreated, path: '/r/x/y', zxid: 5n }), ['b']);
+  assert.deepEqual(m.trigger({ type: EventType.NodeChildrenChanged, path: '/r', zxid: 6n }), []);
+  assert.deepEqual(m.trigger({ type: EventType.NodeDeleted, path: '/r', zxid: 7n }), ['b'], 'one notification for both tables');
+  assert.equal(m.count(), 4, 'both stay, each in both tables');
+});
+
+test('[zk.persistent-watches] a standard watch on the same path turns a persistent one back into a one-shot watch, as ZooKeeper 3.8 does', T, () => {
+  const m = new WatchManager<string>();
+  m.addPersistent('/p', 'a', 'persistent');
+  m.add('data', '/p', 'a');
+  assert.deepEqual(m.trigger({ type: EventType.NodeDataChanged, path: '/p', zxid: 1n }), ['a']);
+  assert.deepEqual(m.trigger({ type: EventType.NodeDataChanged, path: '/p', zxid: 2n }), []);
+  assert.deepEqual(m.trigger({ type: EventType.NodeChildrenChanged, path: '/p', zxid: 3n }), ['a'], 'the child table kept its persistent mode');
+});
+
+test('[zk.remove-watches] remove and has look at exactly one path and table; removing the last recursive watch stops ancestor lookups', T, () => {
+  const m = new WatchManager<string>();
+  m.addPersistent('/r', 'a', 'recursive');
+  assert.equal(m.has('data', '/r/x', 'a'), false);
+  assert.equal(m.has('child', '/r', 'a'), true);
+  assert.equal(m.remove('data', '/r', 'a'), true);
+  assert.equal(m.remove('data', '/r', 'a'), false);
+  assert.deepEqual(m.trigger({ type: EventType.NodeCreated, path: '/r/x', zxid: 1n }), [], 'the child-table entry never fires NodeCreated');
+  m.removeWatcher('a');
+  assert.equal(m.count(), 0);
+});

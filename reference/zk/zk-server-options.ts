@@ -35,6 +35,14 @@ export interface ZkServerOptions {
   /** What `conf` reports of the factory's settings (the factory enforces them): default 60 and -1 as in ZooKeeper. */
   readonly maxClientCnxns?: number;
   readonly clientPortListenBacklog?: number;
+  /** `zookeeper.extendedTypesEnabled`: TTL nodes allowed (default false). */
+  readonly extendedTypesEnabled?: boolean;
+  /** `znode.container.checkIntervalMs`: how often empty containers and expired TTL nodes are looked for (60000). */
+  readonly containerCheckIntervalMs?: number;
+  /** `znode.container.maxPerMinute`: at most this many of them deleted per minute (10000). */
+  readonly containerMaxPerMinute?: number;
+  /** `znode.container.maxNeverUsedIntervalMs`: age after which a container that never had a child goes (0: never). */
+  readonly containerMaxNeverUsedIntervalMs?: number;
 }
 
 export interface ZkServerSettings {
@@ -50,10 +58,19 @@ export interface ZkServerSettings {
   readonly enforceQuota: boolean;
   readonly maxClientCnxns: number;
   readonly clientPortListenBacklog: number;
+  readonly extendedTypesEnabled: boolean;
+  readonly containerCheckIntervalMs: number;
+  readonly containerMaxPerMinute: number;
+  readonly containerMaxNeverUsedIntervalMs: number;
 }
 
 function configError(message: string): CnxnspecError {
   return new CnxnspecError('CNXNSPEC_ERR_CONFIG', message);
+}
+
+function positive(name: string, value: number): number {
+  if (!(value > 0)) throw configError(`${name} must be a positive number, got ${value}`);
+  return value;
 }
 
 export function resolveZkServerSettings(options: ZkServerOptions = {}): ZkServerSettings {
@@ -75,6 +92,10 @@ export function resolveZkServerSettings(options: ZkServerOptions = {}): ZkServer
     enforceQuota: options.enforceQuota ?? false,
     maxClientCnxns: options.maxClientCnxns ?? 60,
     clientPortListenBacklog: options.clientPortListenBacklog ?? -1,
+    extendedTypesEnabled: options.extendedTypesEnabled ?? false,
+    containerCheckIntervalMs: positive('znode.container.checkIntervalMs', options.containerCheckIntervalMs ?? 60_000),
+    containerMaxPerMinute: positive('znode.container.maxPerMinute', options.containerMaxPerMinute ?? 10_000),
+    containerMaxNeverUsedIntervalMs: options.containerMaxNeverUsedIntervalMs ?? 0,
   };
 }
 

@@ -25,6 +25,7 @@ import type { DisconnectReason } from '../../spec/disconnect-reasons.ts';
 import type { HostRuntime } from '../../spec/runtime.ts';
 import type { RequestHandler, ServerCnxnFactory, ServerConnection } from '../../spec/server-cnxn-factory.ts';
 import { ClientConnection } from './client-connection.ts';
+import { ContainerManager, isCandidate } from './container-manager.ts';
 import { DataTree, type Tx } from './data-tree.ts';
 import { Err, errName, KeeperError } from './error-codes.ts';
 import { FourLetterWhitelist, notInWhitelistReply } from './four-letter-whitelist.ts';
@@ -58,6 +59,7 @@ export class ZkServer implements RequestHandler {
   readonly watches = new WatchManager<ClientConnection>();
   readonly sessions: SessionTracker;
   readonly stats = new ServerStats();
+  readonly containers: ContainerManager;
   private readonly whitelist: FourLetterWhitelist;
   private readonly access: AccessControl;
   private readonly ops: ReadonlyMap<number, OpHandler>;
@@ -80,6 +82,7 @@ export class ZkServer implements RequestHandler {
     this.tree.quotas.warn = (message) => runtime.log.log('warn', message);
     this.ops = opTable(runtime.log);
     this.startedAt = runtime.clock.now();
+    this.containers = new ContainerManager(runtime, this.settings, this.tree, () => this.wallNow(), (path) => this.deleteCandidate(path));
     this.sessions = new SessionTracker(
       runtime,
       this.settings.tickTime,
@@ -99,13 +102,16 @@ export class ZkServer implements RequestHandler {
 
   /** Starts the session tracker's thread; the first ConnectRequest does it too. */
   start(): void {
-    if (this.serving) this.sessions.start();
+    if (!this.serving) return;
+    this.sessions.start();
+    this.containers.start();
   }
 
   /** Stops expiring sessions and refusing new ones; the factories are shut down by their owner. */
   async shutdown(): Promise<void> {
     this.serving = false;
     await this.sessions.shutdown();
+    await this.containers.shutdown();
   }
 
   isServing(): boolean {
@@ -244,6 +250,14 @@ export class ZkServer implements RequestHandler {
     return this.tree.killSession(sessionId, this.newTx());
   }
 
+  /** The container manager's deleteContainer transaction: the node goes if it is still empty and still due. */
+  private async deleteCandidate(path: string): Promise<void> {
+    const tx = this.newTx();
+    const node = this.tree.extendedNodes().find((n) => n.path === path);
+    if (node === undefined || !isCandidate(node.stat, this.wallNow(), this.settings)) return;
+    await Promise.all(this.fire(this.tree.delete(path, -1, tx)));
+  }
+
   // --- requests -------------------------------------------------------------------------------------------
 
   private async dispatch(client: ClientConnection, header: RequestHeader, r: JuteReader, started: number): Promise<void> {
@@ -257,7 +271,7 @@ export class ZkServer implements RequestHandler {
     let outcome: OpOutcome = {};
     let err: number = Err.OK;
     try {
-      outcome = handler.run({ tree: this.tree, watches: this.watches, client, tx, access: this.access }, r);
+      outcome = handler.run({ tree: this.tree, watches: this.watches, client, tx, access: this.access, extendedTypesEnabled: this.settings.extendedTypesEnabled }, r);
     } catch (e) {
       if (e instanceof KeeperError) {
         err = e.code;
@@ -271,7 +285,7 @@ export class ZkServer implements RequestHandler {
     if (outcome.refuse !== undefined) return this.refuse(client, outcome.refuse);
     const sends = this.fire(outcome.events ?? []);
     for (const event of outcome.direct ?? []) sends.push(client.notify(event));
-    if (outcome.noReply !== true) sends.push(this.reply(client, header.xid, this.tree.lastZxid(), err, started, err === Err.OK ? outcome.body : undefined));
+    if (outcome.noReply !== true) sends.push(this.reply(client, header.xid, this.tree.lastZxid(), err === Err.OK ? (outcome.err ?? err) : err, started, err === Err.OK ? outcome.body : undefined));
     await Promise.all(sends);
   }
 

@@ -304,4 +304,73 @@ export const zkRequirements: readonly Requirement[] = [
     invariants: [],
     tests: 'raw requests to Apache ZooKeeper 3.8 and the reference',
   },
+  {
+    id: 'zk.persistent-watches',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'addWatch (106) MUST register persistent (mode 0) and persistent-recursive (mode 1) watches that stay after firing; ' +
+      'recursive ones fire NodeCreated, NodeDataChanged and NodeDeleted for every descendant and never NodeChildrenChanged; ' +
+      'a later standard watch on the same path replaces the mode, setWatches2 re-arms both kinds, any other mode is MARSHALLINGERROR, as in ZooKeeper 3.8.',
+    rationale:
+      'Curator\'s CuratorCache and every 3.6+ client that caches a subtree rely on these watches; without them such clients fail at once.',
+    sources: [{ kind: 'zk', section: '5.4 Op codes and records' }],
+    invariants: [],
+    tests: 'raw requests to Apache ZooKeeper 3.8 and the reference',
+  },
+  {
+    id: 'zk.remove-watches',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'removeWatches (18) and checkWatches (17) MUST answer per watcher type (1 children, 2 data, 3 any) on exactly the given path: ' +
+      'OK when the connection holds such a watch (removing it), NOWATCHER (-121) otherwise, MARSHALLINGERROR for types 3.8 does not know; ' +
+      'the connection stays.',
+    rationale:
+      'Clients remove watches they no longer need and check them on reconnect; an answer that differs leaves them with phantom or missing watches.',
+    sources: [{ kind: 'zk', section: '5.4 Op codes and records' }],
+    invariants: [],
+    tests: 'raw requests to Apache ZooKeeper 3.8 and the reference',
+  },
+  {
+    id: 'zk.containers',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'createContainer (19) MUST create a container (hidden mark: stat ephemeralOwner 0), a client deleteContainer (20) MUST be BADARGUMENTS, and ' +
+      'the container manager MUST delete empty containers that once had a child on the znode.container.checkIntervalMs / maxPerMinute schedule, ' +
+      'firing watches as a delete does.',
+    rationale:
+      'Recipes (Curator locks, leader latches) create their parents as containers and expect them to vanish once empty.',
+    sources: [{ kind: 'zk', section: '5.4 Op codes and records' }],
+    invariants: [],
+    tests: 'raw requests to Apache ZooKeeper 3.8 and the reference',
+  },
+  {
+    id: 'zk.ttl-nodes',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'With zookeeper.extendedTypesEnabled, createTTL (21) with flag 5 or 6 and a TTL of 1..2^40-1 ms MUST create a TTL node, deleted by the container ' +
+      'manager once childless and unmodified for longer than its TTL; other TTL/flag combinations are BADARGUMENTS, and TTL flags with extended types ' +
+      'off are UNIMPLEMENTED with the connection kept.',
+    rationale:
+      'TTL nodes are how clients leave records that clean themselves up; the switch and its error codes are what clients probe.',
+    sources: [{ kind: 'zk', section: '5.4 Op codes and records' }],
+    invariants: [],
+    tests: 'raw requests to Apache ZooKeeper 3.8 and the reference',
+  },
+  {
+    id: 'zk.multi-read',
+    area: 'zk',
+    level: 'MUST',
+    statement:
+      'multiRead (22) MUST answer each getChildren and getData on its own (a failed one as an error result), set no watches, and answer other ' +
+      'operation types MARSHALLINGERROR as ZooKeeper 3.8 does.',
+    rationale:
+      'Clients batch reads with multiRead; one missing node must not hide the answers to the others.',
+    sources: [{ kind: 'zk', section: '5.4 Op codes and records' }],
+    invariants: [],
+    tests: 'raw requests to Apache ZooKeeper 3.8 and the reference',
+  },
 ];
