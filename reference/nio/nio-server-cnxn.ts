@@ -192,7 +192,8 @@ export class NIOServerCnxn implements ServerConnection {
       this.ctx.registry.inFlight--;
       if (this.outstandingThrottled && !this.shouldThrottle()) this.outstandingThrottled = false;
     }
-    await this.requestInterestOpsUpdate();
+    // During this connection's own IO pass (the usual case) there is nothing to ask: skip the call, not just its body.
+    if (this.isSelectable()) await this.requestInterestOpsUpdate();
   }
 
   /** Closes (with `reason`) once everything queued before this call has been written. */
@@ -245,7 +246,7 @@ export class NIOServerCnxn implements ServerConnection {
       // 3. Only on write readiness, as ZooKeeper does: a reply produced by this pass waits for the next one, where
       // it is gathered with the replies produced meanwhile into one socket write (far fewer, larger writes).
       if (!this.closed && (ready & OP_WRITE) !== 0) await this.handleWrite();
-      if (!this.closed) await this.processParked();
+      if (!this.closed && this.parked.length > 0) await this.processParked();
     } catch (err) {
       // 4.
       await this.closeOnError(err);
