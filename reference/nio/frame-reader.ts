@@ -68,11 +68,14 @@ export class FrameReader {
    */
   async step(read: ReadFn): Promise<FrameStep> {
     if (this.expected < 0) {
-      const n = await read(this.lenBuf.subarray(this.lenFilled));
+      // The whole buffer when nothing of the length has arrived yet: a view per frame showed in profiles.
+      const n = await read(this.lenFilled === 0 ? this.lenBuf : this.lenBuf.subarray(this.lenFilled));
       if (n < 0) return { kind: 'eof' };
       this.lenFilled += n;
       if (this.lenFilled < 4) return { kind: 'partial' };
-      const len = new DataView(this.lenBuf.buffer).getInt32(0, false);
+      const b = this.lenBuf;
+      // Big-endian int32 by hand (a DataView per frame showed in profiles).
+      const len = ((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number);
       this.lenFilled = 0;
       if (this.atStreamStart) {
         this.atStreamStart = false;
@@ -99,7 +102,7 @@ export class FrameReader {
       }
       if (this.filled === this.payload.length) this.grow();
       const want = this.payload.length - this.filled;
-      const n = await read(this.payload.subarray(this.filled, this.payload.length));
+      const n = await read(this.filled === 0 ? this.payload : this.payload.subarray(this.filled, this.payload.length));
       if (n < 0) return { kind: 'eof' };
       this.filled += n;
       // A short read means the socket has nothing more right now; the next readiness event resumes here.

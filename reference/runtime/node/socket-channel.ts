@@ -30,6 +30,26 @@ import { plainHost } from './socket-address.ts';
 
 type ReadEnd = 'eof' | RuntimeIOError;
 
+/**
+ * Writes made while the program runs on (one select's IO passes follow each other in microtasks) are gathered into
+ * one system call: the socket is corked at its first write and uncorked once the microtasks have run out. A pass
+ * answers one frame, so ten pings in one read were ten write calls; the bytes and their order are the same, and
+ * `writableLength` (hence OP_WRITE) counts corked bytes like any other unsent ones.
+ */
+const corked: Socket[] = [];
+
+function corkUntilIdle(socket: Socket): void {
+  socket.cork();
+  corked.push(socket);
+  if (corked.length === 1) process.nextTick(uncorkAll);
+}
+
+function uncorkAll(): void {
+  for (const socket of corked.splice(0)) {
+    while (socket.writableCorked > 0) socket.uncork();
+  }
+}
+
 const CHANNEL = Symbol('cnxnspec.channel');
 type OwnedSocket = Socket & { [CHANNEL]: NodeSocketChannel };
 
@@ -127,7 +147,10 @@ export class NodeSocketChannel extends NodeSelectableChannel implements SocketCh
     }
     const n = Math.max(0, Math.min(data.length, this.rt.limits.writeLimit - socket.writableLength));
     // Buffer.from copies: the socket may hold the chunk after we return, and the caller may reuse `data`.
-    if (n > 0) socket.write(Buffer.from(data.subarray(0, n)), (this.flushed ??= () => this.onFlushed()));
+    if (n > 0) {
+      if (socket.writableCorked === 0) corkUntilIdle(socket);
+      socket.write(Buffer.from(data.subarray(0, n)), (this.flushed ??= () => this.onFlushed()));
+    }
     if (socket.writableLength >= this.rt.limits.writeLimit) {
       this.waitingForRoom = true;
       this.readinessChanged();
@@ -197,6 +220,8 @@ export class NodeSocketChannel extends NodeSelectableChannel implements SocketCh
   private reset(): void {
     const socket = this.socket;
     if (socket.destroyed) return;
+    // What was written before the reset goes out first, as it would have without the cork.
+    while (socket.writableCorked > 0) socket.uncork();
     try {
       socket.resetAndDestroy();
     } catch {
