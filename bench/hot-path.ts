@@ -115,6 +115,7 @@ async function stormPhase(server: RunningServer): Promise<Figures> {
   const storm = await openSessions(server.port, 10_000, 60_000);
   const cpu1 = cpuMs(server.proc.pid);
   await closeAll(storm.sockets, 1_500);
+  if (failureCount(storm.failures) > 0) console.log(`storm failures: ${JSON.stringify(storm.failures)}`);
   return { 'storm ms': storm.ms, 'storm cpu ms': cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : Number.NaN, 'storm failed': failureCount(storm.failures) };
 }
 
