@@ -1,7 +1,7 @@
 /**
  * docs/benchmarks.md and the two charts (docs/bench-storm.svg, docs/bench-pings.svg), written from one run's results.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunResult } from '../results.ts';
 import { fmt } from '../stats.ts';
@@ -17,6 +17,8 @@ import { pingChart, stormChart, type Bar, type Series } from './svg.ts';
 const DOC = 'docs/benchmarks.md';
 const STORM_SVG = 'docs/bench-storm.svg';
 const PINGS_SVG = 'docs/bench-pings.svg';
+/** Hand-written analysis (profiles, before and after) that every generated report carries. */
+const WHERE_THE_TIME_GOES = new URL('./where-the-time-goes.md', import.meta.url);
 
 function renderDoc(result: RunResult): string {
   const s = result.settings;
@@ -36,6 +38,7 @@ function renderDoc(result: RunResult): string {
     ...(result.notes.length ? [''] : []),
     ...machineSection(result),
     ...targetsSection(result),
+    readFileSync(WHERE_THE_TIME_GOES, 'utf8'),
     ...(obs.length ? ['## What stood out', '', ...obs.map((o) => `- ${o}`), ''] : []),
     ...serversSection(result),
     ...stormSection(result),

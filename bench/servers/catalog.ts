@@ -11,6 +11,7 @@
  * In `short` (chart legends) the backlog is named only where it is not 4096.
  */
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultSelectorThreads, defaultWorkerThreads } from '../../spec/knobs.ts';
 import { javaLiveHeapKiB } from './heap-probe.ts';
@@ -100,15 +101,15 @@ export function serverCatalog(): ServerSpec[] {
   ];
 }
 
-const NODE_SERVER = fileURLToPath(new URL('./node-server.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-async function startNode(spec: ServerSpec, sessionlessMs: number, logFile: string): Promise<RunningServer> {
+/** `root`: the checkout whose sources the server runs (bench/hot-path.ts compares two); default this one. */
+async function startNode(spec: ServerSpec, sessionlessMs: number, logFile: string, root = ROOT): Promise<RunningServer> {
   const args = [
     '--expose-gc',
     '--import',
     'tsx',
-    NODE_SERVER,
+    join(root, 'bench/servers/node-server.ts'),
     '--kind',
     spec.family === 'bare' ? 'bare' : spec.netty === true ? 'netty' : 'nio',
     `--sessionless=${sessionlessMs}`,
@@ -116,7 +117,7 @@ async function startNode(spec: ServerSpec, sessionlessMs: number, logFile: strin
     ...(spec.selectors !== undefined ? [`--selectors=${spec.selectors}`] : []),
     ...(spec.workers !== undefined ? [`--workers=${spec.workers}`] : []),
   ];
-  const proc = spawnServer(process.execPath, args, logFile, { cwd: ROOT });
+  const proc = spawnServer(process.execPath, args, logFile, { cwd: root });
   const ready = await new Promise<{ port: number; handler: string }>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${spec.id} did not start within 30 s (log: ${logFile})`)), 30_000);
@@ -160,9 +161,9 @@ async function startNode(spec: ServerSpec, sessionlessMs: number, logFile: strin
 
 export async function startServer(
   spec: ServerSpec,
-  options: { readonly sessionlessMs: number; readonly workDir: string; readonly logFile: string; readonly zookeeper?: ZooKeeperInstall },
+  options: { readonly sessionlessMs: number; readonly workDir: string; readonly logFile: string; readonly zookeeper?: ZooKeeperInstall; readonly root?: string },
 ): Promise<RunningServer> {
-  if (spec.family !== 'zookeeper') return startNode(spec, options.sessionlessMs, options.logFile);
+  if (spec.family !== 'zookeeper') return startNode(spec, options.sessionlessMs, options.logFile, options.root);
   if (options.zookeeper === undefined) throw new Error('Apache ZooKeeper is not available');
   const zkOptions = { netty: spec.netty === true, sessionlessMs: options.sessionlessMs, ...(spec.backlog !== undefined ? { backlog: spec.backlog } : {}) };
   const { proc, port } = await startZooKeeper(options.zookeeper, zkOptions, options.workDir, options.logFile);

@@ -8,10 +8,14 @@
  * idle timeout is --sessionless). bare: the bare node:net floor. Both serve the handler chosen by handler.ts,
  * built on one node runtime (the factory's, for nio).
  * Prints `READY <port> <handler name>` on stdout once listening; answers a line `mem` on stdin with a full GC (when
- * run with --expose-gc, as bench/run.ts does) and `MEM <process.memoryUsage() as JSON>`; exits when stdin closes or
- * on SIGTERM.
+ * run with --expose-gc, as bench/run.ts does) and `MEM <process.memoryUsage() as JSON>`, and `snap FILE` with a heap
+ * snapshot written to FILE and `SNAP FILE`, and `prof start` ... `prof FILE` with a CPU profile of the time between
+ * written to FILE (each answered `PROF <word>`); exits when stdin closes or on SIGTERM.
  */
 import { parseArgs } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { writeHeapSnapshot } from 'node:v8';
 import { createFactory as createNettyFactory } from '../../reference/netty/netty-server-cnxn-factory.ts';
 import { createFactory } from '../../reference/nio/nio-server-cnxn-factory.ts';
 import { createNodeRuntime } from '../../reference/runtime/node/index.ts';
@@ -55,6 +59,24 @@ async function serveFactory(handler: RequestHandler, backlog: number, sessionles
   return factory.localAddress()?.port as number;
 }
 
+let inspector: Session | undefined;
+
+/** `prof start`, then `prof FILE`: a CPU profile of what the server did in between (bench/hot-path.ts --prof). */
+async function profile(what: string): Promise<void> {
+  if (what === 'start') {
+    inspector = new Session();
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.start');
+  } else if (inspector !== undefined) {
+    const { profile } = await inspector.post('Profiler.stop');
+    writeFileSync(what, JSON.stringify(profile));
+    inspector.disconnect();
+    inspector = undefined;
+  }
+  process.stdout.write(`PROF ${what}\n`);
+}
+
 async function main(): Promise<void> {
   const backlog = Number(values.backlog);
   const sessionless = Number(values.sessionless);
@@ -70,7 +92,20 @@ async function main(): Promise<void> {
   process.stdout.write(`READY ${port} ${chosen.name} | ${chosen.note}\n`);
   // `mem` on stdin: the parent asks for the live heap, after a full collection when run with --expose-gc.
   process.stdin.on('data', (chunk: Buffer) => {
-    if (!chunk.toString().includes('mem')) return;
+    const line = chunk.toString();
+    // `snap <file>` (bench/hot-path.ts): a heap snapshot, for what the live heap holds per connection.
+    const prof = /prof (start|\S+)/.exec(line);
+    if (prof) {
+      void profile(prof[1] as string);
+      return;
+    }
+    const snap = /snap (\S+)/.exec(line);
+    if (snap) {
+      writeHeapSnapshot(snap[1]);
+      process.stdout.write(`SNAP ${snap[1]}\n`);
+      return;
+    }
+    if (!line.includes('mem')) return;
     (globalThis as { gc?: () => void }).gc?.();
     process.stdout.write(`MEM ${JSON.stringify(process.memoryUsage())}\n`);
   });

@@ -6,7 +6,8 @@
  * Unlike ZooKeeper, which allocates `len` bytes as soon as the length prefix arrives, the payload buffer grows
  * in chunks as bytes arrive (start at `initialChunk`, then double, capped at the frame length), so a client that
  * sends only a large length prefix costs the server at most `initialChunk` bytes, and a frame in flight never
- * reserves more than twice what has arrived plus one chunk.
+ * reserves more than twice what has arrived plus one chunk. A frame longer than 1 KiB reserves nothing until
+ * its first payload bytes have arrived (one extra read of at most 4 bytes per such frame).
  *
  * The first 4 bytes of a stream are offered as a four-letter word (`ruok`, `srvr`...) when they spell one of
  * the words the reader was given, before they are judged as a length.
@@ -39,6 +40,9 @@ export class FrameLengthError extends CnxnspecError {
 
 export const DEFAULT_INITIAL_CHUNK = 4096;
 
+/** Frames up to this length get their whole buffer when the length arrives (one read fills a small frame). */
+const PROBE_ABOVE = 1024;
+
 const EMPTY = new Uint8Array(0);
 
 /** Incremental length-prefixed frame reading. Implements: cnxn.framing. */
@@ -64,11 +68,14 @@ export class FrameReader {
    */
   async step(read: ReadFn): Promise<FrameStep> {
     if (this.expected < 0) {
-      const n = await read(this.lenBuf.subarray(this.lenFilled));
+      // The whole buffer when nothing of the length has arrived yet: a view per frame showed in profiles.
+      const n = await read(this.lenFilled === 0 ? this.lenBuf : this.lenBuf.subarray(this.lenFilled));
       if (n < 0) return { kind: 'eof' };
       this.lenFilled += n;
       if (this.lenFilled < 4) return { kind: 'partial' };
-      const len = new DataView(this.lenBuf.buffer).getInt32(0, false);
+      const b = this.lenBuf;
+      // Big-endian int32 by hand (a DataView per frame showed in profiles).
+      const len = ((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number);
       this.lenFilled = 0;
       if (this.atStreamStart) {
         this.atStreamStart = false;
@@ -81,9 +88,21 @@ export class FrameReader {
       this.filled = 0;
     }
     while (this.filled < this.expected) {
+      if (this.filled === 0 && this.expected > PROBE_ABOVE) {
+        // A large frame's first chunk is made only once some of its payload has arrived, so that a client that
+        // sends only a length prefix holds no payload memory: the first bytes go to the (now free) length buffer.
+        const n = await read(this.lenBuf);
+        if (n < 0) return { kind: 'eof' };
+        if (n === 0) break;
+        this.grow();
+        this.payload.set(this.lenBuf.subarray(0, n));
+        this.filled = n;
+        if (n < this.lenBuf.length) break;
+        continue;
+      }
       if (this.filled === this.payload.length) this.grow();
       const want = this.payload.length - this.filled;
-      const n = await read(this.payload.subarray(this.filled, this.payload.length));
+      const n = await read(this.filled === 0 ? this.payload : this.payload.subarray(this.filled, this.payload.length));
       if (n < 0) return { kind: 'eof' };
       this.filled += n;
       // A short read means the socket has nothing more right now; the next readiness event resumes here.

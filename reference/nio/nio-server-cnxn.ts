@@ -30,10 +30,10 @@ import { OutgoingBuffers } from './outgoing-buffers.ts';
 import type { SelectorThread } from './selector-thread.ts';
 import { describeError as describe } from './describe-error.ts';
 
-/** The xid of a frame (its first int after the length), or 0 when it has none. */
+/** The xid of a frame (its first int after the length), or 0 when it has none. Big-endian int32, read by hand: a DataView per frame showed in profiles. */
 function frameXid(bytes: Uint8Array, offset: number): number {
   if (bytes.length < offset + 4) return 0;
-  return new DataView(bytes.buffer, bytes.byteOffset + offset, 4).getInt32(0, false);
+  return ((bytes[offset] as number) << 24) | ((bytes[offset + 1] as number) << 16) | ((bytes[offset + 2] as number) << 8) | (bytes[offset + 3] as number);
 }
 
 const FOUR_LETTER_WORD_SET: ReadonlySet<string> = new Set(FOUR_LETTER_WORDS);
@@ -192,7 +192,8 @@ export class NIOServerCnxn implements ServerConnection {
       this.ctx.registry.inFlight--;
       if (this.outstandingThrottled && !this.shouldThrottle()) this.outstandingThrottled = false;
     }
-    await this.requestInterestOpsUpdate();
+    // During this connection's own IO pass (the usual case) there is nothing to ask: skip the call, not just its body.
+    if (this.isSelectable()) await this.requestInterestOpsUpdate();
   }
 
   /** Closes (with `reason`) once everything queued before this call has been written. */
@@ -245,7 +246,7 @@ export class NIOServerCnxn implements ServerConnection {
       // 3. Only on write readiness, as ZooKeeper does: a reply produced by this pass waits for the next one, where
       // it is gathered with the replies produced meanwhile into one socket write (far fewer, larger writes).
       if (!this.closed && (ready & OP_WRITE) !== 0) await this.handleWrite();
-      if (!this.closed) await this.processParked();
+      if (!this.closed && this.parked.length > 0) await this.processParked();
     } catch (err) {
       // 4.
       await this.closeOnError(err);

@@ -103,23 +103,28 @@ export class SelectorThread {
         continue;
       }
       const ops = key.readyOps();
-      if ((ops & (OP_READ | OP_WRITE)) !== 0) await this.onKey(key, () => this.handleIO(key));
-      else this.ctx.runtime.log.log('warn', `Unexpected ops in select ${ops}`);
+      if ((ops & (OP_READ | OP_WRITE)) === 0) {
+        this.ctx.runtime.log.log('warn', `Unexpected ops in select ${ops}`);
+        continue;
+      }
+      // The step is awaited here rather than through a helper taking a closure: this runs for every ready key,
+      // and each extra async call is a promise (docs/benchmarks.md).
+      try {
+        await this.handleIO(key);
+      } catch (err) {
+        await this.onKeyFailed(key, err);
+      }
     }
   }
 
   /**
-   * Runs one key's step; if the key was cancelled meanwhile by another thread (a close racing this one), the
-   * step's failure is that cancellation, and the key is cleaned up instead of failing the whole pass.
+   * A key's step failed; if the key was cancelled meanwhile by another thread (a close racing this one), the
+   * failure is that cancellation, and the key is cleaned up instead of failing the whole pass.
    */
-  private async onKey(key: SelectionKey, step: () => Promise<void>): Promise<void> {
-    try {
-      await step();
-    } catch (err) {
-      if (key.isValid()) throw err;
-      this.ctx.runtime.log.log('debug', `${this.name}: key ${key.id} was cancelled meanwhile: ${describe(err)}`);
-      await this.cleanupInvalidKey(key);
-    }
+  private async onKeyFailed(key: SelectionKey, err: unknown): Promise<void> {
+    if (key.isValid()) throw err;
+    this.ctx.runtime.log.log('debug', `${this.name}: key ${key.id} was cancelled meanwhile: ${describe(err)}`);
+    await this.cleanupInvalidKey(key);
   }
 
   /**
@@ -185,7 +190,12 @@ export class SelectorThread {
         continue;
       }
       const cnxn = key.attachment() as NIOServerCnxn;
-      if (cnxn.isSelectable()) await this.onKey(key, () => key.setInterestOps(cnxn.interestOps()));
+      if (!cnxn.isSelectable()) continue;
+      try {
+        await key.setInterestOps(cnxn.interestOps());
+      } catch (err) {
+        await this.onKeyFailed(key, err);
+      }
     }
   }
 

@@ -6,6 +6,7 @@
  */
 
 import type { BlockingQueue } from '../../../spec/runtime.ts';
+import { RESOLVED_UNDEFINED, resolvedBoolean } from './resolved.ts';
 import type { RuntimeContext } from './runtime-context.ts';
 
 /** Compact the backing array once this many taken slots lead it. */
@@ -22,7 +23,8 @@ export class NodeBlockingQueue<T> implements BlockingQueue<T> {
     private readonly capacity: number = Number.POSITIVE_INFINITY,
   ) {}
 
-  async offer(item: T): Promise<boolean> {
+  /** Completes at once: a shared settled promise, not an async method (resolved.ts says why). */
+  offer(item: T): Promise<boolean> {
     let ok = true;
     const taker = this.takers.shift();
     if (taker) taker(item);
@@ -30,14 +32,14 @@ export class NodeBlockingQueue<T> implements BlockingQueue<T> {
     else ok = false;
     const rt = this.rt;
     if (rt.tracing) rt.emit({ ev: 'offer', queue: this.name, item: itemLabel(item), ok });
-    return ok;
+    return resolvedBoolean(ok);
   }
 
-  async poll(): Promise<T | undefined> {
+  poll(): Promise<T | undefined> {
     const item = this.shift();
     const rt = this.rt;
     if (rt.tracing) rt.emit({ ev: 'poll', queue: this.name, item: item === undefined ? null : itemLabel(item) });
-    return item;
+    return item === undefined ? RESOLVED_UNDEFINED : Promise.resolve(item);
   }
 
   async take(): Promise<T> {

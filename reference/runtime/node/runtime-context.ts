@@ -8,6 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger, SocketAddress } from '../../../spec/runtime.ts';
 import type { TraceBody, TraceEvent } from '../../../spec/trace/events.ts';
 import { monotonicMs } from './clock.ts';
+import { PromiseThreadStore, type ThreadStore } from './promise-thread-store.ts';
 import { ThreadContext } from './thread-context.ts';
 import { Tracer, type TraceOptions } from './tracer.ts';
 
@@ -39,7 +40,8 @@ export interface Disposable {
 }
 
 export class RuntimeContext {
-  readonly store = new AsyncLocalStorage<ThreadContext>();
+  /** The current logical thread: AsyncLocalStorage while tracing, promise hooks otherwise (promise-thread-store.ts). */
+  readonly store: ThreadStore<ThreadContext>;
   readonly now: () => number = monotonicMs();
   readonly tracer: Tracer;
   /** The one boolean every emitting call site checks first. */
@@ -54,6 +56,7 @@ export class RuntimeContext {
   constructor(options: NodeRuntimeOptions) {
     this.tracer = new Tracer(this.now, options);
     this.tracing = this.tracer.on;
+    this.store = this.tracing ? new AsyncLocalStorage<ThreadContext>() : new PromiseThreadStore<ThreadContext>();
     this.main = this.newThreadContext('main');
     this.limits = {
       writeLimit: positive(options.writeLimit, 64 * 1024),

@@ -10,7 +10,12 @@ import { NodeSelectionKey, type KeyChannel } from './selection-key.ts';
 import { NodeSelector } from './selector.ts';
 
 export abstract class NodeSelectableChannel implements SelectableChannel, KeyChannel {
-  private readonly keys = new Map<Selector, NodeSelectionKey>();
+  /**
+   * The keys, one per selector. A channel nearly always has one, so it lives in a field and a Map is made only
+   * for a second selector: a Map per connection was about 420 bytes of each held session (docs/benchmarks.md).
+   */
+  private key: NodeSelectionKey | undefined;
+  private moreKeys: Map<Selector, NodeSelectionKey> | undefined;
 
   constructor(
     protected readonly rt: RuntimeContext,
@@ -29,14 +34,15 @@ export abstract class NodeSelectableChannel implements SelectableChannel, KeyCha
       throw new CnxnspecError('CNXNSPEC_ERR_CLOSED_SELECTOR', `register ${this.id} with ${selector.id}, which is closed`);
     }
     const rt = this.rt;
-    let key = this.keys.get(selector);
+    let key = this.findKey(selector);
     if (key) {
       // Java: a cancelled key stays until the selector's next select deregisters it, and blocks re-registration.
       key.ensureValid('register');
       key.reregister(ops, attachment);
     } else {
       key = new NodeSelectionKey(rt, rt.nextId('k'), this, selector, ops, attachment);
-      this.keys.set(selector, key);
+      if (this.key === undefined) this.key = key;
+      else (this.moreKeys ??= new Map()).set(selector, key);
       selector.add(key);
       key.refresh();
     }
@@ -45,21 +51,28 @@ export abstract class NodeSelectableChannel implements SelectableChannel, KeyCha
   }
 
   keyFor(selector: Selector): SelectionKey | undefined {
-    return this.keys.get(selector);
+    return this.findKey(selector);
   }
 
   /** Called by a selector when it deregisters a cancelled key or closes. */
   forgetKey(key: NodeSelectionKey): void {
-    if (this.keys.get(key.selector) === key) this.keys.delete(key.selector);
+    if (this.key === key) this.key = undefined;
+    else if (this.moreKeys?.get(key.selector) === key) this.moreKeys.delete(key.selector);
   }
 
   /** Readiness is level-triggered: recompute each key's standing whenever the channel's state moves. */
   protected readinessChanged(): void {
-    for (const key of this.keys.values()) key.refresh();
+    this.key?.refresh();
+    if (this.moreKeys !== undefined) for (const key of this.moreKeys.values()) key.refresh();
   }
 
   /** Closing a channel cancels its keys (no cancel events: the close event says it). */
   protected invalidateKeys(): void {
-    for (const key of this.keys.values()) key.invalidate();
+    this.key?.invalidate();
+    if (this.moreKeys !== undefined) for (const key of this.moreKeys.values()) key.invalidate();
+  }
+
+  private findKey(selector: Selector): NodeSelectionKey | undefined {
+    return this.key?.selector === selector ? this.key : this.moreKeys?.get(selector);
   }
 }

@@ -8,6 +8,7 @@
 
 import { CnxnspecError } from '../../../spec/errors.ts';
 import type { SelectableChannel, SelectionKey, Selector } from '../../../spec/runtime.ts';
+import { RESOLVED_VOID } from './resolved.ts';
 import type { RuntimeContext } from './runtime-context.ts';
 
 /** What a key needs from its channel. */
@@ -48,13 +49,17 @@ export class NodeSelectionKey implements SelectionKey {
     return this.interest;
   }
 
-  async setInterestOps(ops: number): Promise<void> {
+  /** Completes at once: a shared settled promise, not an async method (resolved.ts says why). */
+  setInterestOps(ops: number): Promise<void> {
     const rt = this.rt;
-    if (!this.valid && rt.tracing) rt.emit({ ev: 'invalidUse', op: 'interestOps', ch: this.channel.id, key: this.id });
-    this.ensureValid('setInterestOps');
+    if (!this.valid) {
+      if (rt.tracing) rt.emit({ ev: 'invalidUse', op: 'interestOps', ch: this.channel.id, key: this.id });
+      return Promise.reject(this.cancelledError('setInterestOps'));
+    }
     this.interest = ops;
     if (rt.tracing) rt.emit({ ev: 'interestOps', key: this.id, ch: this.channel.id, ops });
     this.refresh();
+    return RESOLVED_VOID;
   }
 
   readyOps(): number {
@@ -65,11 +70,12 @@ export class NodeSelectionKey implements SelectionKey {
     return this.valid;
   }
 
-  async cancel(): Promise<void> {
-    if (!this.valid) return;
+  cancel(): Promise<void> {
+    if (!this.valid) return RESOLVED_VOID;
     const rt = this.rt;
     if (rt.tracing) rt.emit({ ev: 'cancel', key: this.id, ch: this.channel.id });
     this.invalidate();
+    return RESOLVED_VOID;
   }
 
   attachment(): unknown {
@@ -105,11 +111,13 @@ export class NodeSelectionKey implements SelectionKey {
   }
 
   ensureValid(operation: string): void {
-    if (!this.valid) {
-      throw new CnxnspecError(
-        'CNXNSPEC_ERR_CANCELLED_KEY',
-        `${operation} on cancelled key ${this.id} (${this.channel.id}); register the channel again for a new key`,
-      );
-    }
+    if (!this.valid) throw this.cancelledError(operation);
+  }
+
+  private cancelledError(operation: string): CnxnspecError {
+    return new CnxnspecError(
+      'CNXNSPEC_ERR_CANCELLED_KEY',
+      `${operation} on cancelled key ${this.id} (${this.channel.id}); register the channel again for a new key`,
+    );
   }
 }

@@ -22,6 +22,7 @@ import type { SelectionKey, Selector } from '../../../spec/runtime.ts';
 import type { RuntimeContext } from './runtime-context.ts';
 import type { KeySelector, NodeSelectionKey } from './selection-key.ts';
 import { wholeMs } from './clock.ts';
+import { RESOLVED_VOID } from './resolved.ts';
 
 /** A parked select: settled once, by readiness or the timeout or close (woken false) or a wakeup (woken true). */
 interface Waiter {
@@ -61,17 +62,19 @@ export class NodeSelector implements Selector, KeySelector {
     return this.doSelect(NOW);
   }
 
-  async wakeup(): Promise<void> {
+  /** Completes at once: a shared settled promise, not an async method (resolved.ts says why). */
+  wakeup(): Promise<void> {
     const rt = this.rt;
     if (rt.tracing) rt.emit({ ev: 'wakeup', sel: this.id });
-    if (!this.open) return;
+    if (!this.open) return RESOLVED_VOID;
     const waiter = this.waiter;
     if (waiter && !waiter.settled) waiter.settle(true);
     // Collapses into the wakeup that already ended this select.
-    else if (waiter?.woken) return;
+    else if (waiter?.woken) return RESOLVED_VOID;
     // No select, or one whose wait already ended (ready, timed out) without a wakeup: the next select consumes
     // it, so a wakeup racing the end of a select is never lost.
     else this.wakeupPending = true;
+    return RESOLVED_VOID;
   }
 
   keys(): readonly SelectionKey[] {

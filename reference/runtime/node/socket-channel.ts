@@ -24,10 +24,34 @@ import type { Socket } from 'node:net';
 import { RuntimeIOError } from '../../../spec/errors.ts';
 import { OP_READ, OP_WRITE, type CloseOptions, type SocketAddress, type SocketChannel, type TlsState } from '../../../spec/runtime.ts';
 import type { Disposable, RuntimeContext } from './runtime-context.ts';
+import { resolvedCount } from './resolved.ts';
 import { NodeSelectableChannel } from './selectable-channel.ts';
 import { plainHost } from './socket-address.ts';
 
 type ReadEnd = 'eof' | RuntimeIOError;
+
+/**
+ * Writes made while the program runs on (one select's IO passes follow each other in microtasks) are gathered into
+ * one system call: the socket is corked at its first write and uncorked once the microtasks have run out. A pass
+ * answers one frame, so ten pings in one read were ten write calls; the bytes and their order are the same, and
+ * `writableLength` (hence OP_WRITE) counts corked bytes like any other unsent ones.
+ */
+const corked: Socket[] = [];
+
+function corkUntilIdle(socket: Socket): void {
+  socket.cork();
+  corked.push(socket);
+  if (corked.length === 1) process.nextTick(uncorkAll);
+}
+
+function uncorkAll(): void {
+  for (const socket of corked.splice(0)) {
+    while (socket.writableCorked > 0) socket.uncork();
+  }
+}
+
+const CHANNEL = Symbol('cnxnspec.channel');
+type OwnedSocket = Socket & { [CHANNEL]: NodeSocketChannel };
 
 export class NodeSocketChannel extends NodeSelectableChannel implements SocketChannel, Disposable {
   readonly remoteAddress: SocketAddress;
@@ -42,6 +66,8 @@ export class NodeSocketChannel extends NodeSelectableChannel implements SocketCh
   private waitingForRoom = false;
   private closed = false;
   private tls: TlsState;
+  /** The write callback, made on the first write (a connection that never writes never makes it). */
+  private flushed: (() => void) | undefined;
 
   /** `secure`: `socket` is a server-side TLSSocket whose handshake has not completed yet. */
   constructor(
@@ -53,14 +79,17 @@ export class NodeSocketChannel extends NodeSelectableChannel implements SocketCh
   ) {
     super(rt, id);
     this.tls = secure ? 'handshaking' : 'none';
-    if (secure) socket.once('secure', this.onSecure);
+    // The listeners are shared by every channel and find theirs through the socket (`this` in a listener), so
+    // a connection costs no closures of its own: memory per held session is a target (docs/benchmarks.md).
+    (socket as OwnedSocket)[CHANNEL] = this;
+    if (secure) socket.once('secure', NodeSocketChannel.onSecure);
     this.remoteAddress = { host: plainHost(socket.remoteAddress), port: socket.remotePort ?? 0 };
-    socket.on('data', this.onData);
-    socket.on('end', this.onEnd);
-    socket.on('error', this.onError);
-    socket.on('close', this.onClose);
-    if (earlyError) this.onError(earlyError);
-    else if (socket.destroyed) this.onClose();
+    socket.on('data', NodeSocketChannel.onData);
+    socket.on('end', NodeSocketChannel.onEnd);
+    socket.on('error', NodeSocketChannel.onError);
+    socket.on('close', NodeSocketChannel.onClose);
+    if (earlyError) this.failed(earlyError);
+    else if (socket.destroyed) this.endReading('eof');
     if (!socket.destroyed) {
       socket.setNoDelay(true);
       socket.resume();
@@ -85,51 +114,55 @@ export class NodeSocketChannel extends NodeSelectableChannel implements SocketCh
   }
 
   /** IO on a channel this side closed: traced, then refused with EBADF. */
-  private invalidUse(op: 'read' | 'write'): RuntimeIOError {
+  private invalidUse(op: 'read' | 'write'): Promise<never> {
     if (this.rt.tracing) this.rt.emit({ ev: 'invalidUse', op, ch: this.id });
-    return new RuntimeIOError('EBADF', `${op} on ${this.id}, which this side closed`);
+    return Promise.reject(new RuntimeIOError('EBADF', `${op} on ${this.id}, which this side closed`));
   }
 
-  async read(into: Uint8Array): Promise<number> {
+  /** Read and write complete at once: shared settled promises, not async methods (resolved.ts says why). */
+  read(into: Uint8Array): Promise<number> {
     const rt = this.rt;
-    if (this.closed) throw this.invalidUse('read');
+    if (this.closed) return this.invalidUse('read');
     if (this.buffered > 0) {
       const n = this.copyInto(into);
       if (rt.tracing) rt.emit({ ev: 'read', ch: this.id, n });
-      return n;
+      return resolvedCount(n);
     }
     const end = this.readEnd;
     if (end === undefined) {
       if (rt.tracing) rt.emit({ ev: 'read', ch: this.id, n: 0 });
-      return 0;
+      return resolvedCount(0);
     }
     if (!this.readEndReported) {
       this.readEndReported = true;
       this.readinessChanged();
     }
     if (rt.tracing) rt.emit({ ev: 'read', ch: this.id, n: -1 });
-    if (end === 'eof') return -1;
-    throw end;
+    if (end === 'eof') return resolvedCount(-1);
+    return Promise.reject(end);
   }
 
-  async write(data: Uint8Array): Promise<number> {
+  write(data: Uint8Array): Promise<number> {
     const rt = this.rt;
     const socket = this.socket;
-    if (this.closed) throw this.invalidUse('write');
+    if (this.closed) return this.invalidUse('write');
     const failure = this.failure ?? (socket.destroyed || !socket.writable ? new RuntimeIOError('EPIPE', `${this.id} is no longer writable`) : undefined);
     if (failure) {
       if (rt.tracing) rt.emit({ ev: 'write', ch: this.id, requested: data.length, n: 0 });
-      throw failure;
+      return Promise.reject(failure);
     }
     const n = Math.max(0, Math.min(data.length, this.rt.limits.writeLimit - socket.writableLength));
     // Buffer.from copies: the socket may hold the chunk after we return, and the caller may reuse `data`.
-    if (n > 0) socket.write(Buffer.from(data.subarray(0, n)), this.onFlushed);
+    if (n > 0) {
+      if (socket.writableCorked === 0) corkUntilIdle(socket);
+      socket.write(Buffer.from(data.subarray(0, n)), (this.flushed ??= () => this.onFlushed()));
+    }
     if (socket.writableLength >= this.rt.limits.writeLimit) {
       this.waitingForRoom = true;
       this.readinessChanged();
     }
     if (rt.tracing) rt.emit({ ev: 'write', ch: this.id, requested: data.length, n });
-    return n;
+    return resolvedCount(n);
   }
 
   async close(reason: string, options: CloseOptions = {}): Promise<void> {
@@ -193,6 +226,8 @@ export class NodeSocketChannel extends NodeSelectableChannel implements SocketCh
   private reset(): void {
     const socket = this.socket;
     if (socket.destroyed) return;
+    // What was written before the reset goes out first, as it would have without the cork.
+    while (socket.writableCorked > 0) socket.uncork();
     try {
       socket.resetAndDestroy();
     } catch {
@@ -200,7 +235,28 @@ export class NodeSocketChannel extends NodeSelectableChannel implements SocketCh
     }
   }
 
-  private readonly onData = (chunk: Buffer): void => {
+  private static onData(this: OwnedSocket, chunk: Buffer): void {
+    this[CHANNEL].received(chunk);
+  }
+
+  private static onEnd(this: OwnedSocket): void {
+    this[CHANNEL].endReading('eof');
+  }
+
+  private static onSecure(this: OwnedSocket): void {
+    this[CHANNEL].secured();
+  }
+
+  private static onError(this: OwnedSocket, error: Error): void {
+    this[CHANNEL].failed(error);
+  }
+
+  /** A socket closed without FIN or error seen (destroyed before it was accepted) reads as EOF. */
+  private static onClose(this: OwnedSocket): void {
+    this[CHANNEL].endReading('eof');
+  }
+
+  private received(chunk: Buffer): void {
     if (this.closed) return;
     this.chunks.push(chunk);
     const wasEmpty = this.buffered === 0;
@@ -210,17 +266,13 @@ export class NodeSocketChannel extends NodeSelectableChannel implements SocketCh
       this.socket.pause();
     }
     if (wasEmpty) this.readinessChanged();
-  };
+  }
 
-  private readonly onEnd = (): void => {
-    this.endReading('eof');
-  };
-
-  private readonly onSecure = (): void => {
+  private secured(): void {
     if (this.tls !== 'handshaking') return;
     this.tls = 'done';
     if (this.rt.tracing) this.rt.emit({ ev: 'tlsHandshake', ch: this.id, ok: true });
-  };
+  }
 
   private handshakeFailed(why: string): void {
     this.tls = 'failed';
@@ -231,24 +283,19 @@ export class NodeSocketChannel extends NodeSelectableChannel implements SocketCh
    * Any socket error ends reading (unless EOF came first) and fails later writes. One before the handshake
    * completed (a plaintext client, a bad or missing client certificate) fails the handshake.
    */
-  private readonly onError = (error: Error): void => {
+  private failed(error: Error): void {
     if (this.tls === 'handshaking') this.handshakeFailed((error as NodeJS.ErrnoException).code ?? error.message);
     const errno = (error as NodeJS.ErrnoException).code ?? 'EIO';
     this.failure ??= new RuntimeIOError(errno, `${this.id}: ${error.message}`, { cause: error });
     this.endReading(this.failure);
-  };
+  }
 
-  /** A socket closed without FIN or error seen (destroyed before it was accepted) reads as EOF. */
-  private readonly onClose = (): void => {
-    this.endReading('eof');
-  };
-
-  private readonly onFlushed = (): void => {
+  private onFlushed(): void {
     if (this.waitingForRoom && this.socket.writableLength < this.rt.limits.writeLimit) {
       this.waitingForRoom = false;
       this.readinessChanged();
     }
-  };
+  }
 
   /**
    * Records how reading ends (the first cause wins) and re-evaluates readiness, which may now include OP_WRITE.
