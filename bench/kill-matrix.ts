@@ -63,17 +63,15 @@ function parseArgs(argv: readonly string[]): Options {
   };
 }
 
-/** The checks first (one per mutant, quick), then the searches seed-major. */
+/**
+ * Seed 1 of every search first, then the checks of the mutants no search has killed yet (the checks take real
+ * sockets and tens of seconds; a mutant the search kills needs no other verdict), then the other seeds.
+ */
 function tasksOf(mutants: readonly Mutant[], options: Options): Task[] {
-  const tasks: Task[] = mutants.map((m) => ({ kind: 'checks', key: keyOf(m), path: m.path, profile: m.profile }));
-  for (let seed = 1; seed <= options.seeds; seed++) {
-    for (const m of mutants) {
-      for (const strategy of STRATEGIES) {
-        tasks.push({ kind: 'search', key: keyOf(m), path: m.path, profile: m.profile, strategy, seed, cap: options.cap, attemptMs: options.attemptMs });
-      }
-    }
-  }
-  return tasks;
+  const searches = (seed: number): Task[] =>
+    mutants.flatMap((m) => STRATEGIES.map((strategy): Task => ({ kind: 'search', key: keyOf(m), path: m.path, profile: m.profile, strategy, seed, cap: options.cap, attemptMs: options.attemptMs })));
+  const checks = mutants.map((m): Task => ({ kind: 'checks', key: keyOf(m), path: m.path, profile: m.profile }));
+  return [...searches(1), ...checks, ...Array.from({ length: options.seeds - 1 }, (_, i) => searches(i + 2)).flat()];
 }
 
 function progressLine(o: Outcome, done: number, total: number, elapsedMs: number): string {
@@ -94,8 +92,15 @@ async function runAll(tasks: readonly Task[], options: Options): Promise<{ outco
   const worker = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const child: ChildProcess = fork(self, ['--worker'], { cwd: root, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const killed = (key: string): boolean => outcomes.some((o) => o.kind === 'search' && o.task.key === key && o.kill);
       const feed = (): void => {
-        while (next < tasks.length && Date.now() - started > options.budgetMs) skipped.push(tasks[next++] as Task);
+        for (;;) {
+          const task = tasks[next];
+          if (task === undefined) break;
+          if (Date.now() - started > options.budgetMs) skipped.push(task);
+          else if (!(task.kind === 'checks' && killed(task.key))) break;
+          next++;
+        }
         if (next >= tasks.length) {
           child.disconnect();
           return;
