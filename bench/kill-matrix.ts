@@ -2,7 +2,9 @@
  * The kill matrix: how fast the conformance suite kills each mutant factory, per family and scheduling strategy,
  * how long shrinking takes and how short the shrunk case is. Writes docs/kill-matrix.md.
  * Run: npx tsx bench/kill-matrix.ts [--seeds 5] [--cap 2000] [--attempt-seconds 120] [--budget 5400] [--jobs 2]
- *                                  [--only name,name] [--family reference,netty,independent]
+ *                                  [--only name,name] [--family reference,netty,independent] [--save run.json]
+ *      npx tsx bench/kill-matrix.ts --render run.json   (rewrites the page from a saved run, e.g. after editing
+ *                                                        kill-matrix-reasons.ts, without running anything)
  *
  * Three families, found on disk (kill-matrix-families.ts), each judged under its profile. For each mutant x
  * strategy (random walk, PCT d=2, PCT d=3, POS) x seed (1..K) a child process runs the suite's search at the
@@ -15,7 +17,7 @@
  */
 
 import { fork, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +37,8 @@ export interface Options {
   readonly jobs: number;
   readonly only?: readonly string[];
   readonly families: readonly Family[];
+  readonly save?: string;
+  readonly render?: string;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -60,6 +64,8 @@ function parseArgs(argv: readonly string[]): Options {
     jobs: int('jobs', Math.max(1, Math.min(2, availableParallelism()))),
     ...(only ? { only } : {}),
     families,
+    ...(value('save') ? { save: value('save') } : {}),
+    ...(value('render') ? { render: value('render') } : {}),
   };
 }
 
@@ -128,6 +134,11 @@ async function runAll(tasks: readonly Task[], options: Options): Promise<{ outco
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
+  if (options.render) {
+    writeFileSync(OUT, renderMatrix(JSON.parse(readFileSync(options.render, 'utf8')) as MatrixRun));
+    console.log(`wrote ${OUT} from ${options.render}`);
+    return;
+  }
   const all = (await discoverMutants(root)).filter((m) => options.families.includes(m.family));
   const unknown = options.only?.filter((name) => !all.some((m) => m.name === name)) ?? [];
   if (unknown.length) throw new Error(`no such mutant: ${unknown.join(', ')} (families ${options.families.join(', ')})`);
@@ -141,6 +152,7 @@ async function main(): Promise<void> {
   );
   const { outcomes, skipped, elapsedMs } = await runAll(tasks, options);
   const run: MatrixRun = { mutants, outcomes, skipped, options, elapsedMs };
+  if (options.save) writeFileSync(options.save, JSON.stringify(run));
   writeFileSync(OUT, renderMatrix(run));
   const violations = shrinkViolations(outcomes);
   for (const v of violations) console.error(`SHRINK BUG: ${v}`);
