@@ -52,6 +52,8 @@ export interface SearchOutcome {
   readonly ms: number;
   readonly runs: number;
   readonly kill?: Kill;
+  /** The search itself threw (not a finding: the harness failed); the matrix lists it and goes on. */
+  readonly error?: string;
 }
 
 export interface ChecksOutcome {
@@ -118,8 +120,15 @@ async function checks(task: Extract<Task, { kind: 'checks' }>): Promise<ChecksOu
   return { kind: 'checks', task, ms: Date.now() - started, failed: [...new Set(failed)] };
 }
 
-export function attempt(task: Task): Promise<Outcome> {
-  return task.kind === 'search' ? search(task) : checks(task);
+export async function attempt(task: Task): Promise<Outcome> {
+  const started = Date.now();
+  try {
+    return await (task.kind === 'search' ? search(task) : checks(task));
+  } catch (err) {
+    const error = err instanceof Error ? (err.stack ?? err.message).split('\n').slice(0, 3).join(' | ') : String(err);
+    if (task.kind === 'checks') return { kind: 'checks', task, ms: Date.now() - started, failed: [`the checks could not run: ${error}`] };
+    return { kind: 'search', task, ms: Date.now() - started, runs: 0, error };
+  }
 }
 
 /** The child's side: take tasks from the parent, answer each with its outcome or the error that stopped it. */

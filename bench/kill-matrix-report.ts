@@ -106,9 +106,11 @@ class View {
   }
 
   cell(m: Mutant, s: StrategyName): string {
-    const tried = this.of(m, s);
-    const skipped = this.skipped(m, s);
-    if (tried.length === 0) return skipped ? 'not run (budget)' : '-';
+    const all = this.of(m, s);
+    const errors = all.filter((o) => o.error).length;
+    const tried = all.filter((o) => !o.error);
+    const skipped = this.skipped(m, s) + errors;
+    if (tried.length === 0) return skipped ? `not run (${errors ? 'error' : 'budget'})` : '-';
     const killed = tried.filter((o) => o.kill);
     const more = skipped ? ` (+${skipped} not run)` : '';
     if (killed.length === 0) return `**0/${tried.length}**${more}`;
@@ -244,6 +246,10 @@ export function renderMatrix(run: MatrixRun): string {
     '',
   ];
   lines.push(...STRATEGY_NOTES, '');
+  const errors = all.filter((o) => o.error);
+  if (errors.length) {
+    lines.push('## Attempts the harness could not finish', '', ...errors.map((o) => `- ${o.task.key} ${strategyLabel(o.task.strategy)} seed ${o.task.seed}: ${o.error}`), '');
+  }
   if (violations.length) lines.push('## SHRINKER BUG: shrunk cases longer than their run', '', ...violations.map((v) => `- ${v}`), '');
   for (const family of FAMILIES) {
     if (!run.mutants.some((m) => m.family === family)) continue;

@@ -3,6 +3,7 @@
  * how long shrinking takes and how short the shrunk case is. Writes docs/kill-matrix.md.
  * Run: npx tsx bench/kill-matrix.ts [--seeds 5] [--cap 2000] [--attempt-seconds 120] [--budget 5400] [--jobs 2]
  *                                  [--only name,name] [--family reference,netty,independent] [--save run.json]
+ * (--save also appends each outcome to run.jsonl as it comes, so a run cut short keeps what it did)
  *      npx tsx bench/kill-matrix.ts --render run.json   (rewrites the page from a saved run, e.g. after editing
  *                                                        kill-matrix-reasons.ts, without running anything)
  *
@@ -17,7 +18,7 @@
  */
 
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +85,7 @@ function progressLine(o: Outcome, done: number, total: number, elapsedMs: number
   const head = `[${String(done).padStart(4)}/${total} ${(elapsedMs / 1000).toFixed(0).padStart(5)} s] ${o.task.key.padEnd(40)}`;
   if (o.kind === 'checks') return `${head} checks: ${o.failed.length ? `fail ${o.failed.join('; ')}` : 'pass'} (${(o.ms / 1000).toFixed(1)} s)`;
   const which = `${strategyText(o.task.strategy).padEnd(2)} seed ${o.task.seed}`;
+  if (o.error) return `${head} ${which}: ERROR ${o.error}`;
   if (!o.kill) return `${head} ${which}: survived ${o.runs} runs (${(o.ms / 1000).toFixed(1)} s)`;
   const k = o.kill;
   return `${head} ${which}: killed at run ${k.runsToFailure} by ${k.source} [${k.requirements[0] ?? ''}], ${k.originalLength} -> ${k.shrunkLength} events in ${(k.shrinkMs / 1000).toFixed(1)} s (${(o.ms / 1000).toFixed(1)} s)`;
@@ -121,6 +123,7 @@ async function runAll(tasks: readonly Task[], options: Options): Promise<{ outco
         }
         const outcome = message.outcome as Outcome;
         outcomes.push(outcome);
+        if (options.save) appendFileSync(`${options.save}l`, `${JSON.stringify(outcome)}\n`);
         console.log(progressLine(outcome, outcomes.length, tasks.length, Date.now() - started));
         feed();
       });
