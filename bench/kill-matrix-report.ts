@@ -84,13 +84,11 @@ class View {
     return this.run.skipped.filter((t) => t.kind === 'search' && t.key === keyOf(m) && strategyText(t.strategy) === strategyText(s)).length;
   }
 
-  /** Why no seed of strategy `s` killed `m`. */
+  /** Why no seed of strategy `s` killed `m` (the budget spent is in `tried`). */
   whyNot(m: Mutant, s: StrategyName): string {
-    const tried = this.of(m, s);
-    const runs = tried.length ? `${Math.min(...tried.map((o) => o.runs))}+ runs on each of ${tried.length} seeds` : 'no seed ran';
     const known = MISS_REASONS[m.name]?.[strategyText(s)] ?? MISS_REASONS[m.name]?.['*'];
-    if (known) return `${known} (${runs})`;
-    if (this.of(m).some((o) => o.kill)) return `missed in ${runs}; other strategies kill it`;
+    if (known) return known;
+    if (this.of(m).some((o) => o.kill)) return 'missed within the budget; other strategies kill it';
     if (m.survives) return `the search cannot: ${m.survives}`;
     const ids = idsOf(m);
     const unsearched = ids.filter((id) => {
@@ -102,7 +100,7 @@ class View {
       const by = unsearched.map((id) => `${id} by ${(JUDGING[id]?.by as readonly string[]).join(' and ')}`).join('; ');
       return `the search cannot: spec/judging.ts judges ${by} checks, not by the search${checks.length ? `; rejected by ${checks.join(', ')}` : ''}`;
     }
-    return `not found in ${runs}${checks.length ? `; rejected by ${checks.join(', ')}` : ''}`;
+    return `not found within the budget${checks.length ? `; rejected by ${checks.join(', ')}` : ''}`;
   }
 
   cell(m: Mutant, s: StrategyName): string {
@@ -169,7 +167,8 @@ function familyTable(view: View, run: MatrixRun, family: Family): string[] {
     const rejected = kills.length > 0 || Boolean(checks?.failed.length);
     for (const [reason, labels] of byReason) {
       const which = labels.length === STRATEGIES.length ? 'every strategy' : labels.join(', ');
-      misses.push(`- **${m.name}**, ${which}: ${reason}${rejected ? '' : '. **Nothing in the suite rejects it.**'}`);
+      const runs = labels.flatMap((l) => view.of(m, STRATEGIES.find((s) => strategyLabel(s) === l)!).map((o) => o.runs));
+      misses.push(`- **${m.name}**, ${which}: ${reason} (${Math.min(...runs)} to ${Math.max(...runs)} runs per attempt)${rejected ? '' : '. **Nothing in the suite rejects it.**'}`);
     }
   }
   if (misses.length) lines.push('', 'Why a strategy did not kill a mutant:', '', ...misses);
