@@ -1,124 +1,45 @@
 /**
- * The kill matrix: how fast the conformance suite kills each mutant factory in fixtures/mutants/, per scheduling
- * strategy, and which invariants flag the shrunk case. Writes docs/kill-matrix.md.
- * Run: npx tsx bench/kill-matrix.ts [--seeds 5] [--cap 3000] [--budget 360] [--jobs 2] [--only a,b]
+ * The kill matrix: how fast the conformance suite kills each mutant factory, per family and scheduling strategy,
+ * how long shrinking takes and how short the shrunk case is. Writes docs/kill-matrix.md.
+ * Run: npx tsx bench/kill-matrix.ts [--seeds 5] [--cap 2000] [--attempt-seconds 120] [--budget 5400] [--jobs 2]
+ *                                  [--only name,name] [--family reference,netty,independent] [--save run.json]
+ * (--save also appends each outcome to run.jsonl as it comes, so a run cut short keeps what it did)
+ *      npx tsx bench/kill-matrix.ts --render run.json   (rewrites the page from a saved run, e.g. after editing
+ *                                                        kill-matrix-reasons.ts, without running anything)
  *
- * For each mutant x strategy (random walk, PCT d=2, PCT d=3) x seed (1..K) it runs the suite in-process (runSuite)
- * for at most `cap` runs and records the runs to the first failure, the finding that names the shrunk case and the
- * shrunk trace's length; then it runs every invariant of spec/invariants over that trace, judging each where the
- * harness does (safety: the whole trace; liveness: the serving phase; stop-ends-everything: the whole trace).
- * Attempts run in `jobs` child processes; once `budget` seconds have passed no new attempt starts, and the report
- * says which did not run. Progress goes to stdout, one line per attempt.
+ * Three families, found on disk (kill-matrix-families.ts), each judged under its profile. For each mutant x
+ * strategy (random walk, PCT d=2, PCT d=3, POS) x seed (1..K) a child process runs the suite's search at the
+ * default budget of `cnxnspec test` (2,000 runs or 120 s, shrinking 10 s) and records the runs to the first
+ * failure, the first failing run's and the shrunk case's lengths in events, and the shrink time; once per mutant
+ * it also runs the harness and wire checks, which judge what no single trace shows. A shrunk case longer than the
+ * run it came from is a bug of the shrinker: the matrix lists it and the script exits 1.
+ * Attempts run in `jobs` child processes, seed-major so that a budget cut leaves every cell its first seeds; one
+ * progress line per attempt.
  */
 
 import { fork, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { invariants } from '../spec/invariants/index.ts';
-import { loadFactory } from '../conformance/harness/factory-module.ts';
-import { runSuite, type Failure } from '../conformance/harness/run-suite.ts';
-import { peersDoneAt } from '../conformance/harness/scenario.ts';
-import { costAllowance } from '../conformance/harness/scenario/cost-allowance.ts';
-import { strategyText, type StrategyName } from '../conformance/harness/suite-token.ts';
+import { strategyText } from '../conformance/harness/suite-token.ts';
+import { serveAsWorker, type Outcome, type Task } from './kill-matrix-attempt.ts';
+import { discoverMutants, FAMILIES, keyOf, type Family, type Mutant } from './kill-matrix-families.ts';
+import { renderMatrix, shrinkViolations, STRATEGIES, strategyLabel, type MatrixRun } from './kill-matrix-report.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const MUTANTS_DIR = join(root, 'fixtures/mutants');
 const OUT = join(root, 'docs/kill-matrix.md');
-/** How long the harness lets the factory settle after the peers' last action (SETTLE_MS in run-scenario.ts). */
-const SETTLE_MS = 500;
-/** Runs stop being drawn after this long in one attempt (shrinking not counted). */
-const ATTEMPT_BUDGET_MS = 30_000;
-const STRATEGIES: readonly StrategyName[] = [{ kind: 'random' }, { kind: 'pct', depth: 2 }, { kind: 'pct', depth: 3 }, { kind: 'pos' }];
-const HARNESS = 'harness';
 
-interface Task {
-  readonly mutant: string;
-  readonly strategy: StrategyName;
-  readonly seed: number;
-  readonly cap: number;
-}
-
-interface Outcome {
-  readonly task: Task;
-  readonly ms: number;
-  readonly runs: number;
-  readonly killed: boolean;
-  readonly runsToFailure?: number;
-  readonly shrinks?: number;
-  readonly traceLength?: number;
-  /** The first failing run's trace length, and the wall-clock ms shrinking took. */
-  readonly firstTraceLength?: number;
-  readonly shrinkMs?: number;
-  /** The shrunk case's first finding: invariant name or 'harness', and its requirements. */
-  readonly source?: string;
-  readonly requirements?: readonly string[];
-  /** Invariants (and 'harness') that flag the shrunk case. */
-  readonly flagged?: readonly string[];
-  readonly token?: string;
-}
-
-// --- one attempt (in a child process) ------------------------------------------------------------------------
-
-/** Every invariant over the failure's trace, each judged where the harness judges it; plus harness problems. */
-function flaggedBy(failure: Failure): string[] {
-  const trace = failure.trace;
-  const doneAt = peersDoneAt(failure.scenario) + SETTLE_MS + costAllowance(failure.scenario);
-  const stopping = failure.scenario.stopAt !== undefined && failure.scenario.stopAt < doneAt;
-  const serving = trace.filter((e) => e.t <= doneAt);
-  const flagged = invariants
-    .filter((inv) => {
-      if (inv.kind === 'safety') return inv.check(trace, { atQuiescence: false }).length > 0;
-      if (inv.name === 'stop-ends-everything') return inv.check(trace, { atQuiescence: true }).length > 0;
-      return !stopping && inv.check(serving, { atQuiescence: true }).length > 0;
-    })
-    .map((inv) => inv.name as string);
-  if ([failure.finding, ...failure.others].some((f) => f.source === HARNESS)) flagged.push(HARNESS);
-  return flagged;
-}
-
-async function attempt(task: Task): Promise<Outcome> {
-  const started = Date.now();
-  const { module: factory } = await loadFactory(join(MUTANTS_DIR, `${task.mutant}.ts`));
-  const result = await runSuite({ factory, runs: task.cap, seed: task.seed, strategy: task.strategy, timeBudgetMs: ATTEMPT_BUDGET_MS });
-  const failure = result.failure;
-  const ms = Date.now() - started;
-  if (!failure) return { task, ms, runs: result.runs, killed: false };
-  return {
-    task,
-    ms,
-    runs: result.runs,
-    killed: true,
-    runsToFailure: failure.runsToFailure,
-    shrinks: failure.shrinks,
-    traceLength: failure.trace.length,
-    firstTraceLength: failure.firstTraceLength,
-    shrinkMs: failure.shrinkMs ?? 0,
-    source: failure.finding.source,
-    requirements: failure.finding.requirements,
-    flagged: flaggedBy(failure),
-    token: failure.token,
-  };
-}
-
-function serveAsWorker(): void {
-  process.on('message', (task: Task) => {
-    attempt(task).then(
-      (outcome) => process.send?.({ outcome }),
-      (err: unknown) => process.send?.({ error: `${task.mutant}: ${err instanceof Error ? err.stack : String(err)}` }),
-    );
-  });
-}
-
-// --- the coordinator ---------------------------------------------------------------------------------------
-
-interface Options {
+export interface Options {
   readonly seeds: number;
   readonly cap: number;
+  readonly attemptMs: number;
   readonly budgetMs: number;
   readonly jobs: number;
   readonly only?: readonly string[];
+  readonly families: readonly Family[];
+  readonly save?: string;
+  readonly render?: string;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -133,44 +54,41 @@ function parseArgs(argv: readonly string[]): Options {
     return n;
   };
   const only = value('only')?.split(',').filter(Boolean);
+  const families = (value('family')?.split(',').filter(Boolean) ?? [...FAMILIES]) as Family[];
+  const unknown = families.filter((f) => !FAMILIES.includes(f));
+  if (unknown.length) throw new Error(`--family takes ${FAMILIES.join(', ')}; got ${unknown.join(', ')}`);
   return {
     seeds: int('seeds', 5),
-    cap: int('cap', 3_000),
-    budgetMs: int('budget', 360) * 1000,
+    cap: int('cap', 2_000),
+    attemptMs: int('attempt-seconds', 120) * 1000,
+    budgetMs: int('budget', 5_400) * 1000,
     jobs: int('jobs', Math.max(1, Math.min(2, availableParallelism()))),
     ...(only ? { only } : {}),
+    families,
+    ...(value('save') ? { save: value('save') } : {}),
+    ...(value('render') ? { render: value('render') } : {}),
   };
 }
 
-function listMutants(only?: readonly string[]): string[] {
-  const all = readdirSync(MUTANTS_DIR)
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => f.slice(0, -3))
-    .sort();
-  if (!only) return all;
-  const unknown = only.filter((m) => !all.includes(m));
-  if (unknown.length) throw new Error(`no such mutant in fixtures/mutants: ${unknown.join(', ')}`);
-  return all.filter((m) => only.includes(m));
-}
-
-/** Seed-major order: if the budget runs out, every mutant and strategy has had its first seeds. */
-function tasksOf(mutants: readonly string[], options: Options): Task[] {
-  const tasks: Task[] = [];
-  for (let seed = 1; seed <= options.seeds; seed++) {
-    for (const mutant of mutants) for (const strategy of STRATEGIES) tasks.push({ mutant, strategy, seed, cap: options.cap });
-  }
-  return tasks;
-}
-
-function strategyLabel(s: StrategyName): string {
-  if (s.kind === 'pos') return 'POS';
-  return s.kind === 'random' ? 'random walk' : `PCT d=${s.depth}`;
+/**
+ * Seed 1 of every search first, then the checks of the mutants no search has killed yet (the checks take real
+ * sockets and tens of seconds; a mutant the search kills needs no other verdict), then the other seeds.
+ */
+function tasksOf(mutants: readonly Mutant[], options: Options): Task[] {
+  const searches = (seed: number): Task[] =>
+    mutants.flatMap((m) => STRATEGIES.map((strategy): Task => ({ kind: 'search', key: keyOf(m), path: m.path, profile: m.profile, strategy, seed, cap: options.cap, attemptMs: options.attemptMs })));
+  const checks = mutants.map((m): Task => ({ kind: 'checks', key: keyOf(m), path: m.path, profile: m.profile }));
+  return [...searches(1), ...checks, ...Array.from({ length: options.seeds - 1 }, (_, i) => searches(i + 2)).flat()];
 }
 
 function progressLine(o: Outcome, done: number, total: number, elapsedMs: number): string {
-  const head = `[${String(done).padStart(3)}/${total} ${(elapsedMs / 1000).toFixed(0).padStart(4)} s] ${o.task.mutant.padEnd(27)} ${strategyText(o.task.strategy).padEnd(3)} seed ${o.task.seed}`;
-  if (!o.killed) return `${head}: survived ${o.runs} runs (${(o.ms / 1000).toFixed(1)} s)`;
-  return `${head}: killed at run ${o.runsToFailure} by ${o.source} [${o.requirements?.join(', ')}], shrunk trace ${o.traceLength} events (${(o.ms / 1000).toFixed(1)} s)`;
+  const head = `[${String(done).padStart(4)}/${total} ${(elapsedMs / 1000).toFixed(0).padStart(5)} s] ${o.task.key.padEnd(40)}`;
+  if (o.kind === 'checks') return `${head} checks: ${o.failed.length ? `fail ${o.failed.join('; ')}` : 'pass'} (${(o.ms / 1000).toFixed(1)} s)`;
+  const which = `${strategyText(o.task.strategy).padEnd(2)} seed ${o.task.seed}`;
+  if (o.error) return `${head} ${which}: ERROR ${o.error}`;
+  if (!o.kill) return `${head} ${which}: survived ${o.runs} runs (${(o.ms / 1000).toFixed(1)} s)`;
+  const k = o.kill;
+  return `${head} ${which}: killed at run ${k.runsToFailure} by ${k.source} [${k.requirements[0] ?? ''}], ${k.originalLength} -> ${k.shrunkLength} events in ${(k.shrinkMs / 1000).toFixed(1)} s (${(o.ms / 1000).toFixed(1)} s)`;
 }
 
 async function runAll(tasks: readonly Task[], options: Options): Promise<{ outcomes: Outcome[]; skipped: Task[]; elapsedMs: number }> {
@@ -182,8 +100,15 @@ async function runAll(tasks: readonly Task[], options: Options): Promise<{ outco
   const worker = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const child: ChildProcess = fork(self, ['--worker'], { cwd: root, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const killed = (key: string): boolean => outcomes.some((o) => o.kind === 'search' && o.task.key === key && o.kill);
       const feed = (): void => {
-        while (next < tasks.length && Date.now() - started > options.budgetMs) skipped.push(tasks[next++] as Task);
+        for (;;) {
+          const task = tasks[next];
+          if (task === undefined) break;
+          if (Date.now() - started > options.budgetMs) skipped.push(task);
+          else if (!(task.kind === 'checks' && killed(task.key))) break;
+          next++;
+        }
         if (next >= tasks.length) {
           child.disconnect();
           return;
@@ -198,6 +123,7 @@ async function runAll(tasks: readonly Task[], options: Options): Promise<{ outco
         }
         const outcome = message.outcome as Outcome;
         outcomes.push(outcome);
+        if (options.save) appendFileSync(`${options.save}l`, `${JSON.stringify(outcome)}\n`);
         console.log(progressLine(outcome, outcomes.length, tasks.length, Date.now() - started));
         feed();
       });
@@ -209,159 +135,36 @@ async function runAll(tasks: readonly Task[], options: Options): Promise<{ outco
   return { outcomes, skipped, elapsedMs: Date.now() - started };
 }
 
-// --- the report --------------------------------------------------------------------------------------------
-
-interface Header {
-  readonly defect: string;
-  readonly breaks: string;
-  readonly survives?: string;
-}
-
-/** The defect, the requirements and (for survivors) the reason, read from the mutant's header comment. */
-function headerOf(mutant: string): Header {
-  const source = readFileSync(join(MUTANTS_DIR, `${mutant}.ts`), 'utf8');
-  const comment = (/^\/\*\*([\s\S]*?)\*\//.exec(source)?.[1] ?? '')
-    .split('\n')
-    .map((line) => line.replace(/^\s*\*\s?/, ''))
-    .join(' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  const part = (label: string): string | undefined => new RegExp(`${label}:? (.*?)(?= (?:Defect|Breaks|Survives in simulation|Expected catcher):|$)`).exec(comment)?.[1]?.trim();
-  const breaks = part('Breaks') ?? '';
-  const survives = part('Survives in simulation');
-  return { defect: part('Defect') ?? '', breaks: breaks.replace(/\.$/, ''), ...(survives ? { survives } : {}) };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : Math.round(((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2);
-}
-
-function spread(values: readonly number[]): string {
-  if (values.length === 0) return '-';
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
-  return lo === hi ? `${median(values)}` : `${median(values)} (${lo}–${hi})`;
-}
-
-function tally(items: readonly string[]): string {
-  const counts = new Map<string, number>();
-  for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1]).map(([item, n]) => (counts.size > 1 ? `${item} ×${n}` : item)).join(', ');
-}
-
-function cell(outcomes: readonly Outcome[], skipped: number): string {
-  if (outcomes.length === 0) return skipped ? 'not run' : '-';
-  const killed = outcomes.filter((o) => o.killed);
-  const of = `${killed.length}/${outcomes.length}${skipped ? ` (+${skipped} not run)` : ''}`;
-  if (killed.length === 0) return `**survives** 0/${outcomes.length}, ${outcomes[0]?.runs ?? 0}+ runs each`;
-  return `${of} · runs ${spread(killed.map((o) => o.runsToFailure ?? 0))} · trace ${spread(killed.map((o) => o.traceLength ?? 0))}`;
-}
-
-function render(mutants: readonly string[], outcomes: readonly Outcome[], skipped: readonly Task[], options: Options, elapsedMs: number): string {
-  const same = (a: StrategyName, b: StrategyName) => strategyText(a) === strategyText(b);
-  const of = (m: string, s?: StrategyName) => outcomes.filter((o) => o.task.mutant === m && (!s || same(o.task.strategy, s)));
-  const skippedOf = (m: string, s: StrategyName) => skipped.filter((t) => t.mutant === m && same(t.strategy, s)).length;
-  const columns = [...invariants.map((i) => i.name as string), HARNESS];
-  const lines: string[] = [
-    '# Kill matrix',
-    '',
-    '<!-- Generated by bench/kill-matrix.ts; do not edit by hand. -->',
-    '',
-    `Each mutant in \`fixtures/mutants/\` is the reference NIO factory with one defect. For each mutant, strategy and seed ` +
-      `(1..${options.seeds}) the suite ran in-process (\`runSuite\`, default scenarios) for at most ${options.cap} runs ` +
-      `(and ${ATTEMPT_BUDGET_MS / 1000} s of searching). ${outcomes.length} attempts in ${(elapsedMs / 1000).toFixed(0)} s on ` +
-      `${options.jobs} process(es)${skipped.length ? `; ${skipped.length} attempts did not run within the ${options.budgetMs / 1000} s budget` : ''}.`,
-    '',
-    '## Mutant × strategy',
-    '',
-    'Cells: seeds that killed it / seeds tried · runs to the first failure, median (min–max) · length of the shrunk ' +
-      'trace in events, median (min–max). "Caught by" is the first finding of the shrunk cases (invariant or harness, with ' +
-      'the first requirement it names), over all strategies and seeds. With one seed, run n draws the same scenario ' +
-      'under every strategy (only the schedule differs), so a defect that shows on every interleaving of a scenario has ' +
-      'the same numbers in every column; the columns differ where the interleaving matters.',
-    '',
-    `| mutant | ${STRATEGIES.map(strategyLabel).join(' | ')} | caught by |`,
-    `|---|${STRATEGIES.map(() => '---').join('|')}|---|`,
-  ];
-  for (const m of mutants) {
-    const killed = of(m).filter((o) => o.killed);
-    const caught = killed.length ? tally(killed.map((o) => `${o.source} [${o.requirements?.[0] ?? ''}]`)) : 'nothing';
-    lines.push(`| ${m} | ${STRATEGIES.map((s) => cell(of(m, s), skippedOf(m, s))).join(' | ')} | ${caught} |`);
-  }
-  lines.push(
-    '',
-    '## Mutant × invariant',
-    '',
-    'Every invariant of `spec/invariants` run over the shrunk trace of each kill, judged where the harness judges it ' +
-      '(safety invariants over the whole trace, liveness invariants over the serving phase, stop-ends-everything after ' +
-      'shutdown); "harness" counts problems the harness itself reports (a thread died, a method threw, a busy loop, a ' +
-      'hang). Cells: shrunk cases flagged / kills.',
-    '',
-    `| mutant | kills | ${columns.join(' | ')} |`,
-    `|---|---|${columns.map(() => '---').join('|')}|`,
-  );
-  for (const m of mutants) {
-    const killed = of(m).filter((o) => o.killed);
-    const counts = columns.map((c) => {
-      const n = killed.filter((o) => o.flagged?.includes(c)).length;
-      return n ? `${n}/${killed.length}` : '';
-    });
-    lines.push(`| ${m} | ${killed.length} | ${counts.join(' | ')} |`);
-  }
-  lines.push(...shrinkingSection(outcomes));
-  lines.push('', '## Mutants', '', '| mutant | defect | breaks | verdict |', '|---|---|---|---|');
-  for (const m of mutants) {
-    const header = headerOf(m);
-    const all = of(m);
-    const killed = all.filter((o) => o.killed).length;
-    const verdict =
-      killed > 0
-        ? `killed in ${killed}/${all.length} attempts`
-        : `**survives** (${all.length} attempts)${header.survives ? `: ${header.survives}` : ''}`;
-    lines.push(`| ${m} | ${header.defect.replace(/\|/g, '\\|')} | ${header.breaks} | ${verdict} |`);
-  }
-  lines.push('');
-  return lines.join('\n');
-}
-
-/** How well shrinking did over every kill: time taken, and the shrunk trace against the first failing one. */
-function shrinkingSection(outcomes: readonly Outcome[]): string[] {
-  const killed = outcomes.filter((o) => o.killed && o.firstTraceLength);
-  if (killed.length === 0) return [];
-  const ratios = killed.map((o) => (o.traceLength ?? 0) / (o.firstTraceLength ?? 1));
-  const times = killed.map((o) => o.shrinkMs ?? 0);
-  const runs = outcomes.reduce((n, o) => n + o.runs, 0);
-  const searchMs = outcomes.reduce((n, o) => n + o.ms - (o.shrinkMs ?? 0), 0);
-  return [
-    '',
-    '## Shrinking',
-    '',
-    `Over ${killed.length} kills: shrinking took a median of ${(median(times) / 1000).toFixed(1)} s (max ${(Math.max(...times) / 1000).toFixed(1)} s; ` +
-      `the budget is 10 s); the shrunk trace was a median ${(100 * medianOf(ratios)).toFixed(0)}% of the first failing run's length, at most ` +
-      `${(100 * Math.max(...ratios)).toFixed(0)}% (the shortest failing run found is reported, never a longer one). ` +
-      `Searching ran ${((runs / searchMs) * 1000).toFixed(1)} runs/s per process.`,
-  ];
-}
-
-function medianOf(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
-}
-
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const mutants = listMutants(options.only);
+  if (options.render) {
+    writeFileSync(OUT, renderMatrix(JSON.parse(readFileSync(options.render, 'utf8')) as MatrixRun));
+    console.log(`wrote ${OUT} from ${options.render}`);
+    return;
+  }
+  const all = (await discoverMutants(root)).filter((m) => options.families.includes(m.family));
+  const unknown = options.only?.filter((name) => !all.some((m) => m.name === name)) ?? [];
+  if (unknown.length) throw new Error(`no such mutant: ${unknown.join(', ')} (families ${options.families.join(', ')})`);
+  const mutants = options.only ? all.filter((m) => options.only?.includes(m.name)) : all;
   const tasks = tasksOf(mutants, options);
+  const counts = FAMILIES.map((f) => `${mutants.filter((m) => m.family === f).length} ${f}`).join(', ');
   console.log(
-    `kill matrix: ${mutants.length} mutants × ${STRATEGIES.length} strategies × ${options.seeds} seeds = ${tasks.length} attempts, ` +
-      `≤ ${options.cap} runs each, ${options.jobs} process(es), budget ${options.budgetMs / 1000} s`,
+    `kill matrix: ${mutants.length} mutants (${counts}) × ${STRATEGIES.map(strategyLabel).join(', ')} × ${options.seeds} seeds ` +
+      `= ${tasks.length - mutants.length} searches of ≤ ${options.cap} runs or ${options.attemptMs / 1000} s, and ${mutants.length} check runs; ` +
+      `${options.jobs} process(es), budget ${options.budgetMs / 1000} s`,
   );
   const { outcomes, skipped, elapsedMs } = await runAll(tasks, options);
-  writeFileSync(OUT, render(mutants, outcomes, skipped, options, elapsedMs));
-  const survivors = mutants.filter((m) => !outcomes.some((o) => o.task.mutant === m && o.killed));
-  console.log(`wrote ${OUT}: ${mutants.length - survivors.length} killed, ${survivors.length} survive (${survivors.join(', ') || 'none'}) in ${(elapsedMs / 1000).toFixed(0)} s`);
+  const run: MatrixRun = { mutants, outcomes, skipped, options, elapsedMs };
+  if (options.save) writeFileSync(options.save, JSON.stringify(run));
+  writeFileSync(OUT, renderMatrix(run));
+  const violations = shrinkViolations(outcomes);
+  for (const v of violations) console.error(`SHRINK BUG: ${v}`);
+  const survivors = mutants.filter((m) => !outcomes.some((o) => o.task.key === keyOf(m) && (o.kind === 'search' ? o.kill : o.failed.length)));
+  console.log(`wrote ${OUT} in ${(elapsedMs / 1000).toFixed(0)} s: ${mutants.length - survivors.length} of ${mutants.length} killed; survive: ${survivors.map(keyOf).join(', ') || 'none'}`);
+  if (violations.length) {
+    console.error(`${violations.length} shrunk case(s) longer than the run they came from: the shrinker must never lengthen a case`);
+    process.exitCode = 1;
+  }
 }
 
 if (process.argv.includes('--worker')) serveAsWorker();

@@ -76,11 +76,15 @@ export interface SuiteResult {
 }
 
 /**
- * Where PCT's change points fall. A run takes a median of ~150 scheduling steps (p90 ~470, rarely more than
- * 2,000), so change points uniform in [0, 4000) fell past the end of nine runs in ten and PCT d=2 was mostly
- * PCT d=1. Most now fall within the first 600 steps, where the connections do their IO; a few reach further.
+ * Where PCT's change points fall. They count preemption opportunities (sim/pct.ts), of which a run has a median
+ * of ~50 (p90 ~200, rarely more than 600). A change point past the run's last one is wasted, one inside it hits
+ * a given opportunity with probability 1/range: so most are drawn from a small range and a few from larger ones.
  */
-const changePoint = fc.oneof({ weight: 4, arbitrary: fc.nat({ max: 600 }) }, { weight: 1, arbitrary: fc.nat({ max: 4_000 }) });
+const changePoint = fc.oneof(
+  { weight: 3, arbitrary: fc.nat({ max: 63 }) },
+  { weight: 2, arbitrary: fc.nat({ max: 255 }) },
+  { weight: 1, arbitrary: fc.nat({ max: 1_023 }) },
+);
 /**
  * One rank per actor a run has (main, up to 5 peers, accept, up to 4 selectors and 4 workers, the expirer):
  * with fewer, every actor seen after the array ran out got the lowest rank, so the threads started last (the

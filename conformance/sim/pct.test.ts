@@ -25,16 +25,24 @@ test('pct: the runnable actor with the highest priority always runs', { timeout:
   assert.deepEqual(picks(bottomUp, [['A', 'B'], ['B', 'A', 'C'], ['C', 'B']]), ['A', 'A', 'B']);
 });
 
-test('pct: a change point demotes the actor about to run at exactly that step', { timeout: 10_000 }, () => {
+test('pct: a change point demotes the actor about to run at exactly that preemption opportunity', { timeout: 10_000 }, () => {
   const both = Array.from({ length: 6 }, () => ['A', 'B']);
-  // B is on top; at step 3 it drops to priority 1, below A, for good.
-  const depth2 = pct({ depth: 2, changePoints: [3], priorities: [0, 1] });
+  // B is on top. Step 0 is no preemption opportunity (nothing ran before); steps 1, 2, 3 are opportunities 0, 1, 2:
+  // at the third, B drops to priority 1, below A, for good.
+  const depth2 = pct({ depth: 2, changePoints: [2], priorities: [0, 1] });
   assert.deepEqual(picks(depth2, [...both, ['B']]), ['B', 'B', 'B', 'A', 'A', 'A', 'B']);
-  // Depth 3: B drops to 1 at step 1, then C (on top of A) drops to 2 at step 3, still above B.
+  // Depth 3: B drops to 1 at step 1 (opportunity 0), then C (on top of A) to 2 at step 3 (opportunity 2), still above B.
   const three = Array.from({ length: 5 }, () => ['A', 'B', 'C']);
-  const depth3 = pct({ depth: 3, changePoints: [1, 3], priorities: [0, 1, 1] });
+  const depth3 = pct({ depth: 3, changePoints: [0, 2], priorities: [0, 1, 1] });
   assert.deepEqual(picks(depth3, three), ['B', 'C', 'C', 'A', 'A']);
   assert.deepEqual(picks(depth3, [['B', 'C']]), ['C']);
+});
+
+test('pct: only a step where the actor that ran before would run again, beside another, is a preemption opportunity', { timeout: 10_000 }, () => {
+  // B over A. Step 0: nothing ran before; step 1: A alone; step 2: B after A; none of them counts. Step 3, B after
+  // B with A runnable, is opportunity 0, where the change point demotes B.
+  const strategy = pct({ depth: 2, changePoints: [0], priorities: [0, 1] });
+  assert.deepEqual(picks(strategy, [['A', 'B'], ['A'], ['A', 'B'], ['A', 'B'], ['A', 'B']]), ['B', 'A', 'B', 'A', 'A']);
 });
 
 test('pct: depth 1 has no change points and runs in strict priority order', { timeout: 10_000 }, () => {

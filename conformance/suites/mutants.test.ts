@@ -113,15 +113,13 @@ test('[factory.lifecycle-stop] mutant workers-not-interrupted is rejected', TIME
 
 test('[cnxn.framing] mutant corrupts-frame-byte is rejected', TIMEOUT, () => assertRejected('corrupts-frame-byte', 'cnxn.framing'));
 
-test.todo(
-  'mutant drops-cross-thread-reply (cnxn.outgoing-buffers) was not killed in a random-walk search stopped after 10 minutes: an IO pass ' +
-    'takes no virtual time and has few scheduling points once its frame is read, so a handler thread rarely sends while the same ' +
-    'connection\'s pass is out',
-);
+test('[cnxn.outgoing-buffers] mutant drops-cross-thread-reply is rejected (a reply from a handler thread racing the IO pass)', TIMEOUT, () =>
+  assertRejected('drops-cross-thread-reply', 'cnxn.outgoing-buffers', ['wire.order']));
 
 test('[cnxn.interest-ops] mutant cross-thread-send-no-interest is rejected', TIMEOUT, () => assertRejected('cross-thread-send-no-interest', 'cnxn.interest-ops'));
 
-test('[cnxn.throttle] mutant ignores-disable-recv is rejected', TIMEOUT, () => assertRejected('ignores-disable-recv', 'cnxn.throttle'));
+test('[cnxn.throttle] mutant ignores-disable-recv is rejected (a throttling handler thread, pipelined requests)', TIMEOUT, () =>
+  assertRejected('ignores-disable-recv', 'cnxn.throttle'));
 
 test('[accept.max-cnxns] mutant ignores-max-cnxns is rejected', TIMEOUT, () => assertRejected('ignores-max-cnxns', 'accept.max-cnxns'));
 
