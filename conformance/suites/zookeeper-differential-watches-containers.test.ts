@@ -140,10 +140,11 @@ test('[zk.ttl-nodes] differential: createTTL with TTL flags and TTLs in range, B
   ]);
 });
 
-test('[zk.multi-read] differential: multiRead answers getChildren and getData each on its own, sets no watches, and refuses other op types', T, async () => {
+test('[zk.multi-read, zk.acl-enforcement] differential: multiRead answers getChildren and getData each on its own, checks READ per read, sets no watches, and refuses other op types', T, async () => {
   await agree([
     ['reads', [req.create(1, '/mr'), req.create(2, '/mr/a'), multiRead(3, [[OpCode.getChildren, '/mr'], [OpCode.getChildren, '/nope'], [OpCode.getData, '/nope'], [OpCode.getChildren, '/mr/a']]), req.ping()], { bodies: [3] }],
     ['getData results', [multiRead(1, [[OpCode.getData, '/mr'], [OpCode.getData, '/mr/a']]), req.ping()]],
+    ['no READ on one node', [req.create(1, '/mrw', [[4, 'world', 'anyone']]), multiRead(2, [[OpCode.getData, '/mrw'], [OpCode.getChildren, '/mrw'], [OpCode.getChildren, '/mr']]), req.ping()], { bodies: [2] }],
     ['no watches', [multiRead(1, [[OpCode.getData, '/mr/a'], [OpCode.getChildren, '/mr']]), req.create(2, '/mr/b'), setData(3, '/mr/a'), req.delete(4, '/mr/b')]],
     ['a write op', [req.op(1, OpCode.multiRead, (w) => void w.int(OpCode.create).bool(false).int(-1).ustring('/mrx').buffer(null).int(0).int(0).int(-1).bool(true).int(-1)), req.ping()], { bodies: [1] }],
     ['an unknown op', [req.op(1, OpCode.multiRead, (w) => void w.int(OpCode.exists).bool(false).int(-1).ustring('/').bool(false).int(-1).bool(true).int(-1)), req.ping()], { bodies: [1] }],

@@ -4,6 +4,7 @@
  * Reply: per op a header and GetChildrenResponse / GetDataResponse, or header {-1, false, code} + ErrorResponse
  * for an op that failed (NONODE, ...): one failure does not stop the others. As in ZooKeeper 3.8:
  * - the watch flags are ignored: multiRead sets no watches;
+ * - each read needs READ on its node, as alone: NOAUTH fails that read only;
  * - an op type multi knows but multiRead does not (create, delete, setData, check) is MARSHALLINGERROR, with the
  *   results so far as body; a type multi does not know at all fails the decoding: MARSHALLINGERROR, no body.
  *
@@ -17,7 +18,7 @@ import type { JuteWriter } from './jute-writer.ts';
 import { OpCode } from './op-codes.ts';
 import { stringList } from './record-codec.ts';
 import { CreateRequestCodec, PathVersionRequestCodec, SetDataRequestCodec } from './request-records.ts';
-import type { OpContext, OpHandler } from './request-ops.ts';
+import { checkRead, type OpContext, type OpHandler } from './request-ops.ts';
 import { GetDataResponseCodec } from './response-records.ts';
 
 type ReadOp = { readonly type: number; readonly path?: string };
@@ -58,6 +59,8 @@ function readOps(r: JuteReader): ReadOp[] {
 function answer(ctx: OpContext, op: ReadOp, path: string): (w: JuteWriter) => void {
   const key = path === '' ? '/' : path;
   try {
+    // Each read checks READ as it would alone (NONODE first, then NOAUTH), and fails on its own.
+    checkRead(ctx, key);
     if (op.type === OpCode.getChildren) {
       const { children } = ctx.tree.getChildren(key);
       return (w) => {
