@@ -65,7 +65,9 @@ test('[runtime.thread-identity] sim: a thread that awaits a timer outside the ru
     main: async () => {
       const t = rt.thread('NIOWorker-7', async () => {
         await rt.clock.sleep(1);
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        // Long enough that the watchdog's three macrotask turns come first even on a loaded machine (a 50 ms
+        // timer could fire between two turns there and let the thread go on); unref'd so it holds nothing open.
+        await new Promise((resolve) => setTimeout(resolve, 5_000).unref());
         await rt.clock.sleep(1);
       });
       t.start();

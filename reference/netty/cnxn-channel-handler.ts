@@ -102,6 +102,7 @@ export class CnxnChannelHandler implements ChannelHandler, IdleWatch {
     hctx.channel.loop.clearIdle(this);
     const cnxn = this.cnxnValue;
     if (cnxn === undefined || !this.ctx.registry.remove(cnxn)) return;
+    cnxn.dropOutstanding();
     try {
       this.ctx.handler()?.connectionClosed(cnxn, isDisconnectReason(reason) ? reason : 'unknown');
     } catch (err) {
@@ -143,6 +144,7 @@ export class CnxnChannelHandler implements ChannelHandler, IdleWatch {
       await handler.processConnectRequest(cnxn, payload);
       return;
     }
+    await cnxn.requestArrived(payload);
     await handler.processPacket(cnxn, payload);
   }
 }

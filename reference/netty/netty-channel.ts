@@ -103,16 +103,22 @@ export class NettyChannel implements LoopHandler {
   /**
    * Turns reading off or on. The flag changes at once, from any thread, so that the decoder hands on no further
    * frame after a throttle returns (ZooKeeper's Netty connection keeps an atomic `throttled` flag for this); the
-   * interest set follows on the loop, and turning reading on lets the pipeline process what it kept.
+   * interest set follows on the loop, and turning reading on lets the pipeline process what it kept, in a task
+   * of its own.
    */
   async setAutoRead(on: boolean): Promise<void> {
     if (this.closedValue || this.autoReadValue === on) return;
     this.autoReadValue = on;
-    await this.onLoop(on ? 'autoReadOn' : 'autoReadOff', async () => {
+    const step = async (): Promise<void> => {
       if (this.closedValue) return;
       await this.updateInterest();
       if (on && this.autoReadValue) await this.pipeline.fireResume();
-    });
+    };
+    // Turning reading on is always a later task on the loop, even from the loop itself (as ZooKeeper's enableRecv
+    // is): the caller may be in the middle of a reply that goes on to close the connection, and frames kept
+    // while throttled must not be handed on before it returns.
+    if (on) await this.loop.execute({ id: `autoReadOn:${this.id}`, run: step });
+    else await this.onLoop('autoReadOff', step);
   }
 
   /** Closes with `reason`, on the loop. */

@@ -11,6 +11,8 @@ export class NettyRegistry {
   private readonly cnxns = new Set<NettyServerCnxn>();
   private readonly ipCounts = new Map<string, number>();
   private readonly sessions = new Map<bigint, NettyServerCnxn>();
+  /** Requests (xid > 0) handed to the server and not yet answered, over every connection (globalOutstandingLimit). */
+  inFlight = 0;
 
   ipCount(ip: string): number {
     return this.ipCounts.get(ip) ?? 0;

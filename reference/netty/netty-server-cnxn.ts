@@ -6,9 +6,12 @@
  * Reading is held (auto-read off) while any of these holds, and resumes when none does:
  *   - the server disabled it (disableRecv);
  *   - a ConnectRequest was handed on and its ConnectResponse has not been queued yet (as ZooKeeper does);
- *   - a four-letter word is being answered (nothing more is read from that connection).
+ *   - a four-letter word is being answered (nothing more is read from that connection);
+ *   - the server has more requests in flight than globalOutstandingLimit and this connection has some of them
+ *     (ZooKeeper's rule, the same as the NIO connection's), until a reply or a close brings the count down.
  *
- * Implements: netty.event-loop-affinity (throttling through auto-read), expiry.session-timeout (setSession).
+ * Implements: netty.event-loop-affinity (throttling through auto-read), cnxn.throttle (globalOutstandingLimit),
+ * expiry.session-timeout (setSession).
  */
 import type { DisconnectReason } from '../../spec/disconnect-reasons.ts';
 import type { SocketAddress } from '../../spec/runtime.ts';
@@ -16,6 +19,7 @@ import type { ServerConnection } from '../../spec/server-cnxn-factory.ts';
 import { DIGEST_START, digestHex, digestUpdate } from '../../spec/trace/digest.ts';
 import type { NettyChannel } from './netty-channel.ts';
 import type { NettyContext } from './netty-context.ts';
+import { frameXid } from '../frame-xid.ts';
 
 export class NettyServerCnxn implements ServerConnection {
   readonly id: string;
@@ -27,6 +31,8 @@ export class NettyServerCnxn implements ServerConnection {
   private recvDisabled = false;
   private awaitingConnectResponse = false;
   private answeringWord = false;
+  private outstanding = 0;
+  private outstandingThrottled = false;
   /** The ConnectRequest has been handed on. */
   initialized = false;
 
@@ -61,7 +67,7 @@ export class NettyServerCnxn implements ServerConnection {
 
   /** Whether the connection takes frames now (see the file comment). */
   throttled(): boolean {
-    return this.recvDisabled || this.awaitingConnectResponse || this.answeringWord;
+    return this.recvDisabled || this.awaitingConnectResponse || this.answeringWord || this.outstandingThrottled;
   }
 
   async send(frame: Uint8Array): Promise<void> {
@@ -77,7 +83,35 @@ export class NettyServerCnxn implements ServerConnection {
     if (this.awaitingConnectResponse) {
       this.awaitingConnectResponse = false;
       await this.refreshAutoRead();
+    } else if (frameXid(frame, 4) > 0 && this.outstanding > 0) {
+      this.outstanding--;
+      this.ctx.registry.inFlight--;
+      if (this.outstandingThrottled && !this.shouldThrottle()) {
+        this.outstandingThrottled = false;
+        await this.refreshAutoRead();
+      }
     }
+  }
+
+  /** Loop only: a request is being handed to the server; one with xid > 0 counts until its reply is sent. */
+  async requestArrived(payload: Uint8Array): Promise<void> {
+    if (frameXid(payload, 0) <= 0) return;
+    this.outstanding++;
+    this.ctx.registry.inFlight++;
+    if (!this.outstandingThrottled && this.shouldThrottle()) {
+      this.outstandingThrottled = true;
+      await this.refreshAutoRead();
+    }
+  }
+
+  /** Loop only, at close: this connection's requests no longer count. */
+  dropOutstanding(): void {
+    this.ctx.registry.inFlight -= this.outstanding;
+    this.outstanding = 0;
+  }
+
+  private shouldThrottle(): boolean {
+    return this.ctx.registry.inFlight > this.ctx.settings.globalOutstandingLimit && this.outstanding > 0;
   }
 
   async sendCloseAfterFlush(reason: DisconnectReason = 'client_closed_connection'): Promise<void> {

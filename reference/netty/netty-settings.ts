@@ -8,10 +8,12 @@
  *                        ZooKeeper's Netty factory never closes such a channel: a deliberate difference, so that
  *                        a peer that connects and stays silent (or never finishes its TLS handshake) cannot hold
  *                        a connection slot forever.
+ *     globalOutstandingLimit  requests in flight over all connections above which a connection that has some
+ *                        outstanding stops being read (ZooKeeper applies it to both of its factories)
  *     tls                key material for a secure factory (configure with secure = true refuses without it)
  */
 import { availableParallelism } from 'node:os';
-import { defaultWorkerThreads, JUTE_MAXBUFFER, SESSIONLESS_CNXN_TIMEOUT_MS } from '../../spec/knobs.ts';
+import { defaultWorkerThreads, GLOBAL_OUTSTANDING_LIMIT, JUTE_MAXBUFFER, SESSIONLESS_CNXN_TIMEOUT_MS } from '../../spec/knobs.ts';
 import type { TlsServerOptions } from '../../spec/runtime.ts';
 import type { FactoryOptions } from '../../spec/server-cnxn-factory.ts';
 import { configError, integer } from '../option-values.ts';
@@ -26,6 +28,7 @@ export interface NettySettings {
   readonly idleTimeout: number;
   readonly maxCnxns: number;
   readonly juteMaxBuffer: number;
+  readonly globalOutstandingLimit: number;
   readonly tls: TlsServerOptions | undefined;
 }
 
@@ -40,5 +43,6 @@ export function resolveNettySettings(options: NettyFactoryOptions = {}): NettySe
   const maxCnxns = Math.max(0, integer('maxCnxns', options.maxCnxns, 0));
   const juteMaxBuffer = integer('juteMaxBuffer', options.juteMaxBuffer, JUTE_MAXBUFFER);
   if (juteMaxBuffer < 0) throw configError(`juteMaxBuffer must not be negative, got ${juteMaxBuffer}`);
-  return { eventLoopThreads, idleTimeout, maxCnxns, juteMaxBuffer, tls: options.tls };
+  const globalOutstandingLimit = integer('globalOutstandingLimit', options.globalOutstandingLimit, GLOBAL_OUTSTANDING_LIMIT);
+  return { eventLoopThreads, idleTimeout, maxCnxns, juteMaxBuffer, globalOutstandingLimit, tls: options.tls };
 }

@@ -29,12 +29,7 @@ import type { NioContext } from './nio-context.ts';
 import { OutgoingBuffers } from './outgoing-buffers.ts';
 import type { SelectorThread } from './selector-thread.ts';
 import { describeError as describe } from './describe-error.ts';
-
-/** The xid of a frame (its first int after the length), or 0 when it has none. Big-endian int32, read by hand: a DataView per frame showed in profiles. */
-function frameXid(bytes: Uint8Array, offset: number): number {
-  if (bytes.length < offset + 4) return 0;
-  return ((bytes[offset] as number) << 24) | ((bytes[offset + 1] as number) << 16) | ((bytes[offset + 2] as number) << 8) | (bytes[offset + 3] as number);
-}
+import { frameXid } from '../frame-xid.ts';
 
 const FOUR_LETTER_WORD_SET: ReadonlySet<string> = new Set(FOUR_LETTER_WORDS);
 
