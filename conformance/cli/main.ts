@@ -14,6 +14,7 @@ import { testCommand } from './test-command.ts';
 import { serveCommand } from './serve-command.ts';
 import { checkCommand } from './check-command.ts';
 import { probeCommand } from './probe-command.ts';
+import { mergeCommand } from './merge-command.ts';
 import { EXIT_CODES_HELP, exitFor } from './exit-codes.ts';
 import { packageFile, PACKAGE_VERSION } from '../package-root.ts';
 
@@ -45,6 +46,7 @@ program.addCommand(testCommand());
 program.addCommand(serveCommand());
 program.addCommand(checkCommand());
 program.addCommand(probeCommand());
+program.addCommand(mergeCommand());
 for (const command of [program, ...program.commands]) command.exitOverride().addHelpText('after', EXIT_CODES_HELP);
 
 let code: number;
