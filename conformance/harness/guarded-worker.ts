@@ -8,7 +8,7 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { CnxnspecError } from '../../spec/errors.ts';
-import { CHILD, execArgv, stalled, STARTUP_GRACE_MS, track, type GuardedResult } from './guarded-suite.ts';
+import { CHILD, execArgv, stalled, track, type GuardedResult } from './guarded-suite.ts';
 import type { Progress } from './run-suite.ts';
 import type { Block } from './search-slice.ts';
 import type { FailedRun } from './search-walk.ts';
@@ -21,6 +21,12 @@ export interface BlockOutcome {
   /** The run the watchdog killed the worker in. */
   readonly stalledAt?: number;
 }
+
+/**
+ * Silence allowed before a worker's first word: N workers start node and compile TypeScript at once, which on a
+ * loaded machine took over 30 s (the one-shot suite process's grace); a factory that spins at import still ends.
+ */
+const STARTUP_GRACE_MS = 120_000;
 
 interface Pending {
   readonly task: WorkerTask | 'start';

@@ -22,6 +22,8 @@ export interface SuiteRequest {
   /** RegExp source. */
   readonly only?: string;
   readonly replay?: string;
+  /** For task 'checks': the names of the checks to run (default: all). */
+  readonly checks?: readonly string[];
 }
 
 export type SuiteMessage =

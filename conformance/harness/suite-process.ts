@@ -9,7 +9,7 @@
 import type { Failure } from './run-suite.ts';
 import { loadFactory, probeStart, type LoadedFactory, type StartFailure } from './factory-module.ts';
 import { runSuite } from './run-suite.ts';
-import { runChecks } from './checks/run-checks.ts';
+import { HARNESS_CHECKS, runChecks } from './checks/run-checks.ts';
 import { searchBlock } from './search-block.ts';
 import type { SuiteRequest, SuiteMessage, WorkerTask } from './suite-messages.ts';
 import { decodeSuiteToken } from './suite-token.ts';
@@ -86,7 +86,8 @@ process.once('message', (request: SuiteRequest) => {
       const factory = await loadFactory(request.factoryPath);
       if (request.task === 'checks') {
         await send({ type: 'progress', progress: { runs: 0, shrinking: false, elapsedMs: 0 } });
-        await send({ type: 'checks', outcomes: await runChecks(factory.module) });
+        const chosen = request.checks ? HARNESS_CHECKS.filter((c) => request.checks!.includes(c.name)) : HARNESS_CHECKS;
+        await send({ type: 'checks', outcomes: await runChecks(factory.module, chosen) });
         process.exit(0);
       }
       await probeStart(factory, false);
