@@ -1,6 +1,6 @@
 /**
- * The `cnxnspec` command: `spec` (the requirements), `test` (the conformance suite) and `serve` (the reference
- * server). The process ends with the command's verdict (exit codes in ./exit-codes.ts): nothing a factory
+ * The `cnxnspec` command: `spec` (the requirements), `test` (the conformance suite), `merge` (shards of one search)
+ * and `serve` (the reference server). The process ends with the command's verdict (exit codes in ./exit-codes.ts): nothing a factory
  * leaves behind (a timer, a socket, a spinning child) keeps it alive.
  */
 
