@@ -107,7 +107,7 @@ export function walk(record: SearchRecord, maxFailures: number): Walked {
     const found = shrunk.get(shrinkKey(run.index, target));
     if (!found) throw new Error(`no shrunk failure of run ${run.index} for ${target.source} (${target.requirements.join(', ')})`);
     failures.push(found.failure);
-    for (const id of [...found.failure.finding.requirements, ...target.requirements]) if (!failedBy.has(id)) failedBy.set(id, failures.length - 1);
+    for (const id of found.failure.finding.requirements) if (!failedBy.has(id)) failedBy.set(id, failures.length - 1);
     for (const id of target.requirements) seen.add(id);
     notJudged = found.notJudged;
     if (notJudged || run.stalled || failures.length >= maxFailures) {
