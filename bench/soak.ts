@@ -4,14 +4,19 @@
  * one in fixtures/factories/) runs `runs` scenarios on each of `seeds` seeds with the random walk and PCT d=2 and
  * d=3, through the same guarded search `cnxnspec test` uses. Any failure is printed with its replay line and
  * listed in docs/soak.md. Not part of npm test.
- * Run: npx tsx bench/soak.ts [--runs 20000] [--seeds 5] [--factories reference,independent] [--budget 3600]
+ * With --workers N (default 1) each search runs on N worker processes (search-pool.ts), as `cnxnspec test --workers`.
+ * Run: npx tsx bench/soak.ts [--runs 20000] [--seeds 5] [--factories reference,independent] [--budget 3600] [--workers 2]
  */
 
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { runGuardedSuite } from '../conformance/harness/guarded-suite.ts';
+import { CHECKED_REQUIREMENTS } from '../conformance/harness/conformance-run.ts';
+import { PROFILES, profilePattern } from '../conformance/harness/profile.ts';
+import { searchInPool } from '../conformance/harness/search-pool.ts';
+import { WHOLE } from '../conformance/harness/search-slice.ts';
+import { walk } from '../conformance/harness/search-walk.ts';
 import { renderFailure } from '../conformance/harness/failure-report.ts';
 import type { StrategyName } from '../conformance/harness/suite-token.ts';
 import { machineFacts } from './machine.ts';
@@ -40,6 +45,7 @@ const { values } = parseArgs({
     factories: { type: 'string', default: Object.keys(FACTORIES).join(',') },
     budget: { type: 'string', default: '3600' },
     out: { type: 'string', default: 'docs/soak.md' },
+    workers: { type: 'string', default: '1' },
   },
 });
 const runs = Number(values.runs);
@@ -62,12 +68,22 @@ for (const factory of chosen) {
       }
       const t0 = Date.now();
       const path = FACTORIES[factory];
-      const result = await runGuardedSuite(
-        { ...(path ? { factoryPath: join(root, path) } : {}), runs, seed: 7919 * seed, strategy, timeBudgetMs: left },
-        { stallMs: 60_000 },
-      );
+      const record = await searchInPool({
+        ...(path ? { factoryPath: join(root, path) } : {}),
+        seed: 7919 * seed,
+        strategy,
+        only: profilePattern(PROFILES.nio, CHECKED_REQUIREMENTS).source,
+        runs,
+        shard: WHOLE,
+        workers: Number(values.workers),
+        timeBudgetMs: left,
+        maxFailures: 1,
+        stallMs: 60_000,
+      });
+      const result = walk(record, 1);
       const seconds = (Date.now() - t0) / 1000;
-      const failure = result.failure ? renderFailure(result.failure, path ? { factoryArg: path } : {}) : undefined;
+      const found = result.failures[0];
+      const failure = found ? renderFailure(found, path ? { factoryArg: path } : {}) : undefined;
       rows.push({ factory, strategy: strategyText(strategy), seed, runs: result.runs, seconds, ...(failure ? { failure } : {}) });
       console.log(`${label}: ${result.runs} runs in ${seconds.toFixed(0)} s (${(result.runs / seconds).toFixed(0)} runs/s)${failure ? ' FAILED' : ''}`);
       if (failure) console.log(failure);

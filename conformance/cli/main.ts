@@ -1,6 +1,6 @@
 /**
- * The `cnxnspec` command: `spec` (the requirements), `test` (the conformance suite) and `serve` (the reference
- * server). The process ends with the command's verdict (exit codes in ./exit-codes.ts): nothing a factory
+ * The `cnxnspec` command: `spec` (the requirements), `test` (the conformance suite), `merge` (shards of one search)
+ * and `serve` (the reference server). The process ends with the command's verdict (exit codes in ./exit-codes.ts): nothing a factory
  * leaves behind (a timer, a socket, a spinning child) keeps it alive.
  */
 
@@ -14,6 +14,7 @@ import { testCommand } from './test-command.ts';
 import { serveCommand } from './serve-command.ts';
 import { checkCommand } from './check-command.ts';
 import { probeCommand } from './probe-command.ts';
+import { mergeCommand } from './merge-command.ts';
 import { EXIT_CODES_HELP, exitFor } from './exit-codes.ts';
 import { packageFile, PACKAGE_VERSION } from '../package-root.ts';
 
@@ -45,6 +46,7 @@ program.addCommand(testCommand());
 program.addCommand(serveCommand());
 program.addCommand(checkCommand());
 program.addCommand(probeCommand());
+program.addCommand(mergeCommand());
 for (const command of [program, ...program.commands]) command.exitOverride().addHelpText('after', EXIT_CODES_HELP);
 
 let code: number;

@@ -5,11 +5,12 @@
  * statuses are in ./exit-codes.ts).
  */
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { traceToJsonl } from '../sim/index.ts';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CnxnspecError } from '../../spec/errors.ts';
-import { CHECKED_REQUIREMENTS, runConformance, type ConformanceResult } from '../harness/conformance-run.ts';
+import { CHECKED_REQUIREMENTS, maxFailuresOf, runConformance, type ConformanceResult } from '../harness/conformance-run.ts';
 import { loadExpectations } from '../harness/expectations.ts';
 import { renderFailure } from '../harness/failure-report.ts';
 import { decodeSuiteToken, type StrategyName } from '../harness/suite-token.ts';
@@ -18,6 +19,8 @@ import { profileFor } from '../harness/profile.ts';
 import { writeReport } from '../report/write-report.ts';
 import { badgeData } from '../report/badge.ts';
 import { EXIT } from './exit-codes.ts';
+import { parseShard, shardText, type Shard } from '../harness/search-slice.ts';
+import { writeShardFile, type ShardSettings } from '../harness/shard-file.ts';
 
 interface TestFlags {
   factory?: string;
@@ -34,6 +37,8 @@ interface TestFlags {
   json?: boolean;
   out?: string;
   traceOut?: string;
+  workers: number;
+  shard?: Shard;
 }
 
 function positiveInt(value: string): number {
@@ -71,6 +76,8 @@ export function testCommand(): Command {
     .option('--json', 'print the result as JSON on stdout')
     .option('--out <dir>', 'write the result (JSON, Markdown, JUnit XML, HTML with swimlanes) and the badge (SVG, shields.io JSON) under this folder')
     .option('--trace-out <file>', 'write the full trace of the (first) failing run as JSON Lines')
+    .option('--workers <n>', 'worker processes for the search; the result is the same for any n (default: the cores)', positiveInt, availableParallelism())
+    .option('--shard <i/n>', 'search only shard i of n of the runs (shard 1 also runs the harness checks); needs --seed; combine the --out folders with cnxnspec merge', parseShard)
     .action(async (flags: TestFlags) => {
       process.exitCode = await runTestCommand(flags);
     });
@@ -88,10 +95,17 @@ async function runTestCommand(flags: TestFlags): Promise<number> {
   const expectationsFile = flags.expectations ?? process.env.CNXNSPEC_EXPECTATIONS;
   const expectationsOption = flags.expectations ? '--expectations' : 'CNXNSPEC_EXPECTATIONS';
   const expectations = expectationsFile ? loadExpectations(expectationsFile, expectationsOption, CHECKED_REQUIREMENTS) : undefined;
+  if (flags.shard && (flags.seed === undefined || flags.replay || !flags.out)) {
+    const why = flags.replay ? 'does not go with --replay' : flags.seed === undefined ? 'needs --seed, the same for every shard, so that the shards search one sequence of runs' : 'needs --out <dir>, the folder cnxnspec merge reads';
+    throw new CnxnspecError('CNXNSPEC_ERR_CONFIG', `--shard ${shardText(flags.shard)} ${why}`);
+  }
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
   const name = factoryPath ?? 'the reference NIO factory';
-  const strategyName = strategy.kind === 'pct' ? `pct d=${strategy.depth}` : strategy.kind === 'pos' ? 'pos' : 'random walk';
-  progress(`cnxnspec test: ${name} (profile ${profile.name}); ${flags.replay ? `replaying ${flags.replay}` : `up to ${flags.runs} runs or ${flags.timeBudget} s, seed ${seed}, ${strategyName}`}`);
+  const strategyName = strategyLabel(strategy);
+  const slice = flags.shard ? `, shard ${shardText(flags.shard)}` : '';
+  progress(
+    `cnxnspec test: ${name} (profile ${profile.name}); ${flags.replay ? `replaying ${flags.replay}` : `up to ${flags.runs} runs or ${flags.timeBudget} s, seed ${seed}, ${strategyName}${slice}, ${flags.workers} worker(s)`}`,
+  );
   let lastLine = 0;
   const startedAt = new Date();
   const result = await runConformance({
@@ -105,13 +119,15 @@ async function runTestCommand(flags: TestFlags): Promise<number> {
     profile,
     ...(flags.replay ? { replay: flags.replay } : {}),
     ...(expectations ? { expectations } : {}),
+    workers: flags.workers,
+    ...(flags.shard ? { shard: flags.shard } : {}),
     onProgress: (p) => {
       if (Date.now() - lastLine < 2_000) return;
       lastLine = Date.now();
       const rate = p.elapsedMs > 0 ? (p.runs / p.elapsedMs) * 1000 : 0;
       const left = Math.max(0, Math.min((p.budgetMs - p.elapsedMs) / 1000, rate > 0 ? (flags.runs - p.runs) / rate : Infinity));
       const shrinking = p.shrinking ? `shrinking a failure (${p.shrinkRuns ?? 0} tries, shortest ${p.shortest ?? '?'} events so far)` : undefined;
-      progress(`  ${shrinking ?? 'searching'}: ${p.runs} runs, ${rate.toFixed(0)} runs/s, ~${left.toFixed(0)} s left (round ${p.round}, ${strategyName})`);
+      progress(`  ${shrinking ?? 'searching'}: ${p.runs} runs, ${rate.toFixed(0)} runs/s on ${p.workers} worker(s), ~${left.toFixed(0)} s left (${strategyName})`);
     },
   });
   const report = buildReport(result, {
@@ -127,7 +143,23 @@ async function runTestCommand(flags: TestFlags): Promise<number> {
   if (flags.json) console.log(JSON.stringify(report, null, 2));
   else console.log(summarize(result, factoryPath));
   if (flags.out) {
-    const paths = writeReport(flags.out, report, result.failures.map((f) => f.trace));
+    const paths: Record<string, string> = writeReport(flags.out, report, result.failures.map((f) => f.trace));
+    if (flags.shard && result.search) {
+      const settings: ShardSettings = {
+        factory: report.factory,
+        versions: report.versions,
+        profile: report.profile,
+        seed,
+        strategy,
+        budget: report.budget,
+        shrinkBudgetSeconds: flags.shrinkBudget,
+        only: only?.source ?? null,
+        maxFailures: maxFailuresOf({}),
+        expectations: [...(expectations ?? new Map())],
+      };
+      const file = { format: 'cnxnspec-shard/1', shard: flags.shard, settings, startedAt: report.startedAt, durationMs: result.durationMs, record: result.search } as const;
+      paths.shard = writeShardFile(flags.out, { ...file, outcomes: flags.shard.index === 1 ? (result.outcomes ?? []) : null });
+    }
     const badge = badgeData(report);
     progress(`\nreport written (badge: ${badge.label} | ${badge.message}, ${badge.color}):`);
     for (const [what, path] of Object.entries(paths)) progress(`  ${what.padEnd(9)} ${path}`);
@@ -142,7 +174,11 @@ async function runTestCommand(flags: TestFlags): Promise<number> {
   return result.ok ? EXIT.conformant : EXIT.nonConformant;
 }
 
-function summarize(result: ConformanceResult, factoryArg?: string): string {
+export function strategyLabel(strategy: StrategyName): string {
+  return strategy.kind === 'pct' ? `pct d=${strategy.depth}` : strategy.kind === 'pos' ? 'pos' : 'random walk';
+}
+
+export function summarize(result: ConformanceResult, factoryArg?: string): string {
   const lines: string[] = [];
   for (const failure of result.failures) lines.push(renderFailure(failure, factoryArg ? { factoryArg } : {}), '');
   for (const r of result.requirements) {

@@ -1,7 +1,9 @@
 /**
- * One conformance run of a factory: the harness checks, then the search of generated scenarios, round after
- * round; each round that finds a failure records it, sets aside the requirements it broke, and searches on for
- * the others with the budget left. The result gives every requirement of the spec a verdict: passed or failed
+ * One conformance run of a factory: the harness checks, then the search of generated scenarios on N workers
+ * (search-pool.ts); each failing run that breaks a requirement no earlier run broke is a failure, shrunk
+ * (search-walk.ts), so the search goes on past a failure for the other requirements. With --shard i/n it searches
+ * one slice of the runs, and the harness checks run in shard 1 only; `cnxnspec merge` puts the shards together
+ * (shard-file.ts). The result gives every requirement of the spec a verdict: passed or failed
  * (with evidence, and for a search failure its shrunk case and replay line) together with the modes that judged
  * it, or not judged with the reason, so that nothing passes silently.
  */
@@ -13,6 +15,9 @@ import { requirements as allRequirements } from '../../spec/requirements/index.t
 import type { Failure, Progress } from './run-suite.ts';
 import type { StrategyName } from './suite-token.ts';
 import { runGuardedChecks, runGuardedSuite } from './guarded-suite.ts';
+import { searchInPool } from './search-pool.ts';
+import { WHOLE, shardText, type Shard } from './search-slice.ts';
+import { walk, type SearchRecord } from './search-walk.ts';
 import type { Expectations } from './expectations.ts';
 import type { NamedOutcome } from './checks/run-checks.ts';
 import { checksFor } from './checks/run-checks.ts';
@@ -96,8 +101,15 @@ export interface ConformanceOptions {
   readonly profile?: Profile;
   /** Skip the harness checks (a replay runs only the search). */
   readonly checks?: boolean;
-  readonly onProgress?: (progress: Progress & { readonly round: number; readonly budgetMs: number }) => void;
+  /** Worker processes for the search (default 1); the result does not depend on it. */
+  readonly workers?: number;
+  /** The slice of the runs to search (default: all); the harness checks run in shard 1. */
+  readonly shard?: Shard;
+  readonly onProgress?: (progress: Progress & { readonly workers: number; readonly budgetMs: number }) => void;
 }
+
+/** What judging needs besides what ran. */
+export type JudgeOptions = Pick<ConformanceOptions, 'profile' | 'only' | 'expectations' | 'replay' | 'shard'>;
 
 export interface ConformanceResult {
   readonly runs: number;
@@ -106,73 +118,75 @@ export interface ConformanceResult {
   readonly requirements: readonly RequirementResult[];
   /** True when every judged requirement passed or failed as expected. */
   readonly ok: boolean;
+  /** What the search's runs saw (not for a replay): what a shard hands to `cnxnspec merge`. */
+  readonly search?: SearchRecord;
+  /** The harness checks' outcomes, when they ran here. */
+  readonly outcomes?: readonly NamedOutcome[];
 }
 
-function escape(id: string): string {
-  return id.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
-}
-
-/** Findings count when one of their requirements matches `only` and has not failed yet. */
-function focus(only: RegExp | undefined, failed: ReadonlySet<string>): string | undefined {
-  const skip = failed.size ? `(?!(?:${[...failed].map(escape).join('|')})$)` : '';
-  const want = only ? `(?:${only.source})` : '';
-  return skip || want ? `^${skip}${want || '.*'}` : undefined;
-}
-
-interface SearchOutcome {
+export interface SearchOutcome {
   readonly runs: number;
-  readonly failures: Failure[];
-  readonly failedBy: Map<string, number>;
+  readonly failures: readonly Failure[];
+  readonly failedBy: ReadonlyMap<string, number>;
   /** Why nothing else could be judged (the factory never started). */
   readonly notJudged?: string;
+  readonly record?: SearchRecord;
 }
 
 async function search(options: ConformanceOptions): Promise<SearchOutcome> {
-  const started = Date.now();
-  const failures: Failure[] = [];
-  const failedBy = new Map<string, number>();
-  let runs = 0;
-  let notJudged: string | undefined;
-  const maxFailures = options.replay ? 1 : (options.maxFailures ?? 8);
-  for (let round = 1; round <= maxFailures; round++) {
-    const budgetMs = options.timeBudgetMs - (Date.now() - started);
-    if (budgetMs <= 0 || runs >= options.runs) break;
-    // Findings count only on requirements the profile judges (and --only selects).
-    const only = focus(profilePattern(options.profile ?? PROFILES.nio, CHECKED_REQUIREMENTS, options.only), new Set(failedBy.keys()));
+  // Findings count only on requirements the profile judges (and --only selects).
+  const only = profilePattern(options.profile ?? PROFILES.nio, CHECKED_REQUIREMENTS, options.only).source;
+  const stallMs = options.stallMs ?? 20_000;
+  if (options.replay) {
     const result = await runGuardedSuite(
       {
         ...(options.factoryPath ? { factoryPath: options.factoryPath } : {}),
-        runs: options.runs - runs,
-        seed: options.seed + round - 1,
+        runs: 1,
+        seed: options.seed,
         strategy: options.strategy,
-        timeBudgetMs: budgetMs,
-        ...(options.shrinkBudgetMs !== undefined ? { shrinkBudgetMs: options.shrinkBudgetMs } : {}),
-        ...(only ? { only } : {}),
-        ...(options.replay ? { replay: options.replay } : {}),
+        only,
+        replay: options.replay,
         ...(options.profile ? { profile: options.profile.name } : {}),
       },
-      { stallMs: options.stallMs ?? 20_000, onProgress: (p) => options.onProgress?.({ ...p, runs: runs + p.runs, round, budgetMs }) },
+      { stallMs, onProgress: (p) => options.onProgress?.({ ...p, workers: 1, budgetMs: options.timeBudgetMs }) },
     );
-    runs += result.runs;
-    if (result.failure) {
-      failures.push(result.failure);
-      for (const id of result.failure.finding.requirements) if (!failedBy.has(id)) failedBy.set(id, failures.length - 1);
-    }
-    notJudged = result.notJudged;
-    if (!result.failure || notJudged || options.replay) break;
+    const failures = result.failure ? [result.failure] : [];
+    const failedBy = new Map((result.failure?.finding.requirements ?? []).map((id) => [id, 0]));
+    return { runs: result.runs, failures, failedBy, ...(result.notJudged ? { notJudged: result.notJudged } : {}) };
   }
-  return { runs, failures, failedBy, ...(notJudged ? { notJudged } : {}) };
+  const record = await searchInPool({
+    ...(options.factoryPath ? { factoryPath: options.factoryPath } : {}),
+    seed: options.seed,
+    strategy: options.strategy,
+    only,
+    runs: options.runs,
+    shard: options.shard ?? WHOLE,
+    workers: options.workers ?? 1,
+    timeBudgetMs: options.timeBudgetMs,
+    ...(options.shrinkBudgetMs !== undefined ? { shrinkBudgetMs: options.shrinkBudgetMs } : {}),
+    maxFailures: maxFailuresOf(options),
+    ...(options.profile ? { profile: options.profile.name } : {}),
+    stallMs,
+    onProgress: (p) => options.onProgress?.({ ...p, budgetMs: options.timeBudgetMs }),
+  });
+  return { ...walk(record, maxFailuresOf(options)), record };
+}
+
+export function maxFailuresOf(options: Pick<ConformanceOptions, 'maxFailures'>): number {
+  return options.maxFailures ?? 8;
 }
 
 async function checks(options: ConformanceOptions): Promise<readonly NamedOutcome[]> {
   const profile = options.profile ?? PROFILES.nio;
-  const wanted = checksFor(profile).some((c) => c.requirements.some((id) => !options.only || options.only.test(id)));
-  if (options.checks === false || options.replay || !wanted) return [];
+  // Only the checks that judge a requirement --only selects: a search of one requirement need not wait for the wire checks.
+  const wanted = checksFor(profile).filter((c) => c.requirements.some((id) => !options.only || options.only.test(id)));
+  if (options.checks === false || options.replay || wanted.length === 0 || (options.shard && options.shard.index !== 1)) return [];
   try {
-    return await runGuardedChecks({ ...(options.factoryPath ? { factoryPath: options.factoryPath } : {}), profile: profile.name }, { stallMs: options.stallMs ?? 20_000 });
+    const request = { ...(options.factoryPath ? { factoryPath: options.factoryPath } : {}), profile: profile.name, checks: wanted.map((c) => c.name) };
+    return await runGuardedChecks(request, { stallMs: options.stallMs ?? 20_000 });
   } catch (err) {
     const reason = `the harness checks could not run: ${(err as Error).message}`;
-    return checksFor(profile).map((c) => ({ check: c.name, mode: c.mode, judged: [], findings: [], notJudged: c.requirements.map((id) => ({ id, reason })) }));
+    return wanted.map((c) => ({ check: c.name, mode: c.mode, judged: [], findings: [], notJudged: c.requirements.map((id) => ({ id, reason })) }));
   }
 }
 
@@ -180,14 +194,18 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const started = Date.now();
   const outcomes = await checks(options);
   const searched = await search(options);
-  const { runs, failures } = searched;
+  return judgeAll(options, outcomes, searched, Date.now() - started);
+}
+
+/** Every requirement's verdict from the checks' outcomes and the search (also how `cnxnspec merge` judges). */
+export function judgeAll(options: JudgeOptions, outcomes: readonly NamedOutcome[], searched: SearchOutcome, durationMs: number): ConformanceResult {
   const requirements = allRequirements.map((r) => judge(r.id, { options, outcomes, searched }));
   const ok = requirements.every((r) => r.status === 'pass' || r.status === 'expected-fail' || r.status === 'not-judged');
-  return { runs, durationMs: Date.now() - started, failures, requirements, ok };
+  return { runs: searched.runs, durationMs, failures: searched.failures, requirements, ok, outcomes, ...(searched.record ? { search: searched.record } : {}) };
 }
 
 interface Evidence {
-  readonly options: ConformanceOptions;
+  readonly options: JudgeOptions;
   readonly outcomes: readonly NamedOutcome[];
   readonly searched: SearchOutcome;
 }
@@ -218,7 +236,8 @@ function judge(id: string, { options, outcomes, searched }: Evidence): Requireme
   }
   for (const mode of judging.by) {
     if (mode !== 'simulation' && !judgedBy.has(mode) && !outcomes.some((o) => o.mode === mode && (o.judged.includes(id) || o.notJudged?.some((n) => n.id === id)))) {
-      reasons.push(options.replay ? `a replay runs no ${mode} checks` : `no ${mode} check ran for it`);
+      const elsewhere = options.shard && options.shard.index !== 1 ? `the ${mode} checks run in shard 1 of ${options.shard.count}, not in shard ${shardText(options.shard)}` : undefined;
+      reasons.push(options.replay ? `a replay runs no ${mode} checks` : (elsewhere ?? `no ${mode} check ran for it`));
     }
   }
   const broke = failure !== undefined || checkFindings.length > 0;

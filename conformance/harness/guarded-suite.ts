@@ -26,15 +26,15 @@ export type GuardedResult = SuiteResult & { readonly notJudged?: string };
 
 /** Running from the TypeScript sources (a clone), or from the compiled package (dist/). */
 const FROM_SOURCES = import.meta.url.endsWith('.ts');
-const CHILD = fileURLToPath(new URL(`./suite-process.${FROM_SOURCES ? 'ts' : 'js'}`, import.meta.url));
+export const CHILD = fileURLToPath(new URL(`./suite-process.${FROM_SOURCES ? 'ts' : 'js'}`, import.meta.url));
 
 /** tsx, resolved from here, not from the user's working directory, which may not have it; only when TypeScript must run. */
-function execArgv(factoryPath: string | undefined): string[] {
+export function execArgv(factoryPath: string | undefined): string[] {
   return FROM_SOURCES || /\.[cm]?tsx?$/.test(factoryPath ?? '') ? ['--import', import.meta.resolve('tsx')] : [];
 }
 
 /** Silence allowed before the child's first word. */
-const STARTUP_GRACE_MS = 30_000;
+export const STARTUP_GRACE_MS = 30_000;
 
 const live = new Set<ChildProcess>();
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -50,7 +50,7 @@ function onStopSignal(signal: NodeJS.Signals): void {
   process.kill(process.pid, signal);
 }
 
-function track(child: ChildProcess): void {
+export function track(child: ChildProcess): void {
   if (live.size === 0) {
     process.on('exit', killAll);
     for (const s of STOP_SIGNALS) if (process.listenerCount(s) === 0) process.on(s, onStopSignal);
@@ -119,7 +119,7 @@ function guarded(request: SuiteRequest, guard: GuardOptions): Promise<GuardedRes
         guard.onProgress?.(message.progress);
       } else if (message.type === 'result') finish(() => resolve(message.notJudged ? { ...message.result, notJudged: message.notJudged } : message.result));
       else if (message.type === 'checks') finish(() => resolve({ outcomes: message.outcomes }));
-      else finish(() => reject(new CnxnspecError(message.code as 'CNXNSPEC_ERR_SIM', message.message)));
+      else if (message.type === 'error') finish(() => reject(new CnxnspecError(message.code as 'CNXNSPEC_ERR_SIM', message.message)));
     });
     child.on('exit', (code, signal) => {
       finish(() => reject(new CnxnspecError('CNXNSPEC_ERR_SIM', `the suite process ended early (exit ${code ?? signal}) before reporting a result; run again with --runs 1 --replay to isolate it`)));
@@ -131,7 +131,7 @@ function guarded(request: SuiteRequest, guard: GuardOptions): Promise<GuardedRes
   });
 }
 
-function stalled(last: Extract<SuiteMessage, { type: 'run' }> | undefined, runs: number, durationMs: number, stallMs: number): SuiteResult {
+export function stalled(last: Extract<SuiteMessage, { type: 'run' }> | undefined, runs: number, durationMs: number, stallMs: number): SuiteResult {
   if (!last) throw new CnxnspecError('CNXNSPEC_ERR_SIM', `the suite process said nothing for ${stallMs} ms before its first run; is the factory module doing work at import time?`);
   const token = encodeSuiteToken({ form: 'explicit', scenario: last.scenario, schedule: last.schedule, seed: last.seed });
   return {

@@ -58,9 +58,13 @@ export interface SuiteOptions {
   /** Only findings on requirements matching this count. */
   readonly only?: RegExp;
   readonly replay?: SuiteToken;
-  /** Called before each run with the scenario about to run, so a watchdog can name a run that never returns. */
+  /** Run only the seed's run with this index (0-based) and shrink it if it fails (search-pool.ts). */
+  readonly at?: number;
+  /** Only findings from this invariant (or 'harness') count: what shrinking towards one finding keeps. */
+  readonly source?: string;
   /** Wall-clock ms shrinking may take; it ends with the shortest failure found by then. Default 10 s. */
   readonly shrinkBudgetMs?: number;
+  /** Called before each run with the scenario about to run, so a watchdog can name a run that never returns. */
   readonly onRun?: (scenario: Scenario, schedule: Schedule, seed: number) => void;
   readonly onProgress?: (progress: Progress) => void;
   /** The profile's own safety invariants, judged on top of the default ones (profile.ts). */
@@ -121,7 +125,7 @@ export function findingsOf(result: RunResult, only?: RegExp): Finding[] {
 }
 
 /** A run's seed for runtime.shuffle, derived from the scenario so that a replay needs nothing else. */
-function shuffleSeed(scenario: Scenario): number {
+export function shuffleSeed(scenario: Scenario): number {
   return scenario.peers.length * 7919 + scenario.config.selectors * 31 + scenario.config.workers;
 }
 
@@ -182,7 +186,8 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     else runs += 1;
     options.onRun?.(scenario, schedule, shuffleSeed(scenario));
     options.onProgress?.({ runs, shrinking, elapsedMs: Date.now() - started, ...(best ? { shrinkRuns, shortest: best.result.trace.length } : {}) });
-    const { result, findings } = await runOne(options.factory, scenario, schedule, options.only, options.invariants);
+    const { result, findings: all } = await runOne(options.factory, scenario, schedule, options.only, options.invariants);
+    const findings = options.source === undefined ? all : all.filter((f) => f.source === options.source);
     // While shrinking, only a run that fails the first failure's check and breaks every requirement it broke
     // counts: a shorter run that fails some other way is another finding, not a smaller case of this one.
     if (findings.length === 0 || (best && !sameFailure(findings, best.findings))) return true;
@@ -195,11 +200,13 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     if (!best || result.trace.length < best.result.trace.length) best = last;
     return false;
   });
+  // A path without colons starts the runs at that index: run `at` is the run the whole search made there.
+  const path = replay ? replay.path : options.at !== undefined ? String(options.at) : undefined;
   const details = await fc.check(property, {
-    numRuns: replay ? 1 : options.runs,
+    numRuns: path !== undefined ? 1 : options.runs,
     seed: replay ? replay.seed : options.seed,
-    ...(replay ? { path: replay.path } : {}),
-    ...(options.timeBudgetMs && !replay ? { interruptAfterTimeLimit: options.timeBudgetMs, markInterruptAsFailure: false } : {}),
+    ...(path !== undefined ? { path } : {}),
+    ...(options.timeBudgetMs && path === undefined ? { interruptAfterTimeLimit: options.timeBudgetMs, markInterruptAsFailure: false } : {}),
     endOnFailure: false,
   });
   const durationMs = Date.now() - started;
@@ -226,7 +233,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
       shrinks: shrinkRuns,
       shrinkMs,
       firstTraceLength,
-      runsToFailure: replay ? 1 : firstFailureAt,
+      runsToFailure: replay ? 1 : (options.at ?? 0) + firstFailureAt,
     },
   };
 }

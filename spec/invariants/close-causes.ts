@@ -74,15 +74,19 @@ export class IdleClock {
     this.passFacts = trace.some((e) => e.ev === 'ioEnd');
   }
 
+  /** Activity at `e` on `ch`: both ends of its idle window move (methods, not closures made per event: this runs on every event). */
+  private both(ch: string, e: TraceEvent): void {
+    const entry = this.idle.get(ch);
+    if (entry) Object.assign(entry, { low: e.t, lowSeq: e.seq, up: e.t, upSeq: e.seq });
+  }
+
+  /** A sign of life at `e` that may not count as activity: only the window's upper end moves. */
+  private up(ch: string, e: TraceEvent): void {
+    const entry = this.idle.get(ch);
+    if (entry) Object.assign(entry, { up: e.t, upSeq: e.seq });
+  }
+
   feed(e: TraceEvent): void {
-    const both = (ch: string) => {
-      const entry = this.idle.get(ch);
-      if (entry) Object.assign(entry, { low: e.t, lowSeq: e.seq, up: e.t, upSeq: e.seq });
-    };
-    const up = (ch: string) => {
-      const entry = this.idle.get(ch);
-      if (entry) Object.assign(entry, { up: e.t, upSeq: e.seq });
-    };
     switch (e.ev) {
       case 'register':
       case 'cnxnCreated':
@@ -93,28 +97,28 @@ export class IdleClock {
       case 'selectEnd':
         for (const r of e.ready) {
           const ch = this.keyChannel.get(r.key);
-          if (ch) both(ch);
+          if (ch) this.both(ch, e);
         }
         break;
       case 'read':
       case 'write':
-        if (e.n > 0 && !this.passFacts) both(e.ch);
-        else up(e.ch);
+        if (e.n > 0 && !this.passFacts) this.both(e.ch, e);
+        else this.up(e.ch, e);
         break;
       case 'ioEnd':
-        both(e.ch);
+        this.both(e.ch, e);
         break;
       case 'handlerAct':
         if (e.act === 'setSession' && this.idle.has(e.ch)) {
-          both(e.ch);
+          this.both(e.ch, e);
           if (e.n !== undefined) this.idle.get(e.ch)!.timeout = e.n;
         }
         break;
       case 'session':
         if (this.config.from === 'configured' && this.idle.has(e.ch)) {
-          both(e.ch);
+          this.both(e.ch, e);
           this.idle.get(e.ch)!.timeout = e.timeout;
-        } else up(e.ch);
+        } else this.up(e.ch, e);
         break;
       default:
         break;
