@@ -74,10 +74,19 @@ export class IdleClock {
     this.passFacts = trace.some((e) => e.ev === 'ioEnd');
   }
 
+  /**
+   * Channels whose key was cancelled: their close has begun. An IO pass that was under way when another thread
+   * (the expirer) began to close the connection may still end, and be traced, before the close itself; that end
+   * is not activity that could have kept the connection open, since the decision to close came first.
+   */
+  private readonly closing = new Set<string>();
+
   /** Activity at `e` on `ch`: both ends of its idle window move (methods, not closures made per event: this runs on every event). */
   private both(ch: string, e: TraceEvent): void {
     const entry = this.idle.get(ch);
-    if (entry) Object.assign(entry, { low: e.t, lowSeq: e.seq, up: e.t, upSeq: e.seq });
+    if (!entry) return;
+    if (this.closing.has(ch)) Object.assign(entry, { up: e.t, upSeq: e.seq });
+    else Object.assign(entry, { low: e.t, lowSeq: e.seq, up: e.t, upSeq: e.seq });
   }
 
   /** A sign of life at `e` that may not count as activity: only the window's upper end moves. */
@@ -107,6 +116,9 @@ export class IdleClock {
         break;
       case 'ioEnd':
         this.both(e.ch, e);
+        break;
+      case 'cancel':
+        this.closing.add(e.ch);
         break;
       case 'handlerAct':
         if (e.act === 'setSession' && this.idle.has(e.ch)) {
