@@ -117,3 +117,27 @@ test('[zk.containers, zk.ttl-nodes, zk.more-ops] zkCli: create -c and -t, getAll
   ]);
   assert.ok(out.includes('TTLs cannot be used with Ephemeral znodes') && out.includes('KeeperErrorCode = Reconfig is disabled'), out.join('\n'));
 });
+
+test('[zk.data-tree, zk.bad-request] zkCli: sync, versioned set and delete, deleteall, and the client-side commands (printwatches, history, redo, version) print the same on both servers', T, async () => {
+  // `connect host:port` is left out: it names the server, so its script cannot be the same for both.
+  const out = await agree([
+    'create /cli-k v',
+    'sync /cli-k',
+    'get -s /cli-k',
+    'set -v 0 /cli-k w',
+    'set -v 0 /cli-k z',
+    'delete -v 7 /cli-k',
+    'create /cli-k/a',
+    'create /cli-k/a/b',
+    'delete /cli-k',
+    // No watch is set here: whether an event arrives before the CLI quits would be timing, not the server.
+    'printwatches off',
+    'printwatches on',
+    'history',
+    'redo 1',
+    'version',
+    'deleteall /cli-k',
+    'ls /cli-k',
+  ]);
+  assert.ok(out.includes('version No is not valid : /cli-k') && out.some((l) => l.startsWith('Node does not exist')), out.join('\n'));
+});
