@@ -1,11 +1,11 @@
 /**
  * The soak: correct factories under long searches, to find false failures. A false failure is as bad as a missed
- * bug, so every factory that is meant to be conformant (the reference NIO factory and the independently written
- * one in fixtures/factories/) runs `runs` scenarios on each of `seeds` seeds with the random walk and PCT d=2 and
+ * bug, so every factory that is meant to be conformant (the reference NIO factory, the independently written
+ * one in fixtures/factories/, and the Netty-style reference under the netty profile) runs `runs` scenarios on each of `seeds` seeds with the random walk and PCT d=2 and
  * d=3, through the same guarded search `cnxnspec test` uses. Any failure is printed with its replay line and
  * listed in docs/soak.md. Not part of npm test.
  * With --workers N (default 1) each search runs on N worker processes (search-pool.ts), as `cnxnspec test --workers`.
- * Run: npx tsx bench/soak.ts [--runs 20000] [--seeds 5] [--factories reference,independent] [--budget 3600] [--workers 2]
+ * Run: npx tsx bench/soak.ts [--runs 20000] [--seeds 5] [--factories reference,independent,netty] [--budget 3600] [--workers 2]
  */
 
 import { writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CHECKED_REQUIREMENTS } from '../conformance/harness/conformance-run.ts';
-import { PROFILES, profilePattern } from '../conformance/harness/profile.ts';
+import { PROFILES, profilePattern, type ProfileName } from '../conformance/harness/profile.ts';
 import { searchInPool } from '../conformance/harness/search-pool.ts';
 import { WHOLE } from '../conformance/harness/search-slice.ts';
 import { walk } from '../conformance/harness/search-walk.ts';
@@ -22,9 +22,11 @@ import type { StrategyName } from '../conformance/harness/suite-token.ts';
 import { machineFacts } from './machine.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const FACTORIES: Readonly<Record<string, string | undefined>> = {
-  reference: undefined,
-  independent: 'fixtures/factories/independent-nio/index.ts',
+/** Each correct factory with the profile it is judged under. */
+const FACTORIES: Readonly<Record<string, { readonly path?: string; readonly profile: ProfileName }>> = {
+  reference: { profile: 'nio' },
+  independent: { path: 'fixtures/factories/independent-nio/index.ts', profile: 'nio' },
+  netty: { path: 'reference/netty/netty-server-cnxn-factory.ts', profile: 'netty' },
 };
 const STRATEGIES: readonly StrategyName[] = [{ kind: 'random' }, { kind: 'pct', depth: 2 }, { kind: 'pct', depth: 3 }];
 const strategyText = (s: StrategyName) => (s.kind === 'pct' ? `pct d=${s.depth}` : 'random walk');
@@ -67,12 +69,13 @@ for (const factory of chosen) {
         continue;
       }
       const t0 = Date.now();
-      const path = FACTORIES[factory];
+      const { path, profile } = FACTORIES[factory]!;
       const record = await searchInPool({
         ...(path ? { factoryPath: join(root, path) } : {}),
         seed: 7919 * seed,
         strategy,
-        only: profilePattern(PROFILES.nio, CHECKED_REQUIREMENTS).source,
+        only: profilePattern(PROFILES[profile], CHECKED_REQUIREMENTS).source,
+        profile,
         runs,
         shard: WHOLE,
         workers: Number(values.workers),
