@@ -96,7 +96,9 @@ test('[zk.persistent-watches] differential: addWatch persistent and recursive wa
 test('[zk.remove-watches] differential: checkWatches and removeWatches per watcher type, NOWATCHER, and MARSHALLINGERROR for types 3.8 does not know', T, async () => {
   const seen = await agree([
     ['check a data watch', [watchRead(1, OpCode.getData, '/'), check(2, '/', 1), check(3, '/', 2), check(4, '/', 3), check(5, '/', 4), check(6, '/', 5), check(7, '/', 9), check(8, '/zookeeper', 2), req.ping()]],
-    ['check odd paths', [check(1, null, 1), check(2, 'abc', 1), check(3, 'abc', 3), check(4, 'a/b', 1), check(5, '', 2), req.ping()]],
+    // A relative path with a '/' inside ('a/b') is left out: ZooKeeper answers it MARSHALLINGERROR or NOWATCHER
+    // depending on the watches other sessions hold, so no fixed answer can be compared.
+    ['check odd paths', [check(1, null, 1), check(2, 'abc', 1), check(3, 'abc', 3), check(4, '', 2), req.ping()]],
     ['check persistent and recursive', [addWatch(1, '/cp', 0), check(2, '/cp', 1), check(3, '/cp', 2), check(4, '/cp', 3), addWatch(5, '/cr', 1), check(6, '/cr', 1), check(7, '/cr', 2), check(8, '/cr/x', 2), check(9, '/cr/x', 1)]],
     ['remove standard watches', [watchRead(1, OpCode.getData, '/'), remove(2, '/', 2), remove(3, '/', 2), watchRead(4, OpCode.getChildren, '/'), remove(5, '/', 2), remove(6, '/', 1), watchRead(7, OpCode.exists, '/nx'), remove(8, '/nx', 3), remove(9, '/nx', 3), remove(10, '/', 7)]],
     ['remove persistent watches', [addWatch(1, '/rp', 0), remove(2, '/rp', 1), req.create(3, '/rp'), remove(4, '/rp', 2), req.delete(5, '/rp'), addWatch(6, '/rr', 1), remove(7, '/rr', 1), remove(8, '/rr', 2), req.create(9, '/rr'), req.delete(10, '/rr')]],
