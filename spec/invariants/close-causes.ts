@@ -50,21 +50,43 @@ interface Idle {
   up: number;
   upSeq: number;
   timeout: number;
+  /**
+   * The first deadline the connection was seen to pass while idle, and the event that showed it: from then on an
+   * expirer may have decided to close it, and may carry out that decision after later activity.
+   */
+  overdue?: { readonly deadline: number; readonly seq: number };
+}
+
+/** A readiness report not yet handled by the thread that selected it. */
+interface Pending {
+  readonly ch: string;
+  readonly key: string;
+  readonly t: number;
+  readonly seq: number;
 }
 
 /**
  * The idle deadline of each registered connection, from what the runtime and the harness saw. The spec requires
  * a touch at registration, at a readiness report, after an IO pass and when the timeout changes (expiry.touch).
- * A pass can take a long time (a slow handler inside it), and the expirer may close the connection while it
- * runs: what it reads only counts once the pass has ended (its ioEnd), as the touch comes then. A trace without
- * IO pass facts counts a read or write of more than 0 bytes at once, the latest a touch after its pass could
- * be. A `session` fact sets the timeout only in a trace without harness observations; otherwise setSession does.
+ * - A readiness report is touched when the selecting thread handles it, which may be much later than the select
+ *   returned: the thread handles ready keys one by one, and may run a long IO pass for one before the next. So a
+ *   report counts only once that thread is seen handling it (its first use of the key or channel, or its next
+ *   select, by which time every report of the last one has been handled), and then from the select's time.
+ * - A pass can take a long time (a slow handler inside it): what it reads only counts once the pass has ended
+ *   (its ioEnd), as the touch comes then. A trace without IO pass facts counts a read or write of more than 0
+ *   bytes at once, the latest a touch after its pass could be.
+ * - An expirer decides, then closes: once a connection is seen idle past a deadline, an expiry close of it is
+ *   explained even after later activity, since the decision may have come first (a pass that ends while the
+ *   expirer is closing the connection, as in ZooKeeper, whose expirer closes what it polled without a recheck).
+ * A `session` fact sets the timeout only in a trace without harness observations; otherwise setSession does.
  */
 export class IdleClock {
   readonly idle = new Map<string, Idle>();
   private readonly keyChannel: ReadonlyMap<string, string>;
   /** Whether the trace brackets IO passes with ioStart/ioEnd facts (facts-match-observation checks they do so truly). */
   private readonly passFacts: boolean;
+  /** Readiness reports per selecting thread, not yet handled. */
+  private readonly pending = new Map<string, Pending[]>();
 
   constructor(
     trace: readonly TraceEvent[],
@@ -74,19 +96,20 @@ export class IdleClock {
     this.passFacts = trace.some((e) => e.ev === 'ioEnd');
   }
 
-  /**
-   * Channels whose key was cancelled: their close has begun. An IO pass that was under way when another thread
-   * (the expirer) began to close the connection may still end, and be traced, before the close itself; that end
-   * is not activity that could have kept the connection open, since the decision to close came first.
-   */
-  private readonly closing = new Set<string>();
+  /** Moves the lower end of `ch`'s idle window to `t` (at event `seq`), noting a deadline it had already passed. */
+  private lower(entry: Idle, t: number, seq: number, now: number): void {
+    if (t <= entry.low) return;
+    const deadline = bucketAfter(entry.low + entry.timeout, this.config.expiryInterval);
+    if (!entry.overdue && now >= deadline) entry.overdue = { deadline, seq };
+    Object.assign(entry, { low: t, lowSeq: seq });
+  }
 
   /** Activity at `e` on `ch`: both ends of its idle window move (methods, not closures made per event: this runs on every event). */
   private both(ch: string, e: TraceEvent): void {
     const entry = this.idle.get(ch);
     if (!entry) return;
-    if (this.closing.has(ch)) Object.assign(entry, { up: e.t, upSeq: e.seq });
-    else Object.assign(entry, { low: e.t, lowSeq: e.seq, up: e.t, upSeq: e.seq });
+    this.lower(entry, e.t, e.seq, e.t);
+    Object.assign(entry, { up: e.t, upSeq: e.seq });
   }
 
   /** A sign of life at `e` that may not count as activity: only the window's upper end moves. */
@@ -95,7 +118,30 @@ export class IdleClock {
     if (entry) Object.assign(entry, { up: e.t, upSeq: e.seq });
   }
 
+  /** The selecting thread's reports that `e` shows handled: those it names, or all of them at its next select. */
+  private handle(e: TraceEvent): void {
+    const mine = this.pending.get(e.thread);
+    if (!mine) return;
+    const all = e.ev === 'selectBegin' || e.ev === 'selectEnd' || e.ev === 'threadEnd';
+    const key = 'key' in e ? e.key : undefined;
+    const ch = 'ch' in e ? e.ch : undefined;
+    const left: Pending[] = [];
+    for (const p of mine) {
+      if (!all && p.key !== key && p.ch !== ch) {
+        left.push(p);
+        continue;
+      }
+      const entry = this.idle.get(p.ch);
+      if (!entry) continue;
+      this.lower(entry, p.t, p.seq, e.t);
+      Object.assign(entry, { up: e.t, upSeq: e.seq });
+    }
+    if (left.length > 0) this.pending.set(e.thread, left);
+    else this.pending.delete(e.thread);
+  }
+
   feed(e: TraceEvent): void {
+    this.handle(e);
     switch (e.ev) {
       case 'register':
       case 'cnxnCreated':
@@ -103,12 +149,18 @@ export class IdleClock {
           this.idle.set(e.ch, { low: e.t, lowSeq: e.seq, up: e.t, upSeq: e.seq, timeout: this.config.sessionlessTimeout });
         }
         break;
-      case 'selectEnd':
+      case 'selectEnd': {
+        const reports: Pending[] = [];
         for (const r of e.ready) {
           const ch = this.keyChannel.get(r.key);
-          if (ch) this.both(ch, e);
+          if (ch && this.idle.has(ch)) {
+            reports.push({ ch, key: r.key, t: e.t, seq: e.seq });
+            this.up(ch, e);
+          }
         }
+        if (reports.length > 0) this.pending.set(e.thread, reports);
         break;
+      }
       case 'read':
       case 'write':
         if (e.n > 0 && !this.passFacts) this.both(e.ch, e);
@@ -116,9 +168,6 @@ export class IdleClock {
         break;
       case 'ioEnd':
         this.both(e.ch, e);
-        break;
-      case 'cancel':
-        this.closing.add(e.ch);
         break;
       case 'handlerAct':
         if (e.act === 'setSession' && this.idle.has(e.ch)) {
@@ -137,10 +186,10 @@ export class IdleClock {
     }
   }
 
-  /** The earliest time a correct factory may expire `ch`. */
+  /** The earliest time a correct factory may expire `ch`: a deadline it was seen to pass, else its current one. */
   earliest(ch: string): number | undefined {
     const entry = this.idle.get(ch);
-    return entry && bucketAfter(entry.low + entry.timeout, this.config.expiryInterval);
+    return entry && (entry.overdue?.deadline ?? bucketAfter(entry.low + entry.timeout, this.config.expiryInterval));
   }
 
   /** The latest time by which a correct factory has expired `ch` (one interval after its latest deadline). */
@@ -229,7 +278,8 @@ function explain(trace: readonly TraceEvent[], config: ObservedConfig): Explaine
         const entry = clock.idle.get(e.ch);
         const earliest = clock.earliest(e.ch);
         if (entry && earliest !== undefined && e.t >= earliest) {
-          mine.push({ what: `idleness since t=${entry.low}`, seq: entry.lowSeq, reasons: ['connection_expired'] });
+          const what = entry.overdue ? `idleness past its deadline t=${entry.overdue.deadline} (shown by event ${entry.overdue.seq})` : `idleness since t=${entry.low}`;
+          mine.push({ what, seq: entry.overdue?.seq ?? entry.lowSeq, reasons: ['connection_expired'] });
         }
         out.push({
           close: e,
