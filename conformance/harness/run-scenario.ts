@@ -209,8 +209,12 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
   if (phaseA) problems.push(phaseA);
   const atRest = served.trace.length;
   const restedAt = sim.now();
-  // What each peer had read when the run came to rest: replies still missing then are owed.
-  const rest: readonly (readonly RestSnapshot[])[] | undefined = !stopping && !phaseA ? restSnapshots(sim.network.peers) : undefined;
+  // What each peer had read when the run came to rest: replies still missing then are owed. A run stuck while a
+  // peer awaits bytes has come to rest too (nothing can move any more), so what it is owed is judged as well:
+  // that names the missing reply and its requirement whatever the factory's design, where the deadlock itself
+  // is named after the NIO selector loop.
+  const stuck = served.status === 'deadlock';
+  const rest: readonly (readonly RestSnapshot[])[] | undefined = !stopping && (!phaseA || stuck) ? restSnapshots(sim.network.peers) : undefined;
 
   if (!stopping && !phaseA) {
     // B. Let idle connections expire.

@@ -30,8 +30,6 @@ interface NettyMutant {
   readonly requirement: string;
   /** The harness check that rejects it; absent: the search of generated interleavings does. */
   readonly check?: HarnessCheck;
-  /** Why it is not rejected yet: the test is skipped with this reason (a run would spend the whole budget). */
-  readonly survives?: string;
 }
 
 const NETTY_MUTANTS: readonly NettyMutant[] = [
@@ -40,13 +38,7 @@ const NETTY_MUTANTS: readonly NettyMutant[] = [
   { name: 'netty-per-ip-off-by-one', requirement: 'netty.per-ip-limit', check: wireProbeCheck },
   { name: 'netty-registered-on-other-loop', requirement: 'netty.event-loop-affinity' },
   { name: 'netty-io-off-loop', requirement: 'netty.event-loop-affinity' },
-  {
-    name: 'netty-auto-read-never-restored',
-    requirement: 'wire.order',
-    survives:
-      'survived 2,000 runs at seed 1: only threaded handler shapes with throttleAt throttle, and a throttled connection ' +
-      'rarely has a later request left to read; a scenario that throttles, then sends again, would catch it',
-  },
+  { name: 'netty-auto-read-never-restored', requirement: 'wire.order' },
 ];
 
 function requirementsOf(failure: Failure): string[] {
@@ -90,7 +82,7 @@ test('[netty.tls] the event-loop checks pass the reference Netty-style factory (
 
 for (const mutant of NETTY_MUTANTS) {
   const title = `[${mutant.requirement}] netty mutant ${mutant.name} is rejected under the netty profile at the default budget`;
-  test(title, { ...TIMEOUT, ...(mutant.survives ? { skip: mutant.survives } : {}) }, () =>
+  test(title, TIMEOUT, () =>
     mutant.check ? assertRejectedByCheck(mutant, mutant.check) : assertRejectedBySearch(mutant),
   );
 }

@@ -39,6 +39,8 @@ export class ConformanceHandler implements RequestHandler {
   private readonly pipeline: RequestPipeline | undefined;
   private readonly sessions = new SessionTable();
   private readonly throttle: ReceiveThrottle;
+  /** Whether disableRecv is called on the IO thread as a request arrives, rather than on the handler's thread. */
+  private readonly throttleInline: boolean;
   private readonly outstanding: OutstandingLimit;
   /** Connections that opened with a four-letter word the handler took: nothing more may be read from them. */
   private readonly answeredWord = new Set<string>();
@@ -53,6 +55,7 @@ export class ConformanceHandler implements RequestHandler {
     globalOutstandingLimit = GLOBAL_OUTSTANDING_LIMIT,
   ) {
     this.pipeline = shape.threads > 0 ? new RequestPipeline(runtime, shape.threads) : undefined;
+    this.throttleInline = shape.throttleFrom === 'io';
     this.throttle = new ReceiveThrottle(shape.threads > 0 ? shape.throttleAt : undefined, (cnxn, message) => this.report('cnxn.throttle', cnxn, message));
     this.outstanding = new OutstandingLimit(globalOutstandingLimit, (cnxn, message) => this.report('cnxn.throttle', cnxn, message));
   }
@@ -115,9 +118,10 @@ export class ConformanceHandler implements RequestHandler {
     if (altered >= 0) throw this.report('cnxn.framing', cnxn, `request xid ${header.xid} reached the handler with byte ${altered} of its body altered (${body[altered]} where the peer sent ${sent[altered]})`);
     if (kind === 'fail') throw new Error(`the conformance handler fails request xid ${header.xid} on purpose (the factory must survive it)`);
     const consider = this.throttle.arrived(cnxn);
+    const throttled = consider && this.throttleInline && (await this.throttle.maybeDisable(cnxn));
     await this.dispatch(cnxn, async () => {
       // A throttled server is a busy one: its work takes a moment, while the client's requests keep coming.
-      if (consider && (await this.throttle.maybeDisable(cnxn))) await this.runtime.clock.sleep(THROTTLED_WORK_MS);
+      if (throttled || (consider && !this.throttleInline && (await this.throttle.maybeDisable(cnxn)))) await this.runtime.clock.sleep(THROTTLED_WORK_MS);
       if (kind === 'slow' && this.pipeline) await this.runtime.clock.sleep(slowMs(body));
       const reply = replyFrame(kind, header.xid, body);
       if (reply) {

@@ -8,6 +8,12 @@ export interface HandlerShape {
   readonly threads: number;
   /** With threads: outstanding requests on one connection at which the handler calls disableRecv. */
   readonly throttleAt?: number;
+  /**
+   * Which thread calls disableRecv: the handler's own (the default), or the IO thread as the request arrives, as
+   * ZooKeeper does (it counts a request outstanding and throttles on the thread that read it, and lifts the
+   * throttle from the thread that answered). Inline, a factory must stop handing over frames it already read.
+   */
+  readonly throttleFrom?: 'io';
 }
 
 export const INLINE_HANDLER: HandlerShape = { threads: 0 };

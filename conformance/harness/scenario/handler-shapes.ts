@@ -1,7 +1,8 @@
 /**
  * The conformance handler's shape per scenario: answers inside the IO pass (as before), from one request thread
  * (ZooKeeper's pipeline: replies race IO passes, closes and stop), or from several (different connections'
- * replies race each other too); with threads, sometimes throttling by disableRecv after 1-3 outstanding requests.
+ * replies race each other too); with threads, sometimes throttling by disableRecv after 1-3 outstanding requests,
+ * called from the handler's thread or, as ZooKeeper does, from the IO thread as the request arrives.
  */
 import fc from 'fast-check';
 import type { HandlerShape } from '../handler/handler-shape.ts';
@@ -11,7 +12,13 @@ export const handlerShape: fc.Arbitrary<HandlerShape> = fc.oneof(
   {
     weight: 3,
     arbitrary: fc
-      .record({ threads: fc.integer({ min: 1, max: 3 }), throttleAt: fc.option(fc.integer({ min: 1, max: 3 }), { freq: 2, nil: undefined }) })
-      .map(({ threads, throttleAt }) => (throttleAt === undefined ? { threads } : { threads, throttleAt })),
+      .record({
+        threads: fc.integer({ min: 1, max: 3 }),
+        throttleAt: fc.option(fc.integer({ min: 1, max: 3 }), { freq: 2, nil: undefined }),
+        inline: fc.boolean(),
+      })
+      .map(({ threads, throttleAt, inline }): HandlerShape =>
+        throttleAt === undefined ? { threads } : inline ? { threads, throttleAt, throttleFrom: 'io' } : { threads, throttleAt },
+      ),
   },
 );
