@@ -86,7 +86,7 @@ for (const factory of chosen) {
       const result = walk(record, 1);
       const seconds = (Date.now() - t0) / 1000;
       const found = result.failures[0];
-      const failure = found ? renderFailure(found, path ? { factoryArg: path } : {}) : undefined;
+      const failure = found ? renderFailure(found, { ...(path ? { factoryArg: path } : {}), profile }) : undefined;
       rows.push({ factory, strategy: strategyText(strategy), seed, runs: result.runs, seconds, ...(failure ? { failure } : {}) });
       console.log(`${label}: ${result.runs} runs in ${seconds.toFixed(0)} s (${(result.runs / seconds).toFixed(0)} runs/s)${failure ? ' FAILED' : ''}`);
       if (failure) console.log(failure);

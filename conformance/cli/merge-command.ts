@@ -48,7 +48,7 @@ function runMerge(dirs: readonly string[], flags: MergeFlags): number {
     startedAt,
   });
   if (flags.json) console.log(JSON.stringify(report, null, 2));
-  else console.log(summarize(result, settings.factory.module ?? undefined));
+  else console.log(summarize(result, { ...(settings.factory.module ? { factoryArg: settings.factory.module } : {}), profile: settings.profile }));
   const paths = writeReport(flags.out, report, result.failures.map((f) => f.trace));
   const badge = badgeData(report);
   process.stderr.write(`merged ${files.length} shard(s); report written (badge: ${badge.label} | ${badge.message}, ${badge.color}):\n`);

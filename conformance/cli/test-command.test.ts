@@ -61,3 +61,17 @@ test('cli: --version prints the package version, --help the exit codes', TIMEOUT
   assert.match(help.stdout, /Exit status:\n  0  conformant/);
   assert.match(help.stdout, /  3  the harness itself failed/);
 });
+
+test('cli: the replay line a failure prints, run as printed, fails the same way (factory and profile named)', TIMEOUT, () => {
+  const found = cli(['test', '--factory', 'fixtures/mutants/netty-io-off-loop.ts', '--runs', '30', '--seed', '1', '--workers', '1', '--shrink-budget', '1']);
+  assert.equal(found.status, 1, found.stdout + found.stderr);
+  const first = /^FAIL \[([^\]]+)\]/m.exec(found.stdout);
+  const line = /^replay: npx cnxnspec (test .*)$/m.exec(found.stdout);
+  assert.ok(first && line, found.stdout);
+  assert.match(line[1]!, /^test --factory fixtures\/mutants\/netty-io-off-loop\.ts --profile netty --replay h1\.\S+$/);
+  const replayed = cli(line[1]!.split(' '));
+  assert.equal(replayed.status, 1, replayed.stdout + replayed.stderr);
+  assert.match(replayed.stdout, new RegExp(`^FAIL \\[${first[1]!.replace(/\./g, '\\.')}\\]`, 'm'));
+  assert.match(replayed.stderr, /\(profile netty\); replaying h1\./);
+  assert.match(replayed.stdout, /^FAIL: \d+\/\d+ requirements judged: .* 1 runs in/m);
+});

@@ -12,7 +12,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { CnxnspecError } from '../../spec/errors.ts';
 import { CHECKED_REQUIREMENTS, maxFailuresOf, runConformance, type ConformanceResult } from '../harness/conformance-run.ts';
 import { loadExpectations } from '../harness/expectations.ts';
-import { renderFailure } from '../harness/failure-report.ts';
+import { renderFailure, type ReportContext } from '../harness/failure-report.ts';
 import { decodeSuiteToken, type StrategyName } from '../harness/suite-token.ts';
 import { buildReport } from '../report/build-report.ts';
 import { profileFor } from '../harness/profile.ts';
@@ -141,7 +141,7 @@ async function runTestCommand(flags: TestFlags): Promise<number> {
     startedAt,
   });
   if (flags.json) console.log(JSON.stringify(report, null, 2));
-  else console.log(summarize(result, factoryPath));
+  else console.log(summarize(result, { ...(factoryPath ? { factoryArg: factoryPath } : {}), profile: profile.name }));
   if (flags.out) {
     const paths: Record<string, string> = writeReport(flags.out, report, result.failures.map((f) => f.trace));
     if (flags.shard && result.search) {
@@ -178,9 +178,9 @@ export function strategyLabel(strategy: StrategyName): string {
   return strategy.kind === 'pct' ? `pct d=${strategy.depth}` : strategy.kind === 'pos' ? 'pos' : 'random walk';
 }
 
-export function summarize(result: ConformanceResult, factoryArg?: string): string {
+export function summarize(result: ConformanceResult, context: ReportContext = {}): string {
   const lines: string[] = [];
-  for (const failure of result.failures) lines.push(renderFailure(failure, factoryArg ? { factoryArg } : {}), '');
+  for (const failure of result.failures) lines.push(renderFailure(failure, context), '');
   for (const r of result.requirements) {
     for (const f of r.checkFindings ?? []) lines.push(`FAIL [${r.id}] ${f.message} (${f.mode} check "${f.check}")`, ...f.evidence.map((e) => `    ${e}`), '');
   }

@@ -11,11 +11,22 @@ import { describeSchedule } from './schedule.ts';
 export interface ReportContext {
   /** How the user named the factory on the command line, for the replay line (absent: the reference). */
   readonly factoryArg?: string;
+  /** The profile the run judged under (absent: nio). */
+  readonly profile?: string;
   readonly maxRows?: number;
 }
 
-export function replayCommand(token: string, factoryArg?: string): string {
-  return `npx cnxnspec test${factoryArg ? ` --factory ${factoryArg}` : ''} --replay ${token}`;
+/**
+ * The flags that name the factory and its profile, so that a command run again judges the same requirements. The
+ * profile is named for every loaded module: the module may declare a profile other than the one the run used.
+ */
+export function factoryFlags(context: Pick<ReportContext, 'factoryArg' | 'profile'>): string {
+  const profile = context.profile ?? 'nio';
+  return `${context.factoryArg ? ` --factory ${context.factoryArg}` : ''}${context.factoryArg || profile !== 'nio' ? ` --profile ${profile}` : ''}`;
+}
+
+export function replayCommand(token: string, context: Pick<ReportContext, 'factoryArg' | 'profile'> = {}): string {
+  return `npx cnxnspec test${factoryFlags(context)} --replay ${token}`;
 }
 
 export function renderFailure(failure: Failure, context: ReportContext = {}): string {
@@ -35,6 +46,6 @@ export function renderFailure(failure: Failure, context: ReportContext = {}): st
     lines.push(renderInterleaving(failure.trace, { highlight: finding.evidence, maxRows: context.maxRows ?? 40, related }));
   }
   for (const other of failure.others.slice(0, 3)) lines.push(`  also [${other.requirements.join(', ')}] ${other.message}`);
-  lines.push(`replay: ${replayCommand(failure.token, context.factoryArg)}`);
+  lines.push(`replay: ${replayCommand(failure.token, context)}`);
   return lines.join('\n');
 }

@@ -17,7 +17,7 @@ import {
 } from '../../spec/result/conformance-report.ts';
 import type { ConformanceResult, RequirementResult } from '../harness/conformance-run.ts';
 import type { Finding } from '../harness/run-suite.ts';
-import { replayCommand } from '../harness/failure-report.ts';
+import { factoryFlags, replayCommand } from '../harness/failure-report.ts';
 import { PACKAGE_VERSION } from '../package-root.ts';
 
 const require = createRequire(import.meta.url);
@@ -42,8 +42,12 @@ function versionOf(pkg: string): string {
   return (require(`${pkg}/package.json`) as { version: string }).version;
 }
 
-function rerunCommand(id: string, module?: string): string {
-  return `npx cnxnspec test${module ? ` --factory ${module}` : ''} --only '^${id.replace(/\./g, '\\.')}$'`;
+function rerunCommand(id: string, run: RunDescription): string {
+  return `npx cnxnspec test${factoryFlags(contextOf(run))} --only '^${id.replace(/\./g, '\\.')}$'`;
+}
+
+function contextOf(run: RunDescription): { factoryArg?: string; profile?: string } {
+  return { ...(run.module ? { factoryArg: run.module } : {}), ...(run.profile ? { profile: run.profile } : {}) };
 }
 
 /** Why a requirement the run did not report was not judged: the spec's own reason where it has one. */
@@ -59,7 +63,7 @@ export function buildReport(result: ConformanceResult, run: RunDescription): Con
   const failures = result.failures.map((f) => ({
     requirements: [...f.finding.requirements],
     evidence: evidenceOf(f.finding),
-    replay: replayCommand(f.token, run.module),
+    replay: replayCommand(f.token, contextOf(run)),
     token: f.token,
     events: f.trace.length,
     shrinks: f.shrinks,
@@ -77,7 +81,7 @@ export function buildReport(result: ConformanceResult, run: RunDescription): Con
         mode: f.mode,
         message: f.message,
         evidence: [...f.evidence],
-        rerun: rerunCommand(r.id, run.module),
+        rerun: rerunCommand(r.id, run),
       });
     }
   }
@@ -94,7 +98,7 @@ export function buildReport(result: ConformanceResult, run: RunDescription): Con
       judgedBy: [...judged.judgedBy],
       ...(judged.notJudged ? { notJudged: judged.notJudged } : {}),
       ...(evidence ? { evidence } : {}),
-      ...(failure ? { replay: failure.replay } : check ? { replay: rerunCommand(req.id, run.module) } : {}),
+      ...(failure ? { replay: failure.replay } : check ? { replay: rerunCommand(req.id, run) } : {}),
       ...(judged.reason ? { reason: judged.reason } : {}),
     };
   });

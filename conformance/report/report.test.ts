@@ -56,7 +56,7 @@ test('report: a result with a failure validates against its schema and carries t
   assert.ok(validate(report), JSON.stringify(validate.errors));
   const failed = report.requirements.find((r) => r.id === 'selector.wakeup-after-offer');
   assert.equal(failed?.status, 'fail');
-  assert.equal(failed?.replay, 'npx cnxnspec test --factory ./mine.ts --replay h1.s1.r.0');
+  assert.equal(failed?.replay, 'npx cnxnspec test --factory ./mine.ts --profile nio --replay h1.s1.r.0');
   assert.equal(report.requirements.find((r) => r.id === 'boot.client-port')?.status, 'not-judged');
   assert.deepEqual(report.must, { passed: 1, judged: 2 });
   assert.deepEqual(report.judged, { judged: 2, total: report.requirements.length });
@@ -87,7 +87,7 @@ test('report: the Markdown summary counts by area and status and lists failures 
   assert.match(md, /\*\*FAIL\*\*: 2 of the spec's \d+ requirements were judged \(profile nio\); 1\/2 judged MUST requirements hold/);
   assert.match(md, /\| expiry \| 1 \| 0 \| 0 \| 0 \| 4 \|/);
   assert.match(md, /## Not judged, and why[\s\S]*\| `zk.serve` \| about the ZooKeeper server/);
-  assert.match(md, /npx cnxnspec test --factory \.\/mine\.ts --replay h1\.s1\.r\.0/);
+  assert.match(md, /npx cnxnspec test --factory \.\/mine\.ts --profile nio --replay h1\.s1\.r\.0/);
 });
 
 test('report: cnxnspec test --out writes the JSON, Markdown, JUnit and badge files, and the JSON validates', { timeout: 90_000 }, () => {
