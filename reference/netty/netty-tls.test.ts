@@ -6,7 +6,7 @@ import { nodeHarness } from '../../conformance/suites/node-harness.ts';
 import type { RuntimeHarness } from '../../conformance/suites/runtime-harness.ts';
 import { loadTlsMaterial } from '../boot/tls-material.ts';
 import { OP_PING, XID_PING } from '../server/frames.ts';
-import { connectRequestFrame, eventsOf, handshake, readReply, requestFrame } from '../nio/test-support.ts';
+import { connectRequestFrame, eventsOf, handshake, readFrame, readReply, requestFrame } from '../nio/test-support.ts';
 import { makeTestCerts, type TestCerts } from './test-certs.ts';
 import { serveNettyEcho } from './test-support.ts';
 import { TlsPeer } from './tls-peer.ts';
@@ -100,4 +100,33 @@ test('[netty.tls] tcp: with ssl.clientAuth=need a client without a certificate i
   const failed = eventsOf(h.trace(), 'close').filter((e) => e.reason === 'Unsuccessful handshake');
   assert.equal(failed.length, 1);
   assert.equal(eventsOf(h.trace(), 'session').length, 1, 'only the want-port client got a session');
+});
+
+test('[netty.tls] tcp: a client certificate from a CA outside the trust store fails the handshake under ssl.clientAuth=need and want; under none it is never asked for', T, async (t) => {
+  const h = await harness(t);
+  const c = testCerts();
+  const stranger = makeTestCerts();
+  t.after(() => stranger.cleanup());
+  const untrusted = { ca: c.ca, key: stranger.clientKey, cert: stranger.clientCert };
+  await h.run(async () => {
+    const served = { need: false, want: false, none: false };
+    for (const clientAuth of ['need', 'want', 'none'] as const) {
+      const { factory, address } = await serveNettyEcho(h.runtime, { tls: material(clientAuth) }, 0, true);
+      try {
+        // The client's side of the handshake may complete first (TLS 1.3): the refusal then ends the connection.
+        const peer = await TlsPeer.connect(address.port, untrusted).catch(() => undefined);
+        if (peer !== undefined) {
+          await peer.send(connectRequestFrame());
+          served[clientAuth] = (await readFrame(peer)) !== null;
+          await peer.close();
+        }
+      } finally {
+        await factory.shutdown();
+      }
+    }
+    assert.deepEqual(served, { need: false, want: false, none: true });
+  });
+  const failed = eventsOf(h.trace(), 'close').filter((e) => e.reason === 'Unsuccessful handshake');
+  assert.equal(failed.length, 2, 'need and want each closed one channel for its failed handshake');
+  assert.equal(eventsOf(h.trace(), 'session').length, 1, 'only the none-port client got a session');
 });

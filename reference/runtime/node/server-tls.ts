@@ -34,12 +34,32 @@ export function serverTls(options: TlsServerOptions): ServerTls {
   return { context, requestCert: options.clientAuth !== 'none', rejectUnauthorized: options.clientAuth === 'need' };
 }
 
-/** Starts the server side of a handshake on an accepted socket; bytes read from the result are plaintext. */
+/**
+ * Starts the server side of a handshake on an accepted socket; bytes read from the result are plaintext.
+ * node's OpenSSL callback accepts every client certificate and leaves the verdict to tls.Server, which a bare
+ * TLSSocket lacks: so the verdict is checked here, as the handshake completes and before any byte is read. A
+ * certificate that does not chain to the trust store fails the handshake under `need` and also under `want` (Java's
+ * trust manager, and so ZooKeeper, refuses a presented certificate it cannot trust even when one is optional);
+ * no certificate at all is refused by OpenSSL itself under `need`. The socket is destroyed with the reason, which
+ * the channel reads as a failed handshake (it ignores `secure` on a destroyed socket).
+ */
 export function wrapServerSide(socket: Socket, settings: ServerTls): tls.TLSSocket {
-  return new tls.TLSSocket(socket, {
+  const secured = new tls.TLSSocket(socket, {
     isServer: true,
     secureContext: settings.context,
     requestCert: settings.requestCert,
     rejectUnauthorized: settings.rejectUnauthorized,
   });
+  if (settings.requestCert) secured.once('secure', refuseUntrustedPeer);
+  return secured;
+}
+
+function refuseUntrustedPeer(this: tls.TLSSocket): void {
+  // verifyError() is what tls.Server consults for the same decision; node offers no public form for a bare socket.
+  const verdict = (this as unknown as { _handle?: { verifyError?: () => Error | null } })._handle?.verifyError?.();
+  if (verdict === undefined) return void this.destroy(new Error('the client certificate could not be verified'));
+  if (verdict !== null && this.getPeerX509Certificate() !== undefined) {
+    const code = (verdict as NodeJS.ErrnoException).code ?? verdict.message;
+    this.destroy(Object.assign(new Error(`client certificate refused: ${verdict.message}`), { code }));
+  }
 }

@@ -269,7 +269,8 @@ export class NodeSocketChannel extends NodeSelectableChannel implements SocketCh
   }
 
   private secured(): void {
-    if (this.tls !== 'handshaking') return;
+    // Destroyed by a listener before this one: the client certificate was refused (server-tls.ts).
+    if (this.tls !== 'handshaking' || this.socket.destroyed) return;
     this.tls = 'done';
     if (this.rt.tracing) this.rt.emit({ ev: 'tlsHandshake', ch: this.id, ok: true });
   }
