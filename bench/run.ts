@@ -27,7 +27,7 @@ import { serverCatalog, startServer, type RunningServer, type ServerSpec } from 
 import { stopServersOnExit } from './servers/processes.ts';
 import { makeBenchTls, type BenchTls } from './servers/tls-stores.ts';
 import { findZooKeeper, outOfMemoryThreads, type ZooKeeperInstall } from './servers/zookeeper.ts';
-import { runTlsPhases } from './tls-phases.ts';
+import { runTlsPhases, TLS_SESSIONLESS_MS } from './tls-phases.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
@@ -119,7 +119,8 @@ async function withServer(
   const logFile = join(context.workDir, 'logs', `${logName}.log`);
   let running: RunningServer | undefined;
   try {
-    running = await startServer(spec, { sessionlessMs: settings.sessionlessMs, logFile, ...context });
+    const sessionlessMs = spec.tls === true ? TLS_SESSIONLESS_MS : settings.sessionlessMs;
+    running = await startServer(spec, { sessionlessMs, logFile, ...context });
     const readyMs = Date.now() - started;
     if (rep.startMs === 0) (rep as { startMs: number }).startMs = readyMs;
     if (running.handler) rep.handler = running.handler;

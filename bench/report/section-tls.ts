@@ -9,7 +9,7 @@ import type { RunResult, ServerResult } from '../results.ts';
 import { ZK_NETTY_TLS_ID } from '../servers/catalog.ts';
 import { TLS_CLIENT_AUTH, TLS_PROTOCOL, TLS_SUITE } from '../servers/tls-stores.ts';
 import { fmt, ratio, showSpread, spread, type Spread } from '../stats.ts';
-import { DEFAULT_TLS_STORM_SIZES, TLS_WARMUP_CLIENTS } from '../tls-phases.ts';
+import { DEFAULT_TLS_STORM_SIZES, TLS_SESSIONLESS_MS, TLS_WARMUP_CLIENTS } from '../tls-phases.ts';
 import { pingsOf, stormOf } from './aggregate.ts';
 import { find, measuredTls, table } from './md-table.ts';
 
@@ -63,7 +63,10 @@ function setupText(result: RunResult): string {
     'the reference is the Netty-style factory in the node server, which reads the same lines as `cnxnspec serve` does. ' +
     `Negotiated: ${negotiated.length > 0 ? negotiated.join('; ') : 'nothing recorded'}. The clients are node:tls, one full handshake each ` +
     '(no session resumption), the server certificate checked against the CA; a ConnectRequest goes out as soon as the handshake is done. ' +
-    `Before the storms each server takes an unrecorded warm-up storm of ${fmt(TLS_WARMUP_CLIENTS)} clients (a fresh JVM runs its first handshakes interpreted).`
+    `Before the storms each server takes an unrecorded warm-up storm of ${fmt(TLS_WARMUP_CLIENTS)} clients, so that the first handshakes of a fresh process (class loading, JIT compilation) are in no measured storm. ` +
+    `Every server closes a connection that has not completed its TLS handshake and sent its ConnectRequest within ${fmt(TLS_SESSIONLESS_MS / 1000)} s ` +
+    '(the reference: its idle timeout, set to the NIO default sessionlessCnxnTimeout here rather than the 2 s of the plaintext phases, which a ' +
+    'storm of TLS handshakes on two busy cores outlasts; ZooKeeper: the TLS handshake timeout of Netty\'s SslHandler, 10 s by default).'
   );
 }
 
