@@ -120,8 +120,8 @@ const WHERE_TLS_RUNS =
   'encryption are OpenSSL (C) called from the node server\'s one event loop thread, one connection after another. ' +
   'ZooKeeper 3.8 wraps each channel in Netty\'s SslHandler over a JdkSslContext (its SSLContextAndOptions builds one), so ' +
   'its TLS is the JDK\'s own JSSE, Java code run on its Netty worker threads across both cores; netty-tcnative, Netty\'s ' +
-  'OpenSSL binding, is not on its classpath. The server CPU figures above compare what the two cost; the times also ' +
-  'show that ZooKeeper can spread that work over both cores and the reference cannot.';
+  'OpenSSL binding, is not on its classpath. The CPU columns compare what the two cost; the times also depend on ' +
+  'ZooKeeper spreading its work over both cores, which the reference cannot.';
 
 /** Per reference server: where it is slower than ZooKeeper over TLS, and whether cost or parallelism dominates. */
 export function tlsReading(result: RunResult): string[] {
