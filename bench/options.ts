@@ -2,7 +2,8 @@
  * Command-line options of bench/run.ts:
  *   --quick            one repetition, shorter phases (a few minutes); the report says so
  *   --reps N           repetitions per measurement (default 3; --quick: 1)
- *   --only REGEX       only the servers whose id matches (ids: zk-nio, zk-nio-4096, zk-netty, ref-default, ref-s1-w0, ..., bare)
+ *   --only REGEX       only the servers whose id matches (ids: zk-nio, zk-nio-4096, zk-netty, ref-default, ref-s1-w0, ..., bare,
+ *                      and over TLS zk-netty-tls, ref-netty-l2-tls, ref-netty-l4-tls: `--only tls` runs just those)
  *   --ping-seconds S   measured time of the ping phase (default 5; --quick: 2)
  *   --no-harness       skip (e), the harness's runs/s and runs to kill
  *   --no-docs          print the results, do not write docs/benchmarks.md and the charts
@@ -43,6 +44,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
     quick,
     reps,
     stormSizes: [1_000, 5_000, 10_000],
+    // ZooKeeper over TLS takes about 10 s for 1,000 here, the length of its SslHandler's handshake timeout.
+    tlsStormSizes: quick ? [250, 500] : [250, 500, 1_000],
     heldSessions: 5_000,
     pingConnections: 50,
     pingInFlight: 10,

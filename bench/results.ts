@@ -14,6 +14,8 @@ export interface StormSample {
   readonly serverCpuMs?: number;
   /** The kernel's accept-queue overflows, SYN cookies and SYN retransmits meanwhile (whole machine). */
   readonly tcp?: TcpCounters;
+  /** Over TLS: from the first connect call until the last client's TLS handshake was done. */
+  readonly readyMs?: number;
 }
 
 export interface HeldSample {
@@ -39,6 +41,8 @@ export interface ServerRep {
   idle?: IdleCloseResult;
   prefix?: PrefixOnlyResult;
   readonly errors: string[];
+  /** A server over TLS: the protocol and suite its first session negotiated (`TLSv1.2 ECDHE-ECDSA-AES128-GCM-SHA256`). */
+  tlsNegotiated?: string;
 }
 
 export interface ServerResult {
@@ -68,6 +72,8 @@ export interface RunSettings {
   readonly quick: boolean;
   readonly reps: number;
   readonly stormSizes: readonly number[];
+  /** Storm sizes for the servers over TLS (a full handshake per client costs both sides far more than a connect). */
+  readonly tlsStormSizes?: readonly number[];
   readonly heldSessions: number;
   readonly pingConnections: number;
   readonly pingInFlight: number;

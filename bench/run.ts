@@ -6,7 +6,8 @@
  *
  * This process is only the load generator (raw sockets, jute frames from reference/server/frames.ts); each server
  * runs in its own process group, a fresh one per repetition, and is stopped at the end of its repetition, on an
- * error and on Ctrl-C. Phases per server: see server-phases.ts. Then (e), the harness: harness-phase.ts.
+ * error and on Ctrl-C. Phases per server: see server-phases.ts; for the servers over TLS (ids ending in -tls; only
+ * them: `--only tls`), tls-phases.ts, with certificates made for the run. Then (e), the harness: harness-phase.ts.
  * Needs about 11,500 descriptors per process (10,000 clients at once): with a lower soft limit and a high enough
  * hard one it re-runs itself under `ulimit -n <hard>`; otherwise it drops the storm sizes that cannot fit and says so.
  * Not part of npm test or CI.
@@ -24,7 +25,9 @@ import type { RunResult, RunSettings, ServerRep, ServerResult } from './results.
 import { runPhases, runPrefixPhase } from './server-phases.ts';
 import { serverCatalog, startServer, type RunningServer, type ServerSpec } from './servers/catalog.ts';
 import { stopServersOnExit } from './servers/processes.ts';
+import { makeBenchTls, type BenchTls } from './servers/tls-stores.ts';
 import { findZooKeeper, outOfMemoryThreads, type ZooKeeperInstall } from './servers/zookeeper.ts';
+import { runTlsPhases, TLS_SESSIONLESS_MS } from './tls-phases.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
@@ -95,12 +98,19 @@ async function withLimit<T>(work: Promise<T>, ms: number, what: string): Promise
   }
 }
 
+/** Where servers keep their files, and what they need: ZooKeeper's install, the TLS material. */
+interface Context {
+  readonly workDir: string;
+  readonly zookeeper?: ZooKeeperInstall;
+  readonly tls?: BenchTls;
+}
+
 /** Starts `spec`, runs `body` against it under the time limit, and stops it whatever happens; returns its log file. */
 async function withServer(
   spec: ServerSpec,
   rep: ServerRep,
   settings: RunSettings,
-  context: { workDir: string; zookeeper?: ZooKeeperInstall },
+  context: Context,
   logName: string,
   say: (phase: string, detail: string) => void,
   body: (server: RunningServer) => Promise<void>,
@@ -109,7 +119,8 @@ async function withServer(
   const logFile = join(context.workDir, 'logs', `${logName}.log`);
   let running: RunningServer | undefined;
   try {
-    running = await startServer(spec, { sessionlessMs: settings.sessionlessMs, workDir: context.workDir, logFile, ...(context.zookeeper ? { zookeeper: context.zookeeper } : {}) });
+    const sessionlessMs = spec.tls === true ? TLS_SESSIONLESS_MS : settings.sessionlessMs;
+    running = await startServer(spec, { sessionlessMs, logFile, ...context });
     const readyMs = Date.now() - started;
     if (rep.startMs === 0) (rep as { startMs: number }).startMs = readyMs;
     if (running.handler) rep.handler = running.handler;
@@ -133,10 +144,16 @@ async function measureServer(
   spec: ServerSpec,
   rep: number,
   settings: RunSettings,
-  context: { workDir: string; zookeeper?: ZooKeeperInstall },
+  context: Context,
   say: (phase: string, detail: string) => void,
 ): Promise<ServerRep> {
   const record: ServerRep = { rep, startMs: 0, storms: [], errors: [], loadAvg1: os.loadavg()[0] ?? 0 };
+  if (spec.tls === true) {
+    const client = context.tls?.client;
+    if (client === undefined) throw new Error(`${spec.id}: the run has no TLS material`);
+    await withServer(spec, record, settings, context, `${spec.id}-rep${rep}`, say, (server) => runTlsPhases(server, settings, record, say, client));
+    return record;
+  }
   await withServer(spec, record, settings, context, `${spec.id}-rep${rep}`, say, (server) => runPhases(server, settings, record, say));
   const prefixLog = await withServer(spec, record, settings, context, `${spec.id}-rep${rep}-prefix`, say, (server) => runPrefixPhase(server, settings, record, say));
   // Read once the server has stopped, so that everything it printed is in the log.
@@ -191,6 +208,14 @@ async function main(): Promise<void> {
     if (s.spec.family === 'zookeeper' && zookeeper === undefined) s.skipped = `Apache ZooKeeper not available: ${zk.ok ? '' : zk.reason}`;
     return s.skipped === undefined;
   });
+  let tls: BenchTls | undefined;
+  if (runnable.some((s) => s.spec.tls === true)) {
+    const made = makeBenchTls();
+    process.once('exit', () => made.cleanup());
+    tls = made;
+    console.log('TLS: a CA and a server key store made with openssl for this run (PEM, EC P-256)');
+  }
+  const context: Context = { workDir, ...(zookeeper ? { zookeeper } : {}), ...(tls ? { tls } : {}) };
   const guess = settings.quick ? 30_000 : 45_000;
   const harnessGuess = settings.harness ? (settings.quick ? 60_000 : 240_000) : 0;
   const progress = new Progress(runnable.length * settings.reps, guess, harnessGuess);
@@ -205,7 +230,7 @@ async function main(): Promise<void> {
       console.log(`${head} ${server.spec.label} · ${progress.left()}`);
       const started = Date.now();
       const say = (phase: string, detail: string) => console.log(`${head} ${phase}: ${detail}`);
-      const record = await measureServer(server.spec, rep, settings, { workDir, ...(zookeeper ? { zookeeper } : {}) }, say);
+      const record = await measureServer(server.spec, rep, settings, context, say);
       server.reps.push(record);
       progress.finished(Date.now() - started);
       console.log(`${head} done in ${minutes(Date.now() - started)} · ${progress.elapsed()} elapsed, ${progress.left()}`);

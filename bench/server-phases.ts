@@ -11,7 +11,7 @@
 import { idleCloses, prefixOnlyCost } from './load/idle.ts';
 import { counterDelta, readTcpCounters } from './load/kernel-counters.ts';
 import { measurePings } from './load/pings.ts';
-import { closeAll, openSessions } from './load/sessions.ts';
+import { closeAll, openSessions, type Dialer } from './load/sessions.ts';
 import type { RunSettings, ServerRep } from './results.ts';
 import type { RunningServer } from './servers/catalog.ts';
 import { cpuMs, rssKiB } from './servers/processes.ts';
@@ -31,7 +31,7 @@ function failureText(failures: Record<string, number>): string {
 }
 
 /** Runs one phase unless the server is gone; a failure is recorded and reported, not thrown. */
-function phaseRunner(server: RunningServer, rep: ServerRep, say: Say) {
+export function phaseRunner(server: RunningServer, rep: ServerRep, say: Say) {
   return async (name: string, body: () => Promise<void>): Promise<void> => {
     if (server.proc.hasExited()) {
       rep.errors.push(`${name}: skipped, the server had ${await server.proc.exited}`);
@@ -45,6 +45,36 @@ function phaseRunner(server: RunningServer, rep: ServerRep, say: Say) {
       say(name, `FAILED ${message}`);
     }
   };
+}
+
+/** A storm of `clients` sessions at once (over `dialer`, plain TCP by default), recorded in rep.storms. */
+export async function stormPhase(server: RunningServer, clients: number, rep: ServerRep, say: Say, dialer?: Dialer): Promise<void> {
+  const { port, proc } = server;
+  const cpuBefore = cpuMs(proc.pid);
+  const tcpBefore = readTcpCounters();
+  const storm = await openSessions(port, clients, 60_000, dialer);
+  const tcp = counterDelta(tcpBefore, readTcpCounters());
+  const cpuAfter = cpuMs(proc.pid);
+  const serverCpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
+  const overTls = dialer?.ready === 'secureConnect';
+  const readyMs = overTls ? { readyMs: storm.readyMs } : {};
+  rep.storms.push({ clients, ms: storm.ms, established: storm.established, failures: storm.failures, ...readyMs, ...(serverCpuMs !== undefined ? { serverCpuMs } : {}), ...(tcp ? { tcp } : {}) });
+  const kernel = tcp ? `; accept-queue overflows ${tcp.listenOverflows}, SYN retransmits ${tcp.synRetrans}` : '';
+  const handshakes = !overTls ? '' : ` (TLS handshakes all done at ${storm.readyMs.toFixed(0)} ms)`;
+  say(`storm ${clients}`, `${storm.ms.toFixed(0)} ms${handshakes}, ${storm.established}/${clients} established, ${failureText(storm.failures)}; server CPU ${serverCpuMs ?? '?'} ms${kernel}`);
+  await closeAll(storm.sockets, settleAfter(clients));
+}
+
+/** Pings, settings.pingConnections x settings.pingInFlight (over `dialer`, plain TCP by default), in rep.pings. */
+export async function pingPhase(server: RunningServer, settings: RunSettings, rep: ServerRep, say: Say, dialer?: Dialer): Promise<void> {
+  const result = await measurePings(server.port, settings.pingConnections, settings.pingInFlight, settings.pingWarmupMs, settings.pingMeasureMs, server.proc.pid, dialer);
+  rep.pings = result;
+  const perPing = result.serverCpuMs !== undefined && result.replies > 0 ? `, server CPU ${((result.serverCpuMs * 1000) / result.replies).toFixed(1)} µs per ping` : '';
+  say(
+    'pings',
+    `${(result.perSecond / 1000).toFixed(1)}k/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms${perPing}` +
+      (result.failures > 0 ? `, ${result.failures} sessions lost` : ''),
+  );
 }
 
 /** Phases 1-6 on a fresh server. */
@@ -77,31 +107,9 @@ export async function runPhases(server: RunningServer, settings: RunSettings, re
     await closeAll(held.sockets, settleAfter(settings.heldSessions));
   });
 
-  for (const clients of settings.stormSizes) {
-    await phase(`storm ${clients}`, async () => {
-      const cpuBefore = cpuMs(proc.pid);
-      const tcpBefore = readTcpCounters();
-      const storm = await openSessions(port, clients, 60_000);
-      const tcp = counterDelta(tcpBefore, readTcpCounters());
-      const cpuAfter = cpuMs(proc.pid);
-      const serverCpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
-      rep.storms.push({ clients, ms: storm.ms, established: storm.established, failures: storm.failures, ...(serverCpuMs !== undefined ? { serverCpuMs } : {}), ...(tcp ? { tcp } : {}) });
-      const kernel = tcp ? `; accept-queue overflows ${tcp.listenOverflows}, SYN retransmits ${tcp.synRetrans}` : '';
-      say(`storm ${clients}`, `${storm.ms.toFixed(0)} ms, ${storm.established}/${clients} established, ${failureText(storm.failures)}; server CPU ${serverCpuMs ?? '?'} ms${kernel}`);
-      await closeAll(storm.sockets, settleAfter(clients));
-    });
-  }
+  for (const clients of settings.stormSizes) await phase(`storm ${clients}`, () => stormPhase(server, clients, rep, say));
 
-  await phase('pings', async () => {
-    const result = await measurePings(port, settings.pingConnections, settings.pingInFlight, settings.pingWarmupMs, settings.pingMeasureMs, proc.pid);
-    rep.pings = result;
-    const perPing = result.serverCpuMs !== undefined && result.replies > 0 ? `, server CPU ${((result.serverCpuMs * 1000) / result.replies).toFixed(1)} µs per ping` : '';
-    say(
-      'pings',
-      `${(result.perSecond / 1000).toFixed(1)}k/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms${perPing}` +
-        (result.failures > 0 ? `, ${result.failures} sessions lost` : ''),
-    );
-  });
+  await phase('pings', () => pingPhase(server, settings, rep, say));
 
   await phase('memory warmed', async () => {
     await sleep(1_000);

@@ -6,7 +6,7 @@
  * measured window, so that the cost per ping can be compared even when other work shares the cores.
  */
 import { cpuMs } from '../servers/processes.ts';
-import { closeAll, failureCount, openSessions } from './sessions.ts';
+import { closeAll, failureCount, openSessions, TCP_DIALER, type Dialer } from './sessions.ts';
 import { FrameCounter, pings } from './wire.ts';
 
 export interface PingResult {
@@ -42,8 +42,16 @@ function quantile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 }
 
-export async function measurePings(port: number, connections: number, inFlight: number, warmupMs: number, measureMs: number, serverPid?: number): Promise<PingResult> {
-  const opened = await openSessions(port, connections, 20_000);
+export async function measurePings(
+  port: number,
+  connections: number,
+  inFlight: number,
+  warmupMs: number,
+  measureMs: number,
+  serverPid?: number,
+  dialer: Dialer = TCP_DIALER,
+): Promise<PingResult> {
+  const opened = await openSessions(port, connections, 20_000, dialer);
   let failures = failureCount(opened.failures);
   const latencies = new Samples();
   let counting = false;

@@ -2,6 +2,8 @@
  * Opening many client sessions at once over raw sockets: every socket sends the same ConnectRequest frame as
  * soon as it connects, and counts as established when the first complete frame (the ConnectResponse) comes back.
  * Used by the storm (time until all are established) and by the memory phase (sessions held open).
+ * How a socket is opened is a Dialer: plain TCP here, TLS in tls.ts (the ConnectRequest then waits for the TLS
+ * handshake).
  */
 import net from 'node:net';
 import { CONNECT_FRAME, FrameCounter } from './wire.ts';
@@ -13,25 +15,38 @@ export interface SessionsResult {
   readonly failures: Record<string, number>;
   /** From the first connect call until the last ConnectResponse (or the deadline). */
   readonly ms: number;
+  /** From the first connect call until the last socket was ready to write (connected; TLS: handshake done). */
+  readonly readyMs: number;
 }
+
+/** Opens a client socket to 127.0.0.1:port; the ConnectRequest is written on its `ready` event. */
+export interface Dialer {
+  connect(port: number): net.Socket;
+  readonly ready: 'connect' | 'secureConnect';
+}
+
+export const TCP_DIALER: Dialer = { connect: (port) => net.connect({ host: '127.0.0.1', port, noDelay: true }), ready: 'connect' };
 
 export function failureCount(failures: Record<string, number>): number {
   return Object.values(failures).reduce((a, b) => a + b, 0);
 }
 
 /** Opens `count` sessions at once; resolves when each has a ConnectResponse or failed, or at the deadline. */
-export function openSessions(port: number, count: number, deadlineMs: number): Promise<SessionsResult> {
+export function openSessions(port: number, count: number, deadlineMs: number, dialer: Dialer = TCP_DIALER): Promise<SessionsResult> {
   return new Promise((resolve) => {
     const sockets: net.Socket[] = [];
     const failures: Record<string, number> = {};
     let established = 0;
     let settled = 0;
     let lastEstablished = 0;
+    let ready = 0;
+    let lastReady = 0;
     const start = performance.now();
     const finish = () => {
       clearTimeout(timer);
       const ms = (established === count ? lastEstablished : performance.now()) - start;
-      resolve({ sockets, established, failures, ms });
+      const readyMs = (ready === count ? lastReady : performance.now()) - start;
+      resolve({ sockets, established, failures, ms, readyMs });
     };
     const fail = (code: string) => {
       failures[code] = (failures[code] ?? 0) + 1;
@@ -44,11 +59,15 @@ export function openSessions(port: number, count: number, deadlineMs: number): P
       finish();
     }, deadlineMs);
     for (let i = 0; i < count; i++) {
-      const socket = net.connect({ host: '127.0.0.1', port, noDelay: true });
+      const socket = dialer.connect(port);
       sockets.push(socket);
       const frames = new FrameCounter();
       let state: 'waiting' | 'established' | 'failed' = 'waiting';
-      socket.once('connect', () => socket.write(CONNECT_FRAME));
+      socket.once(dialer.ready, () => {
+        ready++;
+        lastReady = performance.now();
+        socket.write(CONNECT_FRAME);
+      });
       socket.on('data', (chunk) => {
         if (state === 'waiting' && frames.push(chunk) > 0) {
           state = 'established';

@@ -1,17 +1,19 @@
 /**
  * docs/benchmarks.md and the two charts (docs/bench-storm.svg, docs/bench-pings.svg), written from one run's results.
+ * A run of the TLS servers alone rewrites only the TLS section of the existing doc (section-tls.ts).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunResult } from '../results.ts';
 import { fmt } from '../stats.ts';
 import { pingsOf, stormOf } from './aggregate.ts';
 import { observations } from './findings.ts';
-import { measured } from './md-table.ts';
+import { measured, measuredTls } from './md-table.ts';
 import { ZK_NETTY_ID } from '../servers/catalog.ts';
 import { harnessSection } from './section-harness.ts';
 import { errorsSection, idleSection, memorySection, pingSection, stormSection } from './sections-measured.ts';
 import { machineSection, serversSection, targetsSection } from './sections-overview.ts';
+import { spliceTlsSection, tlsSection } from './section-tls.ts';
 import { pingChart, stormChart, type Bar, type Series } from './svg.ts';
 
 const DOC = 'docs/benchmarks.md';
@@ -46,6 +48,7 @@ function renderDoc(result: RunResult): string {
     ...memorySection(result),
     ...idleSection(result),
     ...harnessSection(result),
+    ...tlsSection(result),
     ...errorsSection(result),
   ].join('\n');
 }
@@ -78,9 +81,14 @@ function charts(result: RunResult): { storm: string; pings: string } {
 
 /** Writes the doc and the charts under `root`; returns the paths written. */
 export function writeReport(result: RunResult, root: string): string[] {
+  const doc = join(root, DOC);
+  if (measured(result).length === 0 && measuredTls(result).length > 0 && existsSync(doc)) {
+    writeFileSync(doc, spliceTlsSection(readFileSync(doc, 'utf8'), tlsSection(result)));
+    return [`${DOC} (its TLS section only)`];
+  }
   const { storm, pings } = charts(result);
   writeFileSync(join(root, STORM_SVG), storm);
   writeFileSync(join(root, PINGS_SVG), pings);
-  writeFileSync(join(root, DOC), renderDoc(result));
+  writeFileSync(doc, renderDoc(result));
   return [DOC, STORM_SVG, PINGS_SVG];
 }

@@ -9,9 +9,14 @@ export function table(head: readonly string[], rows: readonly (readonly string[]
   return [row(head), row(head.map(() => '---')), ...rows.map(row)];
 }
 
-/** The servers that have at least one repetition. */
+/** The plaintext servers that have at least one repetition (the TLS ones have a section of their own). */
 export function measured(result: RunResult): ServerResult[] {
-  return result.servers.filter((s) => s.reps.length > 0);
+  return result.servers.filter((s) => s.reps.length > 0 && s.spec.tls !== true);
+}
+
+/** The servers over TLS that have at least one repetition. */
+export function measuredTls(result: RunResult): ServerResult[] {
+  return result.servers.filter((s) => s.reps.length > 0 && s.spec.tls === true);
 }
 
 export function find(result: RunResult, id: string): ServerResult | undefined {

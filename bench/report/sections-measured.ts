@@ -139,7 +139,8 @@ export function idleSection(result: RunResult): string[] {
   ];
 }
 
+/** Errors of the plaintext servers (the TLS section lists its own). */
 export function errorsSection(result: RunResult): string[] {
-  const errors = result.servers.flatMap((s) => s.reps.flatMap((r) => r.errors.map((e) => `- ${s.spec.id} rep ${r.rep}: ${e}`)));
+  const errors = result.servers.filter((s) => s.spec.tls !== true).flatMap((s) => s.reps.flatMap((r) => r.errors.map((e) => `- ${s.spec.id} rep ${r.rep}: ${e}`)));
   return errors.length === 0 ? [] : ['## Errors during the run', '', ...errors, ''];
 }

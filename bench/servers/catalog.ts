@@ -6,16 +6,20 @@
  * - Apache ZooKeeper 3.8 NIO with the JDK's default backlog (50) and with clientPortListenBacklog=4096, and its Netty
  *   factory with clientPortListenBacklog=4096 (the same as Netty's own default here, which is net.core.somaxconn);
  * - the reference Netty-style factory with 2 and 4 worker event loops, backlog 4096;
- * - the bare node:net floor with backlog 4096.
+ * - the bare node:net floor with backlog 4096;
+ * - over TLS (ids with `tls`, issue 13): ZooKeeper's Netty factory and the reference Netty-style factory with 2 and 4
+ *   event loops on a secure client port, with the same PEM key store and `ssl.*` settings (servers/tls-stores.ts).
  * Every server gets the same sessionless (pre-handshake) timeout, short so that the idle-socket phase is quick.
  * In `short` (chart legends) the backlog is named only where it is not 4096.
  */
 import { availableParallelism } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultSelectorThreads, defaultWorkerThreads } from '../../spec/knobs.ts';
 import { javaLiveHeapKiB } from './heap-probe.ts';
 import { spawnServer, type ServerProcess } from './processes.ts';
+import type { BenchTls } from './tls-stores.ts';
 import { startZooKeeper, type ZooKeeperInstall } from './zookeeper.ts';
 
 export type ServerFamily = 'reference' | 'zookeeper' | 'bare';
@@ -31,6 +35,8 @@ export interface ServerSpec {
   /** Listen backlog; absent means the implementation's default. */
   readonly backlog?: number;
   readonly netty?: boolean;
+  /** Serves a secure client port only (ZooKeeper keeps its plain port too, for `ruok`); measured by tls-phases.ts. */
+  readonly tls?: boolean;
 }
 
 export interface RunningServer {
@@ -57,6 +63,7 @@ export const ZK_NIO_ID = 'zk-nio';
 export const ZK_NIO_4096_ID = 'zk-nio-4096';
 export const ZK_NETTY_ID = 'zk-netty';
 export const BARE_ID = 'bare';
+export const ZK_NETTY_TLS_ID = 'zk-netty-tls';
 
 export function serverCatalog(): ServerSpec[] {
   const cores = availableParallelism();
@@ -83,28 +90,32 @@ export function serverCatalog(): ServerSpec[] {
       });
     }
   }
+  const netty = [2, 4].map((loops) => ({
+    id: `ref-netty-l${loops}`,
+    label: `reference Netty-style, ${loops} event loops, backlog ${EXPLICIT_BACKLOG}`,
+    short: `ref Netty ${loops} loops`,
+    family: 'reference' as const,
+    netty: true,
+    selectors: loops,
+    backlog: EXPLICIT_BACKLOG,
+  }));
+  const overTls = (spec: ServerSpec): ServerSpec => ({ ...spec, id: `${spec.id}-tls`, label: `${spec.label}, over TLS`, short: `${spec.short}, TLS`, tls: true });
+  const zkNetty: ServerSpec = { id: ZK_NETTY_ID, label: `ZooKeeper 3.8 Netty, backlog ${EXPLICIT_BACKLOG}`, short: 'ZK Netty', family: 'zookeeper', netty: true, backlog: EXPLICIT_BACKLOG };
   return [
     { id: ZK_NIO_ID, label: `ZooKeeper 3.8 NIO (backlog ${JDK_DEFAULT_BACKLOG}, default)`, short: `ZK NIO (backlog ${JDK_DEFAULT_BACKLOG})`, family: 'zookeeper' },
     { id: ZK_NIO_4096_ID, label: `ZooKeeper 3.8 NIO, backlog ${EXPLICIT_BACKLOG}`, short: 'ZK NIO', family: 'zookeeper', backlog: EXPLICIT_BACKLOG },
-    { id: ZK_NETTY_ID, label: `ZooKeeper 3.8 Netty, backlog ${EXPLICIT_BACKLOG}`, short: 'ZK Netty', family: 'zookeeper', netty: true, backlog: EXPLICIT_BACKLOG },
+    zkNetty,
     ...reference,
-    ...[2, 4].map((loops) => ({
-      id: `ref-netty-l${loops}`,
-      label: `reference Netty-style, ${loops} event loops, backlog ${EXPLICIT_BACKLOG}`,
-      short: `ref Netty ${loops} loops`,
-      family: 'reference' as const,
-      netty: true,
-      selectors: loops,
-      backlog: EXPLICIT_BACKLOG,
-    })),
+    ...netty,
     { id: BARE_ID, label: `bare node:net, backlog ${EXPLICIT_BACKLOG} (floor)`, short: 'bare node:net (floor)', family: 'bare', backlog: EXPLICIT_BACKLOG },
+    ...[zkNetty, ...netty].map(overTls),
   ];
 }
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** `root`: the checkout whose sources the server runs (bench/hot-path.ts compares two); default this one. */
-async function startNode(spec: ServerSpec, sessionlessMs: number, logFile: string, root = ROOT): Promise<RunningServer> {
+async function startNode(spec: ServerSpec, sessionlessMs: number, logFile: string, root = ROOT, tlsFile?: string): Promise<RunningServer> {
   const args = [
     '--expose-gc',
     '--import',
@@ -116,6 +127,7 @@ async function startNode(spec: ServerSpec, sessionlessMs: number, logFile: strin
     `--backlog=${spec.backlog ?? -1}`,
     ...(spec.selectors !== undefined ? [`--selectors=${spec.selectors}`] : []),
     ...(spec.workers !== undefined ? [`--workers=${spec.workers}`] : []),
+    ...(tlsFile !== undefined ? [`--tls=${tlsFile}`] : []),
   ];
   const proc = spawnServer(process.execPath, args, logFile, { cwd: root });
   const ready = await new Promise<{ port: number; handler: string }>((resolve, reject) => {
@@ -161,11 +173,30 @@ async function startNode(spec: ServerSpec, sessionlessMs: number, logFile: strin
 
 export async function startServer(
   spec: ServerSpec,
-  options: { readonly sessionlessMs: number; readonly workDir: string; readonly logFile: string; readonly zookeeper?: ZooKeeperInstall; readonly root?: string },
+  options: {
+    readonly sessionlessMs: number;
+    readonly workDir: string;
+    readonly logFile: string;
+    readonly zookeeper?: ZooKeeperInstall;
+    readonly root?: string;
+    /** The run's TLS material; needed by the `tls` servers. */
+    readonly tls?: BenchTls;
+  },
 ): Promise<RunningServer> {
-  if (spec.family !== 'zookeeper') return startNode(spec, options.sessionlessMs, options.logFile, options.root);
+  if (spec.tls === true && options.tls === undefined) throw new Error(`${spec.id} serves TLS, but the run has no TLS material`);
+  const tls = spec.tls === true ? options.tls?.properties : undefined;
+  if (spec.family !== 'zookeeper') {
+    const tlsFile = tls === undefined ? undefined : join(options.workDir, 'tls.cfg');
+    if (tlsFile !== undefined && tls !== undefined) writeFileSync(tlsFile, [...tls, ''].join('\n'));
+    return startNode(spec, options.sessionlessMs, options.logFile, options.root, tlsFile);
+  }
   if (options.zookeeper === undefined) throw new Error('Apache ZooKeeper is not available');
-  const zkOptions = { netty: spec.netty === true, sessionlessMs: options.sessionlessMs, ...(spec.backlog !== undefined ? { backlog: spec.backlog } : {}) };
+  const zkOptions = {
+    netty: spec.netty === true,
+    sessionlessMs: options.sessionlessMs,
+    ...(spec.backlog !== undefined ? { backlog: spec.backlog } : {}),
+    ...(tls !== undefined ? { tls } : {}),
+  };
   const { proc, port } = await startZooKeeper(options.zookeeper, zkOptions, options.workDir, options.logFile);
   return { proc, port, liveHeapKiB: () => javaLiveHeapKiB(proc.pid) };
 }

@@ -1,11 +1,12 @@
 /**
  * A node server under test, run as its own process so the load generator never shares its event loop:
  *
- *     node --import tsx bench/servers/node-server.ts --kind nio|netty|bare [--selectors N] [--workers M] [--backlog B] [--sessionless MS]
+ *     node --import tsx bench/servers/node-server.ts --kind nio|netty|bare [--selectors N] [--workers M] [--backlog B] [--sessionless MS] [--tls FILE]
  *
  * nio: the reference NIO factory (createFactory on the node runtime, tracing off) on 127.0.0.1:0; absent thread
  * counts take the factory's defaults. netty: the reference Netty-style factory, --selectors worker event loops (its
- * idle timeout is --sessionless). bare: the bare node:net floor. Both serve the handler chosen by handler.ts,
+ * idle timeout is --sessionless); with --tls, a secure port (TLS material from the `ssl.*` lines of FILE, ZooKeeper's
+ * property names, as `cnxnspec serve` reads them). bare: the bare node:net floor. Both serve the handler chosen by handler.ts,
  * built on one node runtime (the factory's, for nio).
  * Prints `READY <port> <handler name>` on stdout once listening; answers a line `mem` on stdin with a full GC (when
  * run with --expose-gc, as bench/run.ts does) and `MEM <process.memoryUsage() as JSON>`, and `snap FILE` with a heap
@@ -13,9 +14,12 @@
  * written to FILE (each answered `PROF <word>`); exits when stdin closes or on SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { writeHeapSnapshot } from 'node:v8';
+import { loadTlsMaterial } from '../../reference/boot/tls-material.ts';
+import { parseZooCfg } from '../../reference/boot/zoo-cfg.ts';
 import { createFactory as createNettyFactory } from '../../reference/netty/netty-server-cnxn-factory.ts';
 import { createFactory } from '../../reference/nio/nio-server-cnxn-factory.ts';
 import { createNodeRuntime } from '../../reference/runtime/node/index.ts';
@@ -30,6 +34,7 @@ const { values } = parseArgs({
     workers: { type: 'string' },
     backlog: { type: 'string', default: '-1' },
     sessionless: { type: 'string', default: '10000' },
+    tls: { type: 'string' },
   },
 });
 
@@ -43,8 +48,19 @@ const runtime = createNodeRuntime({
   },
 });
 
+/** The secure port's TLS options from a zoo.cfg-style file (`ssl.X` is the property `zookeeper.ssl.X`). */
+function tlsFrom(file: string): FactoryOptions['tls'] {
+  const cfg = parseZooCfg(readFileSync(file, 'utf8'), file);
+  const properties = new Map([...cfg.entries].map(([key, value]) => [`zookeeper.${key}`, value]));
+  const tls = loadTlsMaterial(properties, dirname(file));
+  if (tls === undefined) throw new Error(`--tls ${file}: no ssl.keyStore.location in it`);
+  return tls;
+}
+
 async function serveFactory(handler: RequestHandler, backlog: number, sessionless: number, netty: boolean): Promise<number> {
+  const secure = values.tls !== undefined;
   const options: FactoryOptions = {
+    ...(secure ? { tls: tlsFrom(values.tls as string) } : {}),
     sessionlessCnxnTimeout: sessionless,
     ...(values.selectors !== undefined ? { numSelectorThreads: Number(values.selectors) } : {}),
     ...(values.workers !== undefined ? { numWorkerThreads: Number(values.workers) } : {}),
@@ -52,7 +68,7 @@ async function serveFactory(handler: RequestHandler, backlog: number, sessionles
   const factory = netty ? createNettyFactory(runtime, options) : createFactory(runtime, options);
   await runtime.runAs('main', async () => {
     // maxClientCnxns 0: no per-IP limit, as for ZooKeeper (every client comes from 127.0.0.1).
-    await factory.configure({ host: '127.0.0.1', port: 0 }, 0, backlog, false);
+    await factory.configure({ host: '127.0.0.1', port: 0 }, 0, backlog, secure);
     (handler as { attachFactory?: (f: ServerCnxnFactory) => void }).attachFactory?.(factory);
     await factory.startup(handler);
   });

@@ -8,6 +8,9 @@
  *   slf4j-log4j12, log4j-1.2, and a folder with a log4j.properties writing to the console.
  * - start: `java -Xmx1000m -cp ... org.apache.zookeeper.server.ZooKeeperServerMain zoo.cfg` with a temp dataDir,
  *   admin.enableServer=false, 4lw.commands.whitelist=*, maxClientCnxns=0; ready when `ruok` answers `imok`.
+ * - over TLS: secureClientPort on another free port with the given `ssl.*` lines (ZooKeeper's own property names; 3.8
+ *   reads PEM stores with ssl.keyStore.type=PEM, and netty-handler.jar, which holds its SslHandler, is in the jar's
+ *   manifest); the plain clientPort stays for `ruok`, and the port returned is the secure one.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -106,6 +109,8 @@ export interface ZooKeeperOptions {
   /** clientPortListenBacklog; absent leaves the JDK default (50). */
   readonly backlog?: number;
   readonly sessionlessMs: number;
+  /** `ssl.*` zoo.cfg lines: serve a secure client port with them too. */
+  readonly tls?: readonly string[];
 }
 
 /** Starts one standalone ZooKeeper; resolves with it once `ruok` answers `imok`. */
@@ -116,6 +121,7 @@ export async function startZooKeeper(
   logFile: string,
 ): Promise<{ proc: ServerProcess; port: number }> {
   const port = await freePort();
+  const securePort = options.tls === undefined ? undefined : await freePort();
   const dataDir = join(workDir, `data-${port}`);
   mkdirSync(dataDir, { recursive: true });
   const cfg = join(workDir, `zoo-${port}.cfg`);
@@ -130,6 +136,7 @@ export async function startZooKeeper(
       'admin.enableServer=false',
       'maxClientCnxns=0',
       ...(options.backlog !== undefined ? [`clientPortListenBacklog=${options.backlog}`] : []),
+      ...(securePort !== undefined ? [`secureClientPort=${securePort}`, 'secureClientPortAddress=127.0.0.1', ...(options.tls ?? [])] : []),
       '',
     ].join('\n'),
   );
@@ -154,7 +161,7 @@ export async function startZooKeeper(
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (proc.hasExited()) throw new Error(`ZooKeeper ${await proc.exited} before answering ruok (log: ${logFile})`);
-    if ((await fourLetterWord(port, 'ruok', 500)) === 'imok') return { proc, port };
+    if ((await fourLetterWord(port, 'ruok', 500)) === 'imok') return { proc, port: securePort ?? port };
     await new Promise((r) => setTimeout(r, 150));
   }
   await proc.stop();
