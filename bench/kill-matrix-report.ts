@@ -217,6 +217,19 @@ const STRATEGY_NOTES: readonly string[] = [
     'draws a new one, so a thread that drew low stays delayed across a whole exchange of the others.',
 ];
 
+/** `cnxnspec test`'s own time limit per search, which a run on a shared machine may raise so that runs, not time, bound it. */
+const DEFAULT_ATTEMPT_MS = 120_000;
+
+/** Said when the run raised the time limit: whether runs still bound every attempt, as on a quiet machine. */
+function budgetNote(attemptMs: number, searches: readonly SearchOutcome[], cap: number): string {
+  if (attemptMs === DEFAULT_ATTEMPT_MS) return '';
+  const cut = searches.filter((o) => !o.kill && o.runs < cap).length;
+  return (
+    `; this run allowed ${attemptMs / 1000} s of searching per attempt, since the machine was shared, so that ${cap} runs bound ` +
+    `each attempt as they do on a quiet machine: ${cut === 0 ? 'no attempt reached the time limit' : `${cut} attempt(s) reached the time limit first`}`
+  );
+}
+
 export function renderMatrix(run: MatrixRun): string {
   const view = new View(run);
   const { options } = run;
@@ -231,7 +244,7 @@ export function renderMatrix(run: MatrixRun): string {
     '',
     `Every mutant factory of three families, each with one planted defect, against the suite's search under each ` +
       `strategy, seeds 1..${options.seeds}, at the default budget of \`cnxnspec test\` (${options.cap} runs or ` +
-      `${options.attemptMs / 1000} s of searching, then at most 10 s of shrinking), findings counted only on requirements the ` +
+      `${DEFAULT_ATTEMPT_MS / 1000} s of searching, then at most 10 s of shrinking${budgetNote(options.attemptMs, all, options.cap)}), findings counted only on requirements the ` +
       `family's profile judges; and the harness and wire checks of each mutant that seed 1 of the search did not kill ("not needed" for the others). ${run.outcomes.length} attempts in ` +
       `${(run.elapsedMs / 1000).toFixed(0)} s on ${options.jobs} process(es), ${((runs / Math.max(1, searchMs)) * 1000).toFixed(1)} runs/s ` +
       `per process while searching${run.skipped.length ? `; ${run.skipped.length} attempts did not run within the ${options.budgetMs / 1000} s budget` : ''}. ` +
