@@ -42,54 +42,41 @@ export function commonCauses(): string[] {
       '(as ZooKeeper\'s doIO does), so the ten pings that arrive in one read cost ten such passes. System calls are not ' +
       'the difference: strace counted about 10 pings per read for both the reference and the floor, and about 0.5 writes ' +
       'per reply for the reference (replies queued during a pass are gathered into one write) against about 1 for the floor.',
-    '3. The context every promise carries. On Node 20 the node runtime\'s AsyncLocalStorage (the current logical thread) ' +
-      'makes every promise run the async_hooks promise hooks: about 10% of the server\'s CPU samples under pings and 3% ' +
-      'in a storm were in node:internal/async_hooks; garbage collection took about 6%.',
+    '3. Allocation and collection. AsyncLocalStorage\'s promise hooks, once about 10% of the server\'s samples under pings, ' +
+      'are gone while tracing is off (reference/runtime/node/promise-thread-store.ts); garbage collection still took about ' +
+      '6% of the samples, from a promise and a buffer or two per hand-off.',
     '',
     'What would close the gap, in order of effect: let a pass complete every frame already read into user space, up to a ' +
-      'budget (a change to cnxn.framing, whose rationale, fairness between connections, a budget keeps); make hand-offs to ' +
-      'an idle logical thread synchronous instead of a promise hop; cheaper context (Node 22\'s AsyncContextFrame, ' +
-      '`--experimental-async-context-frame`, the default in Node 24, or no AsyncLocalStorage while tracing is off); fewer ' +
-      'allocations per frame (the node runtime copies every write with Buffer.from).',
+      'budget (a change to cnxn.framing, whose rationale, fairness between connections, a budget keeps; the Netty-style ' +
+      'factory, which decodes every frame of a read, shows what it is worth in the table of pings); make hand-offs to ' +
+      'an idle logical thread synchronous instead of a promise hop; use the second core (a factory whose selector threads ' +
+      'are worker threads of their own, with the data tree in one place).',
     '',
   ];
 }
 
-function stormWhy(result: RunResult, id: string, against: 'floor' | 'zk'): string {
+function stormWhy(result: RunResult, id: string): string {
   const ref = byId(result, id);
   const bare = byId(result, BARE_ID);
   const zk = byId(result, ZK_NIO_4096_ID);
   const refCpu = ref ? stormOf(ref, STORM).cpuMs?.median : undefined;
   const bareCpu = bare ? stormOf(bare, STORM).cpuMs?.median : undefined;
   const zkCpu = zk ? stormOf(zk, STORM).cpuMs?.median : undefined;
-  const overflows = ref ? stormOf(ref, STORM).overflows?.median : undefined;
-  const retrans = ref ? stormOf(ref, STORM).synRetrans?.median : undefined;
   const cpu =
     `server CPU for the ${fmt(STORM)} handshakes ${num(refCpu)} ms against ${num(bareCpu)} ms for the floor` +
     `${refCpu && bareCpu ? ` (${(refCpu / bareCpu).toFixed(1)}x)` : ''} and ${num(zkCpu)} ms for ZooKeeper NIO 4096 (over its threads, on both cores)`;
-  const backlog =
-    id === REFERENCE_DEFAULT_ID
-      ? `With node's default backlog of 511 the accept queue overflowed (${num(overflows)} overflows, ${num(retrans)} SYN retransmits ` +
-        'in the kernel\'s counters during this storm), and each dropped handshake costs its client at least 1 s: set ' +
-        'clientPortListenBacklog (no code), or give the reference a larger default than the platform\'s (Netty takes ' +
-        'net.core.somaxconn). Beyond that: '
-      : '';
-  const close =
-    against === 'floor'
-      ? 'the per-connection work of causes 2 and 3 is what separates it from the floor.'
-      : 'besides causes 2 and 3, ZooKeeper uses both cores (cause 1), so the reference must come near the floor\'s work per connection to beat it.';
-  return `${backlog}${cpu}; ${close}`;
+  const close = 'besides causes 2 and 3, ZooKeeper uses both cores (cause 1), so the reference must come near the floor\'s work per connection to beat it.';
+  return `${cpu}; ${close}`;
 }
 
-function pingsWhy(result: RunResult): string {
+function pingsWhy(result: RunResult, against: string, label: string): string {
   const ref = byId(result, REFERENCE_DEFAULT_ID);
-  const netty = byId(result, ZK_NETTY_ID);
+  const zk = byId(result, against);
   const bare = byId(result, BARE_ID);
   const us = (s: ServerResult | undefined) => (s ? pingsOf(s).cpuUs?.median : undefined);
   return (
-    `server CPU per ping: reference ${num(us(ref), 1)} µs, ZooKeeper Netty ${num(us(netty), 1)} µs (on two cores), floor ` +
-    `${num(us(bare), 1)} µs. Ten passes for the ten pings of one read (cause 2) on one core (cause 1), each with the ` +
-    'context cost of cause 3.'
+    `server CPU per ping: reference ${num(us(ref), 1)} µs, ${label} ${num(us(zk), 1)} µs (over its threads, on both cores), floor ` +
+    `${num(us(bare), 1)} µs. Ten passes for the ten pings of one read (cause 2) on one core (cause 1).`
   );
 }
 
@@ -100,10 +87,9 @@ function p99Why(result: RunResult): string {
   const little = p?.perSecond ? (inFlight / p.perSecond.median) * 1000 : undefined;
   return (
     `With ${inFlight} pings always in flight, Little's law makes the mean latency ${inFlight} / throughput = ` +
-    `${num(little, 1)} ms at ${num((p?.perSecond?.median ?? 0) / 1000, 1)}k pings/s (measured p50 ${num(p?.p50?.median, 1)} ms), ` +
-    'so a p99 under 10 ms needs well over 50k pings/s first: this target follows the throughput one. The tail on top ' +
-    'comes from the machine being shared (load average in the table above) and from GC pauses of the server and of ' +
-    'the load generator. What would close it: what closes the pings target.'
+    `${num(little, 1)} ms at ${num((p?.perSecond?.median ?? 0) / 1000, 1)}k pings/s (measured p50 ${num(p?.p50?.median, 1)} ms): ` +
+    'latency follows throughput, so what closes the pings targets closes this one. The tail on top comes from GC ' +
+    'pauses of the server and of the load generator, and from the machine being shared (load average above).'
   );
 }
 
@@ -117,33 +103,23 @@ function memoryWhy(result: RunResult): string {
     `RSS per held session: reference ${num(m?.perSessionKiB?.median, 1)} KiB (live heap ${num(m?.heapPerSessionKiB?.median, 1)} KiB of it), ` +
     `floor ${num(b?.perSessionKiB?.median, 1)} KiB (live heap ${num(b?.heapPerSessionKiB?.median, 1)} KiB), both serving ${handler}, whose ` +
     'own per-session state counts in both (the 8 KiB target was set against a floor of 6.6 KiB measured with a minimal ' +
-    'echo handler). Heap snapshots with 0 and 5,000 sessions held show what the reference adds per connection: its ' +
-    'objects (NIOServerCnxn, NodeSocketChannel, NodeSelectionKey, FrameReader with its 4-byte length buffer, ' +
-    'OutgoingBuffers, the expiry entry: about 1 KiB); a Map from selector to key in every channel (about 420 bytes for ' +
-    'what is nearly always one entry); and, the largest single item, about 1.3 KiB of property dictionaries on 5 closures: the node ' +
-    'runtime\'s socket channel creates its listeners (onData, onEnd, onError, onClose, onFlushed) as class-field arrow ' +
-    'functions, and tsx, which runs the TypeScript sources, compiles with esbuild\'s keepNames, which wraps each in ' +
-    '`__name` (Object.defineProperty of `name`) and turns its properties into a dictionary of about 260 bytes. The rest ' +
-    'of the RSS is V8\'s heap headroom, which grows with the live heap, and native socket state. What would close it: ' +
-    'listeners as prototype methods bound once or one shared listener object (or a compiled build without keepNames); ' +
-    'one key field in place of the Map while a channel is registered with one selector; creating FrameReader and ' +
-    'OutgoingBuffers storage on first use.'
+    'echo handler). The largest per-connection items the heap snapshots found are gone (see "Where the time goes"); ' +
+    'what is left of the live heap is the connection\'s own objects (the connection, its channel and key, its frame ' +
+    'reader and outgoing buffers, its expiry entry), and the rest of the RSS is V8\'s heap headroom, which grows with ' +
+    'the live heap, and native socket state, which the floor pays too. What would close it: fewer objects per ' +
+    'connection (the frame reader and outgoing buffers folded into the connection, made on first use).'
   );
 }
 
 /** Why one missed target was missed, and what would close it (the common causes are printed once, above). */
 export function whyMissed(id: TargetId, _verdict: TargetVerdict, result: RunResult): string {
   switch (id) {
-    case 'storm-floor':
-      return stormWhy(result, REFERENCE_DEFAULT_THREADS_ID, 'floor');
     case 'storm-zk':
-      return stormWhy(result, REFERENCE_DEFAULT_THREADS_ID, 'zk');
-    case 'storm-floor-default-backlog':
-      return stormWhy(result, REFERENCE_DEFAULT_ID, 'floor');
-    case 'storm-zk-default-backlog':
-      return stormWhy(result, REFERENCE_DEFAULT_ID, 'zk');
-    case 'pings':
-      return pingsWhy(result);
+      return stormWhy(result, REFERENCE_DEFAULT_THREADS_ID);
+    case 'pings-zk-nio':
+      return pingsWhy(result, byId(result, ZK_NIO_ID) ? ZK_NIO_ID : ZK_NIO_4096_ID, 'ZooKeeper NIO');
+    case 'pings-zk-netty':
+      return pingsWhy(result, ZK_NETTY_ID, 'ZooKeeper Netty');
     case 'p99':
       return p99Why(result);
     case 'per-session':
@@ -156,12 +132,8 @@ export function whyMissed(id: TargetId, _verdict: TargetVerdict, result: RunResu
       return (
         `RSS grew ${num(p?.perSocketKiB?.median, 1)} KiB per socket on a fresh reference process (the floor: ${num(b?.perSocketKiB?.median, 1)} KiB), ` +
         `while its live heap grew only ${num(p?.heapMiB?.median, 1)} MiB in all: the rest is V8 growing a young heap and ` +
-        'native socket state, which a fresh process pays at once. Of the live heap, about 4 KiB per socket is a payload ' +
-        'chunk FrameReader allocates as soon as the length is read, before any payload byte has arrived (its first ' +
-        '`grow()` runs when 0 bytes are filled of 0 reserved), and the rest is the connection itself (see the ' +
-        'per-session target). What would close it: allocate the first chunk only once payload bytes are readable, and ' +
-        'the per-connection savings of the memory target. Either way the cost does not grow with the announced length, ' +
-        'unlike ZooKeeper\'s (below).'
+        'native socket state, which a fresh process pays at once (the floor too). The reference reserves nothing for a ' +
+        'payload until its first bytes arrive, so the cost does not grow with the announced length, unlike ZooKeeper\'s (below).'
       );
     }
   }

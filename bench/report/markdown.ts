@@ -9,7 +9,8 @@ import { fmt } from '../stats.ts';
 import { pingsOf, stormOf } from './aggregate.ts';
 import { observations } from './findings.ts';
 import { measured, measuredTls } from './md-table.ts';
-import { ZK_NETTY_ID } from '../servers/catalog.ts';
+import { ZK_NETTY_ID, ZK_NIO_ID } from '../servers/catalog.ts';
+import { PINGS_RATIO } from './targets.ts';
 import { harnessSection } from './section-harness.ts';
 import { errorsSection, idleSection, memorySection, pingSection, stormSection } from './sections-measured.ts';
 import { machineSection, serversSection, targetsSection } from './sections-overview.ts';
@@ -69,11 +70,13 @@ function charts(result: RunResult): { storm: string; pings: string } {
   const thousands = (x: ReturnType<typeof pingsOf>['perSecond']) => x && { ...x, median: x.median / 1000, min: x.min / 1000, max: x.max / 1000 };
   const throughput: Bar[] = servers.map((s) => ({ label: s.spec.short, family: s.spec.family, value: thousands(pingsOf(s).perSecond) }));
   const p99: Bar[] = servers.map((s) => ({ label: s.spec.short, family: s.spec.family, value: pingsOf(s).p99 }));
-  const nettyRate = servers.find((s) => s.spec.id === ZK_NETTY_ID);
-  const target = nettyRate ? pingsOf(nettyRate).perSecond : undefined;
+  // Issue 17's targets as lines: PINGS_RATIO x the faster ZooKeeper factory (so that both are beaten), and the lower of their p99s.
+  const zookeepers = servers.filter((s) => s.spec.id === ZK_NETTY_ID || s.spec.id === ZK_NIO_ID).map((s) => pingsOf(s));
+  const fastest = Math.max(...zookeepers.map((p) => p.perSecond?.median ?? 0));
+  const lowestP99 = Math.min(...zookeepers.map((p) => p.p99?.median ?? Infinity));
   const markers = {
-    ...(target ? { throughput: { value: (1.4 * target.median) / 1000, label: 'target: 1.4x ZK Netty' } } : {}),
-    p99: { value: 10, label: 'target: 10 ms' },
+    ...(fastest > 0 ? { throughput: { value: (PINGS_RATIO * fastest) / 1000, label: `target: ${PINGS_RATIO}x the faster ZK` } } : {}),
+    ...(Number.isFinite(lowestP99) ? { p99: { value: lowestP99, label: 'target: the lower ZK p99' } } : {}),
   };
   const pings = pingChart(throughput, p99, `Pings: ${result.settings.pingConnections} sessions x ${result.settings.pingInFlight} in flight`, `${when}, ${result.machine.cores} cores, ${reps}; red: ZooKeeper, blue: reference, grey: bare node:net; whiskers: min-max`, markers);
   return { storm, pings };

@@ -63,7 +63,7 @@ export function serversSection(result: RunResult): string[] {
 export function targetsSection(result: RunResult): string[] {
   const verdicts = judgeTargets(result);
   const lines = [
-    '## Targets (issue 8), reference NIO factory',
+    '## Targets (issue 17): `cnxnspec serve` (the reference NIO factory at its defaults) against Apache ZooKeeper 3.8',
     '',
     ...table(
       ['target', 'this run', 'verdict'],
@@ -81,7 +81,7 @@ export function targetsSection(result: RunResult): string[] {
   const missed = verdicts.filter((v) => v.met === false);
   if (missed.length > 0) {
     lines.push('### Why a target was missed, and what would close it', '');
-    if (missed.some((v) => v.id.startsWith('storm') || v.id === 'pings' || v.id === 'p99')) lines.push(...commonCauses());
+    if (missed.some((v) => v.id.startsWith('storm') || v.id.startsWith('pings') || v.id === 'p99')) lines.push(...commonCauses());
     for (const v of missed) lines.push(`- **${v.target}** (${v.figure}): ${whyMissed(v.id, v, result)}`);
     lines.push('');
   }
