@@ -1,7 +1,8 @@
 /** The TLS section of docs/benchmarks.md: its tables and reading from a run's results, and its splice into a report. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RunResult, ServerRep, ServerResult } from '../results.ts';
+import type { ServerRep, ServerResult } from '../results.ts';
+import { runOf } from './run-fixture.ts';
 import type { ServerSpec } from '../servers/catalog.ts';
 import { spliceTlsSection, TLS_BEGIN, TLS_END, tlsReading, tlsSection } from './section-tls.ts';
 
@@ -22,33 +23,7 @@ function rep(stormMs: number, cpuMs: number, perSecond: number, p99Ms: number, p
   };
 }
 
-function run(servers: ServerResult[]): RunResult {
-  return {
-    settings: {
-      quick: true,
-      reps: 1,
-      stormSizes: [1_000],
-      tlsStormSizes: [1_000],
-      heldSessions: 10,
-      pingConnections: 50,
-      pingInFlight: 10,
-      pingWarmupMs: 500,
-      pingMeasureMs: 2_000,
-      idleSockets: 10,
-      idleWaitMs: 10,
-      prefixSockets: 10,
-      prefixLength: 10,
-      prefixHoldMs: 10,
-      sessionlessMs: 2_000,
-      harness: undefined,
-      only: /tls/,
-    },
-    machine: { cpu: 'x', cores: 2, memoryGiB: 1, kernel: 'k', node: 'v20', ulimitSoft: '1', ulimitHard: '1', loadStart: [3, 2, 1], loadEnd: [4, 3, 2] },
-    servers,
-    startedAt: '2026-11-29T22:00:00.000Z',
-    notes: [],
-  };
-}
+const run = (servers: ServerResult[]) => runOf(servers, { only: /tls/ });
 
 const zk = (): ServerResult => ({ spec: spec('zk-netty-tls', 'zookeeper', true), reps: [rep(4_000, 3_000, 10_000, 200, 800)] });
 

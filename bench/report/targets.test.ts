@@ -1,7 +1,8 @@
 /** Issue 17's targets judged on a run's figures: ratios to ZooKeeper NIO and Netty within the run. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RunResult, ServerRep, ServerResult } from '../results.ts';
+import type { ServerRep, ServerResult } from '../results.ts';
+import { runOf } from './run-fixture.ts';
 import { REFERENCE_DEFAULT_ID, ZK_NETTY_ID, ZK_NIO_ID } from '../servers/catalog.ts';
 import { judgeTargets } from './targets.ts';
 
@@ -17,33 +18,7 @@ function server(id: string, family: 'reference' | 'zookeeper', perSecond: number
   return { spec: { id, label: id, short: id, family }, reps: [rep] };
 }
 
-function run(servers: ServerResult[]): RunResult {
-  return {
-    settings: {
-      quick: true,
-      reps: 1,
-      stormSizes: [10_000],
-      tlsStormSizes: [],
-      heldSessions: 10,
-      pingConnections: 50,
-      pingInFlight: 10,
-      pingWarmupMs: 500,
-      pingMeasureMs: 2_000,
-      idleSockets: 10,
-      idleWaitMs: 10,
-      prefixSockets: 10,
-      prefixLength: 10,
-      prefixHoldMs: 10,
-      sessionlessMs: 2_000,
-      harness: undefined,
-      only: undefined,
-    },
-    machine: { cpu: 'x', cores: 2, memoryGiB: 1, kernel: 'k', node: 'v20', ulimitSoft: '1', ulimitHard: '1', loadStart: [1, 1, 1], loadEnd: [1, 1, 1] },
-    servers,
-    startedAt: '2026-11-29T22:00:00.000Z',
-    notes: [],
-  };
-}
+const run = (servers: ServerResult[]) => runOf(servers, { stormSizes: [10_000], tlsStormSizes: [] });
 
 test('bench targets: pings/s against 1.2x each ZooKeeper factory and p99 against the lower of theirs, in one run', () => {
   const verdicts = judgeTargets(run([server(REFERENCE_DEFAULT_ID, 'reference', 30_000, 10), server(ZK_NIO_ID, 'zookeeper', 20_000, 12), server(ZK_NETTY_ID, 'zookeeper', 26_000, 11)]));
