@@ -89,7 +89,12 @@ for (let rep = 0; rep < reps; rep++) {
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+/** The middle sample, or the mean of the middle two. */
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = (sorted.length - 1) / 2;
+  return (sorted[Math.floor(mid)]! + sorted[Math.ceil(mid)]!) / 2;
+};
 const of = (what: string) => samples.filter((s) => s.what === what).map(rate);
 const one = median(of('1 worker'));
 const two = median(of('2 workers'));
@@ -100,8 +105,8 @@ const lines = [
   '',
   `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npx tsx bench/search-scaling.ts --seconds ${seconds} --reps ${reps}\`: the reference NIO factory, `,
   `random walk, default scenario mix, ${os.availableParallelism()} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}. `,
-  '**The machine was shared** (with 7 other helpers\' builds, tests and benchmarks when this was written), so the absolute figures are',
-  'low and noisy; the load average at the start of each sample is listed. Each sample runs for the time given and counts from the first run.',
+  `The 1-minute load average at the start of each sample is listed; this benchmark's own processes count in it (up to ${os.availableParallelism()} `,
+  `with ${os.availableParallelism()} busy workers), so only a figure well above that means other work shared the cores. Each sample runs for the time given and counts from the first run.`,
   '',
   '| what | runs | seconds | runs/s | load (1 min) |',
   '|---|---:|---:|---:|---:|',
