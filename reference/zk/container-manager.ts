@@ -12,7 +12,8 @@
  * Implements: zk.containers, zk.ttl-nodes.
  */
 import { InterruptedError } from '../../spec/errors.ts';
-import type { HostRuntime, LogicalThread } from '../../spec/runtime.ts';
+import type { HostRuntime } from '../../spec/runtime.ts';
+import { BackgroundThread } from './background-thread.ts';
 import type { DataTree } from './data-tree.ts';
 import { kindOf } from './extended-create.ts';
 import type { Stat } from './stat.ts';
@@ -38,8 +39,7 @@ export function isCandidate(stat: Stat, nowMs: number, schedule: ContainerSchedu
 }
 
 export class ContainerManager {
-  private thread: LogicalThread | undefined;
-  private stopped = false;
+  private readonly background: BackgroundThread;
 
   constructor(
     private readonly runtime: HostRuntime,
@@ -48,20 +48,16 @@ export class ContainerManager {
     private readonly wallNow: () => number,
     /** Deletes `path` in a transaction of its own if it is still a candidate. */
     private readonly deleteCandidate: (path: string) => Promise<void>,
-  ) {}
+  ) {
+    this.background = new BackgroundThread(runtime, CONTAINER_MANAGER_THREAD, () => this.run());
+  }
 
   start(): void {
-    if (this.thread !== undefined || this.stopped) return;
-    this.thread = this.runtime.thread(CONTAINER_MANAGER_THREAD, () => this.run());
-    this.thread.start();
+    this.background.start();
   }
 
   async shutdown(): Promise<void> {
-    this.stopped = true;
-    const thread = this.thread;
-    if (thread === undefined) return;
-    thread.interrupt();
-    await thread.join();
+    await this.background.stop();
   }
 
   /** The paths a pass would delete now. */
@@ -76,7 +72,7 @@ export class ContainerManager {
   private async run(): Promise<void> {
     const { clock, log } = this.runtime;
     const spacing = 60_000 / this.schedule.containerMaxPerMinute;
-    while (!this.stopped) {
+    while (this.background.running) {
       try {
         await clock.sleep(this.schedule.containerCheckIntervalMs);
         for (const path of this.candidates()) {

@@ -21,7 +21,8 @@
  * Implements: zk.session-expiry, zk.session-lifecycle (ids, touch).
  */
 import { InterruptedError } from '../../spec/errors.ts';
-import type { BlockingQueue, HostRuntime, LogicalThread } from '../../spec/runtime.ts';
+import type { BlockingQueue, HostRuntime } from '../../spec/runtime.ts';
+import { BackgroundThread } from './background-thread.ts';
 
 export const SESSION_TRACKER_THREAD = 'SessionTracker';
 
@@ -50,10 +51,9 @@ export function firstSessionId(startMs: number, serverId = STANDALONE_SERVER_ID)
 export class SessionTracker {
   private readonly sessions = new Map<bigint, Session>();
   private nextId: bigint;
-  private thread: LogicalThread | undefined;
   private readonly wake: BlockingQueue<true>;
   private idle = false;
-  private stopped = false;
+  private readonly background: BackgroundThread;
 
   constructor(
     private readonly runtime: HostRuntime,
@@ -64,6 +64,7 @@ export class SessionTracker {
   ) {
     this.nextId = firstId;
     this.wake = runtime.newQueue<true>(`wake@${SESSION_TRACKER_THREAD}`, 1);
+    this.background = new BackgroundThread(runtime, SESSION_TRACKER_THREAD, () => this.run());
   }
 
   /** A deadline `timeout` after `from` (now by default), rounded up to the next tick boundary. */
@@ -112,23 +113,17 @@ export class SessionTracker {
 
   /** Starts the expiry thread once. */
   start(): void {
-    if (this.thread !== undefined || this.stopped) return;
-    this.thread = this.runtime.thread(SESSION_TRACKER_THREAD, () => this.run());
-    this.thread.start();
+    this.background.start();
   }
 
   /** Ends the thread; sessions are left as they are (the server is going away). */
   async shutdown(): Promise<void> {
-    this.stopped = true;
-    const thread = this.thread;
-    if (thread === undefined) return;
-    thread.interrupt();
-    await thread.join();
+    await this.background.stop();
   }
 
   private async run(): Promise<void> {
     const { clock, log } = this.runtime;
-    while (!this.stopped) {
+    while (this.background.running) {
       try {
         if (this.sessions.size === 0) {
           this.idle = true;
