@@ -4,7 +4,8 @@
  * on the machine falls on all of them alike), each phase on a fresh server process:
  *   pings:  50 sessions x 10 pings in flight, pings/s, p99 and server CPU per ping (optionally under --cpu-prof);
  *   held:   N sessions held open: RSS and live heap per session (optionally two heap snapshots, before and after);
- *   storm:  10,000 clients at once: ms until the last ConnectResponse, server CPU;
+ *   storm:  10,000 clients at once: ms until the last ConnectResponse (and until the last connect), server CPU,
+ *           accept-queue overflows and SYN retransmits (optionally under --cpu-prof);
  *   prefix: 1,000 sockets that send only a 4-byte length prefix: RSS and live heap they cost.
  * and prints the medians with the ratio of each server to the first one named. Profiles are summarised with
  * bench/profile-summary.ts.
@@ -17,10 +18,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { prefixOnlyCost } from './load/idle.ts';
+import { counterDelta, readTcpCounters } from './load/kernel-counters.ts';
 import { measurePings } from './load/pings.ts';
 import { closeAll, failureCount, openSessions } from './load/sessions.ts';
 import { formatCpu, formatHeap, heapGrowth, summariseCpu } from './profile-summary.ts';
-import { serverCatalog, startServer, type RunningServer, type ServerSpec } from './servers/catalog.ts';
+import { experimentalServers, serverCatalog, startServer, type RunningServer, type ServerSpec } from './servers/catalog.ts';
 import { cpuMs, rssKiB, stopServersOnExit } from './servers/processes.ts';
 import { findZooKeeper, type ZooKeeperInstall } from './servers/zookeeper.ts';
 
@@ -82,6 +84,7 @@ async function pingsPhase(server: RunningServer, seconds: number, profFile: stri
     'pings/s': r.perSecond,
     'p99 ms': r.p99Ms,
     'cpu µs/ping': r.serverCpuMs !== undefined ? (r.serverCpuMs * 1000) / Math.max(1, r.replies) : Number.NaN,
+    'client cpu µs/ping': r.clientCpuMs !== undefined ? (r.clientCpuMs * 1000) / Math.max(1, r.replies) : Number.NaN,
     'lost': r.failures,
   };
 }
@@ -109,14 +112,28 @@ async function heldPhase(server: RunningServer, count: number, snapDir: string |
   return { 'KiB RSS/session': (rss - rssBefore) / n, 'KiB heap/session': (heap - heapBefore) / n, 'held': held.established };
 }
 
-async function stormPhase(server: RunningServer): Promise<Figures> {
+async function stormPhase(server: RunningServer, profFile: string | undefined): Promise<Figures> {
   await sleep(500);
+  if (profFile) await ask(server, 'prof', 'PROF', 'start');
+  const counters0 = readTcpCounters();
   const cpu0 = cpuMs(server.proc.pid);
   const storm = await openSessions(server.port, 10_000, 60_000);
   const cpu1 = cpuMs(server.proc.pid);
+  const counters = counterDelta(counters0, readTcpCounters());
+  if (profFile) {
+    await ask(server, 'prof', 'PROF', profFile);
+    console.log(`cpu profile ${profFile}:\n${formatCpu(summariseCpu(JSON.parse(readFileSync(profFile, 'utf8')), 25))}`);
+  }
   await closeAll(storm.sockets, 1_500);
   if (failureCount(storm.failures) > 0) console.log(`storm failures: ${JSON.stringify(storm.failures)}`);
-  return { 'storm ms': storm.ms, 'storm cpu ms': cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : Number.NaN, 'storm failed': failureCount(storm.failures) };
+  return {
+    'storm ms': storm.ms,
+    'connected ms': storm.readyMs,
+    'storm cpu ms': cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : Number.NaN,
+    'storm failed': failureCount(storm.failures),
+    'overflows': counters?.listenOverflows ?? Number.NaN,
+    'syn retrans': counters?.synRetrans ?? Number.NaN,
+  };
 }
 
 async function prefixPhase(server: RunningServer): Promise<Figures> {
@@ -131,7 +148,7 @@ async function prefixPhase(server: RunningServer): Promise<Figures> {
 async function main(): Promise<void> {
   stopServersOnExit();
   const ids = (values.servers as string).split(',');
-  const catalog = serverCatalog();
+  const catalog = [...serverCatalog(), ...experimentalServers()];
   // `id@DIR` runs server `id` from the checkout in DIR (e.g. a `git worktree` of the commit before a change).
   const specs = ids.map((named) => {
     const [id, root] = named.split('@');
@@ -163,7 +180,10 @@ async function main(): Promise<void> {
         const snap = profDir && spec.family !== 'zookeeper' && rep === 1 ? profDir : undefined;
         Object.assign(figures, await withServer(spec, workDir, zookeeper, (s) => heldPhase(s, Number(values.held), snap, spec.id.replace(/\W/g, '_'))));
       }
-      if (phases.has('storm')) Object.assign(figures, await withServer(spec, workDir, zookeeper, stormPhase));
+      if (phases.has('storm')) {
+        const file = profDir && spec.family !== 'zookeeper' ? join(profDir, `${spec.id.replace(/\W/g, '_')}-storm-${rep}.cpuprofile`) : undefined;
+        Object.assign(figures, await withServer(spec, workDir, zookeeper, (s) => stormPhase(s, file)));
+      }
       if (phases.has('prefix')) Object.assign(figures, await withServer(spec, workDir, zookeeper, prefixPhase));
       console.log(`rep ${rep} ${spec.id}: ${Object.entries(figures).map(([k, v]) => `${k} ${v.toFixed(k === 'pings/s' ? 0 : 2)}`).join(', ')}`);
       results.get(spec.id)?.push(figures);

@@ -18,6 +18,8 @@ export interface PingResult {
   readonly failures: number;
   /** CPU time the server process used during the measured window (all its threads), when its pid was given. */
   readonly serverCpuMs?: number;
+  /** CPU time this load generator's own process used in the same window: what the server had to share the cores with. */
+  readonly clientCpuMs?: number;
 }
 
 /** A growable array of doubles, so 500,000 latencies cost one buffer. */
@@ -89,14 +91,17 @@ export async function measurePings(
   await new Promise((r) => setTimeout(r, warmupMs));
   counting = true;
   const cpuBefore = serverPid === undefined ? undefined : cpuMs(serverPid);
+  const clientBefore = process.cpuUsage();
   const start = performance.now();
   await new Promise((r) => setTimeout(r, measureMs));
   counting = false;
   running = false;
   const seconds = (performance.now() - start) / 1000;
   const cpuAfter = serverPid === undefined ? undefined : cpuMs(serverPid);
+  const client = process.cpuUsage(clientBefore);
+  const clientCpuMs = (client.user + client.system) / 1000;
   await closeAll(opened.sockets, 300);
   const sorted = latencies.sorted();
   const serverCpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
-  return { perSecond: replies / seconds, p50Ms: quantile(sorted, 0.5), p99Ms: quantile(sorted, 0.99), replies, failures, ...(serverCpuMs !== undefined ? { serverCpuMs } : {}) };
+  return { perSecond: replies / seconds, p50Ms: quantile(sorted, 0.5), p99Ms: quantile(sorted, 0.99), replies, failures, clientCpuMs, ...(serverCpuMs !== undefined ? { serverCpuMs } : {}) };
 }

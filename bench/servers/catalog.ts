@@ -35,6 +35,13 @@ export interface ServerSpec {
   /** Listen backlog; absent means the implementation's default. */
   readonly backlog?: number;
   readonly netty?: boolean;
+  /**
+   * Node servers only: N processes (node:cluster, the kernel spreading accepts over them), each with its own
+   * handler. Not a ZooKeeper (no shared data tree); the upper bound of what a second core could give.
+   */
+  readonly processes?: number;
+  /** With `processes`: the copies forward every frame to one handler in the first process (shared-tree.ts). */
+  readonly sharedTree?: boolean;
   /** Serves a secure client port only (ZooKeeper keeps its plain port too, for `ruok`); measured by tls-phases.ts. */
   readonly tls?: boolean;
 }
@@ -64,6 +71,19 @@ export const ZK_NIO_4096_ID = 'zk-nio-4096';
 export const ZK_NETTY_ID = 'zk-netty';
 export const BARE_ID = 'bare';
 export const ZK_NETTY_TLS_ID = 'zk-netty-tls';
+
+/**
+ * Servers bench/hot-path.ts knows besides the catalog, for questions the report does not ask every run: the floor
+ * and the reference each on two processes, sharing nothing (the most a second core could give either: a real
+ * server would keep its data tree and sessions in one place and pay for reaching them).
+ */
+export function experimentalServers(): ServerSpec[] {
+  return [
+    { id: 'bare-x2', label: 'bare node:net, 2 processes (node:cluster), backlog 4096', short: 'bare x2', family: 'bare', backlog: EXPLICIT_BACKLOG, processes: 2 },
+    { id: 'ref-x2', label: 'reference NIO at its defaults, 2 processes (node:cluster)', short: 'ref x2', family: 'reference', processes: 2 },
+    { id: 'ref-x2-shared', label: 'reference NIO at its defaults, 2 processes forwarding to one ZkServer', short: 'ref x2 shared', family: 'reference', processes: 2, sharedTree: true },
+  ];
+}
 
 export function serverCatalog(): ServerSpec[] {
   const cores = availableParallelism();
@@ -128,6 +148,8 @@ async function startNode(spec: ServerSpec, sessionlessMs: number, logFile: strin
     ...(spec.selectors !== undefined ? [`--selectors=${spec.selectors}`] : []),
     ...(spec.workers !== undefined ? [`--workers=${spec.workers}`] : []),
     ...(tlsFile !== undefined ? [`--tls=${tlsFile}`] : []),
+    ...(spec.processes !== undefined ? [`--processes=${spec.processes}`] : []),
+    ...(spec.sharedTree === true ? ['--shared-tree'] : []),
   ];
   const proc = spawnServer(process.execPath, args, logFile, { cwd: root });
   const ready = await new Promise<{ port: number; handler: string }>((resolve, reject) => {

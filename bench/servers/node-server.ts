@@ -13,6 +13,7 @@
  * snapshot written to FILE and `SNAP FILE`, and `prof start` ... `prof FILE` with a CPU profile of the time between
  * written to FILE (each answered `PROF <word>`); exits when stdin closes or on SIGTERM.
  */
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -26,6 +27,7 @@ import { createNodeRuntime } from '../../reference/runtime/node/index.ts';
 import type { FactoryOptions, RequestHandler, ServerCnxnFactory } from '../../spec/server-cnxn-factory.ts';
 import { serveBare } from './bare-server.ts';
 import { chooseHandler } from './handler.ts';
+import { forwardingHandler, serveCopies } from './shared-tree.ts';
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +37,8 @@ const { values } = parseArgs({
     backlog: { type: 'string', default: '-1' },
     sessionless: { type: 'string', default: '10000' },
     tls: { type: 'string' },
+    processes: { type: 'string', default: '1' },
+    'shared-tree': { type: 'boolean', default: false },
   },
 });
 
@@ -93,10 +97,52 @@ async function profile(what: string): Promise<void> {
   process.stdout.write(`PROF ${what}\n`);
 }
 
+/**
+ * --processes N (N > 1): this process starts N copies of itself with node:cluster, the kernel handing each new
+ * connection to one of them (SCHED_NONE: they all accept on the shared listening socket), and reports their port.
+ * Each copy has its own handler, so this measures how far a second core could carry a server that shares nothing;
+ * with --shared-tree the copies forward every frame to this process, which keeps the one handler (shared-tree.ts).
+ */
+async function superviseCopies(copies: number): Promise<void> {
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
+  cluster.setupPrimary({ serialization: 'advanced' });
+  const workers = Array.from({ length: copies }, () => cluster.fork());
+  const ports = await Promise.all(
+    workers.map(
+      (copy) =>
+        new Promise<string>((resolve, reject) => {
+          const onReady = (m: { ready?: string }) => {
+            if (m.ready === undefined) return;
+            copy.off('message', onReady);
+            resolve(m.ready);
+          };
+          copy.on('message', onReady);
+          copy.once('exit', (code) => reject(new Error(`a copy exited with ${code} before it was ready`)));
+        }),
+    ),
+  );
+  let name = `x${copies}`;
+  if (values['shared-tree']) {
+    const chosen = await runtime.runAs('main', () => chooseHandler(runtime));
+    serveCopies(chosen.handler, workers);
+    name = `${chosen.name} x${copies}, shared | ${chosen.note}`;
+  }
+  process.stdout.write(`READY ${ports[0]} ${name}\n`);
+  const stop = () => {
+    for (const copy of workers) copy.kill();
+    process.exit(0);
+  };
+  process.stdin.on('end', stop);
+  process.stdin.resume();
+  process.on('SIGTERM', stop);
+}
+
 async function main(): Promise<void> {
+  const copies = Number(values.processes);
+  if (copies > 1 && cluster.isPrimary) return superviseCopies(copies);
   const backlog = Number(values.backlog);
   const sessionless = Number(values.sessionless);
-  const chosen = await runtime.runAs('main', () => chooseHandler(runtime));
+  const chosen = cluster.isWorker && values['shared-tree'] ? { handler: forwardingHandler(), name: 'forwarding', note: 'frames go to the primary' } : await runtime.runAs('main', () => chooseHandler(runtime));
   const port =
     values.kind === 'nio' || values.kind === 'netty'
       ? await serveFactory(chosen.handler, backlog, sessionless, values.kind === 'netty')
@@ -105,7 +151,12 @@ async function main(): Promise<void> {
         : (() => {
             throw new Error(`--kind must be nio, netty or bare, got ${values.kind}`);
           })();
-  process.stdout.write(`READY ${port} ${chosen.name} | ${chosen.note}\n`);
+  const ready = `${port} ${chosen.name} | ${chosen.note}`;
+  if (cluster.isWorker) {
+    process.send?.({ ready });
+    return;
+  }
+  process.stdout.write(`READY ${ready}\n`);
   // `mem` on stdin: the parent asks for the live heap, after a full collection when run with --expose-gc.
   process.stdin.on('data', (chunk: Buffer) => {
     const line = chunk.toString();

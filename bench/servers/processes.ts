@@ -4,7 +4,7 @@
  * needs nothing but this list. Also reads a process's resident memory from /proc.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync, type WriteStream } from 'node:fs';
 
 export interface ServerProcess {
   readonly pid: number;
@@ -89,13 +89,26 @@ export function stopServersOnExit(): void {
 /** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on every Linux this runs on). */
 const USER_HZ = 100;
 
-/** CPU time (user + system, all threads) a process has used so far, in ms; undefined once it is gone. */
+/** CPU time (user + system, all threads) a server process and its process group have used so far, in ms; undefined once it is gone. */
 export function cpuMs(pid: number): number | undefined {
+  const own = statFields(pid);
+  if (own === undefined) return undefined;
+  // A server started with several processes (node:cluster) leads its process group; its copies count too.
+  let ticks = Number(own[11]) + Number(own[12]);
+  for (const entry of readdirSync('/proc')) {
+    const other = Number(entry);
+    if (!Number.isInteger(other) || other === pid) continue;
+    const fields = statFields(other);
+    if (fields !== undefined && Number(fields[2]) === pid) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1000) / USER_HZ;
+}
+
+/** The fields of /proc/PID/stat after the command name (which may contain spaces): state, ppid, pgrp, ... */
+function statFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may contain spaces) start at state; utime and stime are the 12th and 13th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
