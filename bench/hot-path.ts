@@ -11,7 +11,13 @@
  * bench/profile-summary.ts.
  *
  *     npx tsx bench/hot-path.ts [--servers ref-default,bare,zk-nio-4096] [--reps 3] [--phases pings,held,storm,prefix]
- *                               [--seconds 3] [--held 5000] [--prof DIR]
+ *                               [--seconds 3] [--held 5000] [--prof DIR] [--breakdown]
+ *
+ * A server id may carry `@DIR` (run it from the checkout in DIR) and `~FLAG` (extra node flags, node servers only).
+ *
+ * --breakdown adds to the held phase the growth per session by kind (bench/servers/memory-breakdown.ts): resident
+ * brk heap, other anonymous memory, V8's heap (physical), native (anonymous minus V8), heapUsed, external...,
+ * as the RSS figure sees them and again after a full GC (`gc:`).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +29,7 @@ import { measurePings } from './load/pings.ts';
 import { closeAll, failureCount, openSessions } from './load/sessions.ts';
 import { formatCpu, formatHeap, heapGrowth, summariseCpu } from './profile-summary.ts';
 import { experimentalServers, serverCatalog, startServer, type RunningServer, type ServerSpec } from './servers/catalog.ts';
+import { perSession, sampleMemory } from './servers/memory-breakdown.ts';
 import { cpuMs, rssKiB, stopServersOnExit } from './servers/processes.ts';
 import { findZooKeeper, type ZooKeeperInstall } from './servers/zookeeper.ts';
 
@@ -34,6 +41,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '3' },
     held: { type: 'string', default: '5000' },
     prof: { type: 'string' },
+    breakdown: { type: 'boolean', default: false },
   },
 });
 
@@ -46,9 +54,18 @@ const median = (xs: number[]) => {
 
 type Figures = Record<string, number>;
 
-async function withServer<T>(spec: ServerSpec & { readonly root?: string }, workDir: string, zookeeper: ZooKeeperInstall | undefined, body: (s: RunningServer) => Promise<T>): Promise<T> {
+type Named = ServerSpec & { readonly root?: string; readonly nodeFlags?: readonly string[] };
+
+async function withServer<T>(spec: Named, workDir: string, zookeeper: ZooKeeperInstall | undefined, body: (s: RunningServer) => Promise<T>): Promise<T> {
   const logFile = join(workDir, `${spec.id.replace(/\W/g, '_')}-${Date.now()}.log`);
-  const server = await startServer(spec, { sessionlessMs: SESSIONLESS_MS, workDir, logFile, ...(zookeeper ? { zookeeper } : {}), ...(spec.root ? { root: spec.root } : {}) });
+  const server = await startServer(spec, {
+    sessionlessMs: SESSIONLESS_MS,
+    workDir,
+    logFile,
+    ...(zookeeper ? { zookeeper } : {}),
+    ...(spec.root ? { root: spec.root } : {}),
+    ...(spec.nodeFlags ? { nodeFlags: spec.nodeFlags } : {}),
+  });
   try {
     return await body(server);
   } finally {
@@ -93,11 +110,17 @@ async function heldPhase(server: RunningServer, count: number, snapDir: string |
   await sleep(1_000);
   const rssBefore = rssKiB(server.proc.pid) ?? Number.NaN;
   const heapBefore = (await server.liveHeapKiB()) ?? Number.NaN;
+  const sampleBefore = values.breakdown ? await sampleMemory(server, false) : undefined;
   const before = snapDir ? join(snapDir, `${label}-0.heapsnapshot`) : undefined;
   if (before) await askSnapshot(server, before);
   const held = await openSessions(server.port, count, 60_000);
   await sleep(1_000);
   const rss = rssKiB(server.proc.pid) ?? Number.NaN;
+  const n = Math.max(1, held.established);
+  // --breakdown: the growth by kind as the RSS figure sees it (no GC), then after a full GC (gc:...).
+  const sampleHeld = sampleBefore ? await sampleMemory(server, false) : undefined;
+  const sampleGc = sampleBefore ? await sampleMemory(server, true) : undefined;
+  const breakdown = sampleBefore && sampleHeld && sampleGc ? { ...perSession('', sampleBefore, sampleHeld, n), ...perSession('gc:', sampleBefore, sampleGc, n) } : {};
   const heap = (await server.liveHeapKiB()) ?? Number.NaN;
   if (before && snapDir) {
     const after = join(snapDir, `${label}-${count}.heapsnapshot`);
@@ -108,8 +131,7 @@ async function heldPhase(server: RunningServer, count: number, snapDir: string |
     rmSync(after);
   }
   await closeAll(held.sockets, 1_000);
-  const n = Math.max(1, held.established);
-  return { 'KiB RSS/session': (rss - rssBefore) / n, 'KiB heap/session': (heap - heapBefore) / n, 'held': held.established };
+  return { 'KiB RSS/session': (rss - rssBefore) / n, 'KiB heap/session': (heap - heapBefore) / n, 'held': held.established, ...breakdown };
 }
 
 async function stormPhase(server: RunningServer, profFile: string | undefined): Promise<Figures> {
@@ -149,12 +171,15 @@ async function main(): Promise<void> {
   stopServersOnExit();
   const ids = (values.servers as string).split(',');
   const catalog = [...serverCatalog(), ...experimentalServers()];
-  // `id@DIR` runs server `id` from the checkout in DIR (e.g. a `git worktree` of the commit before a change).
-  const specs = ids.map((named) => {
-    const [id, root] = named.split('@');
+  // `id@DIR` runs server `id` from the checkout in DIR (e.g. a `git worktree` of the commit before a change);
+  // `id~FLAG~FLAG` runs a node server with extra node/V8 flags (e.g. `ref-default~--max-semi-space-size=2`).
+  const specs = ids.map((named): Named => {
+    const [where, ...nodeFlags] = named.split('~');
+    const [id, root] = (where as string).split('@');
     const spec = catalog.find((s) => s.id === id);
     if (!spec) throw new Error(`unknown server ${id}; ids: ${catalog.map((s) => s.id).join(', ')}`);
-    return { ...spec, id: named, ...(root !== undefined ? { root } : {}) };
+    if (nodeFlags.length > 0 && spec.family === 'zookeeper') throw new Error(`${named}: ~flags are for node servers only`);
+    return { ...spec, id: named, ...(root !== undefined ? { root } : {}), ...(nodeFlags.length > 0 ? { nodeFlags } : {}) };
   });
   const phases = new Set((values.phases as string).split(','));
   const reps = Number(values.reps);

@@ -135,8 +135,9 @@ export function serverCatalog(): ServerSpec[] {
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** `root`: the checkout whose sources the server runs (bench/hot-path.ts compares two); default this one. */
-async function startNode(spec: ServerSpec, sessionlessMs: number, logFile: string, root = ROOT, tlsFile?: string): Promise<RunningServer> {
+async function startNode(spec: ServerSpec, sessionlessMs: number, logFile: string, root = ROOT, tlsFile?: string, nodeFlags: readonly string[] = []): Promise<RunningServer> {
   const args = [
+    ...nodeFlags,
     '--expose-gc',
     '--import',
     'tsx',
@@ -201,6 +202,8 @@ export async function startServer(
     readonly logFile: string;
     readonly zookeeper?: ZooKeeperInstall;
     readonly root?: string;
+    /** Extra node/V8 flags for a node server (bench/hot-path.ts `id~FLAG`), e.g. --max-semi-space-size=2. */
+    readonly nodeFlags?: readonly string[];
     /** The run's TLS material; needed by the `tls` servers. */
     readonly tls?: BenchTls;
   },
@@ -210,7 +213,7 @@ export async function startServer(
   if (spec.family !== 'zookeeper') {
     const tlsFile = tls === undefined ? undefined : join(options.workDir, 'tls.cfg');
     if (tlsFile !== undefined && tls !== undefined) writeFileSync(tlsFile, [...tls, ''].join('\n'));
-    return startNode(spec, options.sessionlessMs, options.logFile, options.root, tlsFile);
+    return startNode(spec, options.sessionlessMs, options.logFile, options.root, tlsFile, options.nodeFlags);
   }
   if (options.zookeeper === undefined) throw new Error('Apache ZooKeeper is not available');
   const zkOptions = {

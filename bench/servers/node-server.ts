@@ -10,15 +10,17 @@
  * built on one node runtime (the factory's, for nio).
  * Prints `READY <port> <handler name>` on stdout once listening; answers a line `mem` on stdin with a full GC (when
  * run with --expose-gc, as bench/run.ts does) and `MEM <process.memoryUsage() as JSON>`, and `snap FILE` with a heap
- * snapshot written to FILE and `SNAP FILE`, and `prof start` ... `prof FILE` with a CPU profile of the time between
- * written to FILE (each answered `PROF <word>`); exits when stdin closes or on SIGTERM.
+ * snapshot written to FILE and `SNAP FILE`, `usage` (or `usage gc`, after a full GC) with
+ * `USAGE <process.memoryUsage() and V8's heap spaces as JSON>`, and `prof start` ... `prof FILE` with a CPU profile
+ * of the time between written to FILE (`alloc` likewise, a sampling heap profile; see profile()); exits when stdin
+ * closes or on SIGTERM.
  */
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Session } from 'node:inspector/promises';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { loadTlsMaterial } from '../../reference/boot/tls-material.ts';
 import { parseZooCfg } from '../../reference/boot/zoo-cfg.ts';
 import { createFactory as createNettyFactory } from '../../reference/netty/netty-server-cnxn-factory.ts';
@@ -81,20 +83,31 @@ async function serveFactory(handler: RequestHandler, backlog: number, sessionles
 
 let inspector: Session | undefined;
 
-/** `prof start`, then `prof FILE`: a CPU profile of what the server did in between (bench/hot-path.ts --prof). */
-async function profile(what: string): Promise<void> {
-  if (what === 'start') {
+/**
+ * `prof start`, then `prof FILE`: a CPU profile of what the server did in between (bench/hot-path.ts --prof).
+ * `alloc start` (or `alloc start+major`, `alloc start+all`), then `alloc FILE`: a sampling heap profile of what was
+ * allocated in between and is still live; with +major also what a full GC collected (objects that were promoted
+ * before they died: V8's includeObjectsCollectedByMajorGC), with +all also what scavenges collected.
+ * Each step is answered `PROF <word>` or `ALLOC <word>`.
+ */
+async function profile(kind: 'prof' | 'alloc', what: string): Promise<void> {
+  const cpu = kind === 'prof';
+  if (what.startsWith('start')) {
     inspector = new Session();
     inspector.connect();
-    await inspector.post('Profiler.enable');
-    await inspector.post('Profiler.start');
+    await inspector.post(cpu ? 'Profiler.enable' : 'HeapProfiler.enable');
+    if (cpu) await inspector.post('Profiler.start');
+    else {
+      const sampling = { samplingInterval: 256, includeObjectsCollectedByMajorGC: what !== 'start', includeObjectsCollectedByMinorGC: what === 'start+all' };
+      await inspector.post('HeapProfiler.startSampling', sampling);
+    }
   } else if (inspector !== undefined) {
-    const { profile } = await inspector.post('Profiler.stop');
+    const { profile } = cpu ? await inspector.post('Profiler.stop') : await inspector.post('HeapProfiler.stopSampling');
     writeFileSync(what, JSON.stringify(profile));
     inspector.disconnect();
     inspector = undefined;
   }
-  process.stdout.write(`PROF ${what}\n`);
+  process.stdout.write(`${kind.toUpperCase()} ${what}\n`);
 }
 
 /**
@@ -161,15 +174,23 @@ async function main(): Promise<void> {
   process.stdin.on('data', (chunk: Buffer) => {
     const line = chunk.toString();
     // `snap <file>` (bench/hot-path.ts): a heap snapshot, for what the live heap holds per connection.
-    const prof = /prof (start|\S+)/.exec(line);
+    const prof = /(prof|alloc) (\S+)/.exec(line);
     if (prof) {
-      void profile(prof[1] as string);
+      void profile(prof[1] as 'prof' | 'alloc', prof[2] as string);
       return;
     }
     const snap = /snap (\S+)/.exec(line);
     if (snap) {
       writeHeapSnapshot(snap[1]);
       process.stdout.write(`SNAP ${snap[1]}\n`);
+      return;
+    }
+    // `usage` / `usage gc` (bench/hot-path.ts --breakdown): memory by kind without (or after) a full GC.
+    const usage = /usage( gc)?/.exec(line);
+    if (usage) {
+      if (usage[1] !== undefined) (globalThis as { gc?: () => void }).gc?.();
+      const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, { size: s.space_size, used: s.space_used_size, physical: s.physical_space_size }]));
+      process.stdout.write(`USAGE ${JSON.stringify({ ...process.memoryUsage(), spaces })}\n`);
       return;
     }
     if (!line.includes('mem')) return;

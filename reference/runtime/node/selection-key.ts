@@ -30,8 +30,9 @@ export class NodeSelectionKey implements SelectionKey {
   private ready = 0;
   private valid = true;
   private attached: unknown;
-  /** Whether the selector's ready set holds this key; maintained by the selector. */
+  /** Whether the selector's ready set holds this key, and at which index of its list; maintained by the selector. */
   inReadySet = false;
+  readySlot = -1;
 
   constructor(
     private readonly rt: RuntimeContext,

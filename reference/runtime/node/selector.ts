@@ -39,7 +39,15 @@ const FOREVER = -1;
 export class NodeSelector implements Selector, KeySelector {
   private readonly registered = new Set<NodeSelectionKey>();
   private readonly cancelled = new Set<NodeSelectionKey>();
-  private readonly ready = new Set<NodeSelectionKey>();
+  /**
+   * The ready set, in the order keys entered it (a Set's order): a key's entry counts while `key.readySlot` is its
+   * index; a key that leaves only clears its flag, and stale entries are squeezed out in place once they outnumber
+   * the live ones. Not a Set: a long-lived Set's table lives in V8's old space, and each time it grew or shrank
+   * (thousands of times in a storm of connections) V8 allocated the new table there, garbage that stayed resident
+   * as about 1 KiB of each held session (docs/benchmarks.md, "RSS per held session").
+   */
+  private readonly readyKeys: NodeSelectionKey[] = [];
+  private readyCount = 0;
   private wakeupPending = false;
   private open = true;
   private selecting = false;
@@ -96,7 +104,9 @@ export class NodeSelector implements Selector, KeySelector {
     }
     this.registered.clear();
     this.cancelled.clear();
-    this.ready.clear();
+    for (const key of this.readyKeys) key.inReadySet = false;
+    this.readyKeys.length = 0;
+    this.readyCount = 0;
     rt.open.delete(this);
     this.waiter?.settle(false);
   }
@@ -107,12 +117,18 @@ export class NodeSelector implements Selector, KeySelector {
   }
 
   setReady(key: NodeSelectionKey, ready: boolean): void {
-    key.inReadySet = ready;
     if (!ready) {
-      this.ready.delete(key);
+      if (!key.inReadySet) return;
+      key.inReadySet = false;
+      this.readyCount--;
+      if (this.readyKeys.length > 2 * this.readyCount + 16) this.squeezeReadyKeys();
       return;
     }
-    this.ready.add(key);
+    if (key.inReadySet) return;
+    key.inReadySet = true;
+    key.readySlot = this.readyKeys.length;
+    this.readyKeys.push(key);
+    this.readyCount++;
     const waiter = this.waiter;
     if (waiter && !waiter.settled && !waiter.releasing) {
       // Released after this loop turn's I/O callbacks, so one select returns every key that became ready in
@@ -121,7 +137,7 @@ export class NodeSelector implements Selector, KeySelector {
       waiter.releasing = true;
       setImmediate(() => {
         waiter.releasing = false;
-        if (this.ready.size > 0) waiter.settle(false);
+        if (this.readyCount > 0) waiter.settle(false);
       });
     }
   }
@@ -154,7 +170,7 @@ export class NodeSelector implements Selector, KeySelector {
     // 3. A pending wakeup is consumed now; otherwise wait for readiness, a wakeup, the timeout or close.
     let woken = this.wakeupPending;
     this.wakeupPending = false;
-    if (!woken && wait !== NOW && this.ready.size === 0) {
+    if (!woken && wait !== NOW && this.readyCount === 0) {
       this.selecting = true;
       try {
         woken = await thread.park<boolean>((resolve) => this.arm(resolve, wait));
@@ -167,7 +183,10 @@ export class NodeSelector implements Selector, KeySelector {
     const selected: NodeSelectionKey[] = [];
     if (this.open) {
       this.deregisterCancelled();
-      for (const key of this.ready) {
+      const keys = this.readyKeys;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as NodeSelectionKey;
+        if (!key.inReadySet || key.readySlot !== i) continue;
         const ops = key.channel.currentReadyOps() & key.interestOps();
         if (ops === 0) continue;
         key.setReadyOps(ops);
@@ -201,6 +220,19 @@ export class NodeSelector implements Selector, KeySelector {
       waiter.settled = true;
       if (timer) clearTimeout(timer);
     };
+  }
+
+  /** Drops the stale entries of the ready list in place (no new array), keeping the order of the live ones. */
+  private squeezeReadyKeys(): void {
+    const keys = this.readyKeys;
+    let kept = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as NodeSelectionKey;
+      if (!key.inReadySet || key.readySlot !== i) continue;
+      key.readySlot = kept;
+      keys[kept++] = key;
+    }
+    keys.length = kept;
   }
 
   private deregisterCancelled(): void {

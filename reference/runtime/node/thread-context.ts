@@ -14,7 +14,11 @@ type Abort = (error: InterruptedError) => void;
 
 export class ThreadContext {
   private interruptPending = false;
-  private readonly parked = new Set<Abort>();
+  /**
+   * The blocking calls parked now (one, nearly always). An array, not a Set: deleting from a long-lived Set makes V8
+   * allocate its shrunk table in old space, a few hundred bytes of old-space garbage per park (docs/benchmarks.md).
+   */
+  private parked: Abort[] = [];
 
   constructor(
     readonly name: string,
@@ -24,12 +28,12 @@ export class ThreadContext {
 
   /** Delivers an interrupt to the current blocking call, or remembers it for the next one. */
   interrupt(): void {
-    if (this.parked.size === 0) {
+    if (this.parked.length === 0) {
       this.interruptPending = true;
       return;
     }
-    const aborts = [...this.parked];
-    this.parked.clear();
+    const aborts = this.parked;
+    this.parked = [];
     this.onInterrupted(this.name);
     // Like Java, a delivered interrupt clears the status: the thread is told once.
     for (const abort of aborts) abort(new InterruptedError(this.name));
@@ -54,11 +58,20 @@ export class ThreadContext {
         disarm?.();
         reject(error);
       };
-      this.parked.add(abort);
+      this.parked.push(abort);
       disarm = arm((value) => {
-        this.parked.delete(abort);
+        this.unpark(abort);
         resolve(value);
       });
     });
+  }
+
+  /** Forgets a parked call that woke normally, keeping the order of the others (no new array). */
+  private unpark(abort: Abort): void {
+    const parked = this.parked;
+    const at = parked.indexOf(abort);
+    if (at < 0) return;
+    for (let i = at + 1; i < parked.length; i++) parked[i - 1] = parked[i] as Abort;
+    parked.pop();
   }
 }
