@@ -25,6 +25,12 @@ export interface HeldSample {
   /** Live heap after a full GC with the sessions held, and before them (KiB): see RunningServer.liveHeapKiB. */
   readonly liveHeapKiB?: number;
   readonly liveHeapFreshKiB?: number;
+  /**
+   * As many sessions again opened on top of those held: how many of them were established and the RSS with all
+   * held. What they add is the cost of a further session, without what the first ones paid once (V8's young
+   * generation growing to its cap, a heap's first pages).
+   */
+  readonly more?: { readonly established: number; readonly rssKiB: number };
 }
 
 export interface ServerRep {

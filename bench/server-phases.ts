@@ -1,6 +1,6 @@
 /**
  * One repetition against one server, every phase in order on a fresh server process:
- *   1. resident memory idle, fresh from start;  2. 5,000 sessions held: memory per session;
+ *   1. resident memory idle, fresh from start;  2. 5,000 sessions held, then 5,000 more: memory per session, and per further session;
  *   3. connection storms (1,000 / 5,000 / 10,000 at once);  4. pings, 50 x 10 in flight;
  *   5. resident memory idle again, warmed;  6. idle sockets that never handshake: closed on time?
  * and then, on a second fresh process (runPrefixPhase), 7. sockets that sent only a length prefix: what they cost.
@@ -104,7 +104,14 @@ export async function runPhases(server: RunningServer, settings: RunSettings, re
     const per = (rss - (rep.rssFreshKiB ?? Number.NaN)) / Math.max(1, held.established);
     const heapPer = heap !== undefined && heapFresh !== undefined ? ` (live heap ${((heap - heapFresh) / Math.max(1, held.established)).toFixed(1)} KiB of it)` : '';
     say('memory', `${held.established}/${settings.heldSessions} sessions held: RSS ${(rss / 1024).toFixed(1)} MiB, ${per.toFixed(1)} KiB per session${heapPer}; ${failureText(held.failures)}`);
-    await closeAll(held.sockets, settleAfter(settings.heldSessions));
+    // As many again: what a further session costs once the first ones have paid what is paid once.
+    const more = await openSessions(port, settings.heldSessions, 60_000);
+    await sleep(1_000);
+    const rssMore = rssKiB(proc.pid) ?? Number.NaN;
+    rep.held = { ...rep.held, more: { established: more.established, rssKiB: rssMore } };
+    const further = (rssMore - rss) / Math.max(1, more.established);
+    say('memory', `${more.established}/${settings.heldSessions} more held: RSS ${(rssMore / 1024).toFixed(1)} MiB, ${further.toFixed(1)} KiB per further session; ${failureText(more.failures)}`);
+    await closeAll([...held.sockets, ...more.sockets], settleAfter(2 * settings.heldSessions));
   });
 
   for (const clients of settings.stormSizes) await phase(`storm ${clients}`, () => stormPhase(server, clients, rep, say));

@@ -42,6 +42,8 @@ export interface MemoryFigure {
   readonly perSessionKiB?: Spread;
   /** Live heap (after a full GC) per held session. */
   readonly heapPerSessionKiB?: Spread;
+  /** RSS each further session added, from the first batch held to twice as many (HeldSample.more). */
+  readonly perFurtherSessionKiB?: Spread;
   readonly warmMiB?: Spread;
   readonly heldShort: number;
 }
@@ -60,9 +62,12 @@ export function memoryOf(server: ServerResult): MemoryFigure {
         : undefined,
     ),
   );
+  const perFurtherSessionKiB = spread(
+    server.reps.map((r) => (r.held?.more !== undefined && r.held.more.established > 0 ? (r.held.more.rssKiB - r.held.rssKiB) / r.held.more.established : undefined)),
+  );
   const warmMiB = spread(server.reps.map((r) => mib(r.rssWarmKiB)));
   const heldShort = server.reps.reduce((a, r) => a + (r.held ? r.held.sessions - r.held.established : 0), 0);
-  return { ...(freshMiB ? { freshMiB } : {}), ...(heldMiB ? { heldMiB } : {}), ...(perSessionKiB ? { perSessionKiB } : {}), ...(heapPerSessionKiB ? { heapPerSessionKiB } : {}), ...(warmMiB ? { warmMiB } : {}), heldShort };
+  return { ...(freshMiB ? { freshMiB } : {}), ...(heldMiB ? { heldMiB } : {}), ...(perSessionKiB ? { perSessionKiB } : {}), ...(heapPerSessionKiB ? { heapPerSessionKiB } : {}), ...(perFurtherSessionKiB ? { perFurtherSessionKiB } : {}), ...(warmMiB ? { warmMiB } : {}), heldShort };
 }
 
 export function prefixOf(server: ServerResult): {

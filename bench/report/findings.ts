@@ -49,8 +49,10 @@ export function commonCauses(): string[] {
     'What would close the gap, in order of effect: let a pass complete every frame already read into user space, up to a ' +
       'budget (a change to cnxn.framing, whose rationale, fairness between connections, a budget keeps; the Netty-style ' +
       'factory, which decodes every frame of a read, shows what it is worth in the table of pings); make hand-offs to ' +
-      'an idle logical thread synchronous instead of a promise hop; use the second core (a factory whose selector threads ' +
-      'are worker threads of their own, with the data tree in one place).',
+      'an idle logical thread synchronous instead of a promise hop; use the second core. Measured (see "The second ' +
+      'core: does it pay?"): two node:cluster copies sharing nothing serve 1.9x the pings of one, but forwarding every ' +
+      'frame to one process holding the data tree gains nothing, so the copies would have to answer pings and ' +
+      'session touches themselves and send only writes on, as a ZooKeeper ensemble does.',
     '',
   ];
 }
@@ -100,8 +102,9 @@ function memoryWhy(result: RunResult): string {
   const b = bare ? memoryOf(bare) : undefined;
   const handler = result.handlerNote?.split(' | ')[0] ?? 'the handler';
   return (
-    `RSS per held session: reference ${num(m?.perSessionKiB?.median, 1)} KiB (live heap ${num(m?.heapPerSessionKiB?.median, 1)} KiB of it), ` +
-    `floor ${num(b?.perSessionKiB?.median, 1)} KiB (live heap ${num(b?.heapPerSessionKiB?.median, 1)} KiB), both serving ${handler}, whose ` +
+    `RSS per held session: reference ${num(m?.perSessionKiB?.median, 1)} KiB (live heap ${num(m?.heapPerSessionKiB?.median, 1)} KiB of it; ` +
+    `${num(m?.perFurtherSessionKiB?.median, 1)} KiB per further session), ` +
+    `floor ${num(b?.perSessionKiB?.median, 1)} KiB (live heap ${num(b?.heapPerSessionKiB?.median, 1)} KiB; ${num(b?.perFurtherSessionKiB?.median, 1)} KiB per further session), both serving ${handler}, whose ` +
     'own per-session state counts in both (the 8 KiB target was set against a floor of 6.6 KiB measured with a minimal ' +
     'echo handler). The largest per-connection items the heap snapshots found are gone (see "Where the time goes"); ' +
     'what is left of the live heap is the connection\'s own objects (the connection, its channel and key, its frame ' +
@@ -126,6 +129,7 @@ export function whyMissed(id: TargetId, _verdict: TargetVerdict, result: RunResu
     case 'p99':
       return p99Why(result);
     case 'per-session':
+    case 'per-further-session':
       return memoryWhy(result);
     case 'prefix': {
       const ref = byId(result, REFERENCE_DEFAULT_ID);

@@ -90,6 +90,7 @@ export function memorySection(result: RunResult): string[] {
       showSpread(m.heldMiB, 1),
       showSpread(m.perSessionKiB, 1) + (m.heldShort > 0 ? ` (${m.heldShort} not established)` : ''),
       showSpread(m.heapPerSessionKiB, 1),
+      showSpread(m.perFurtherSessionKiB, 1),
       ratio(m.perSessionKiB?.median, zk ? memoryOf(zk).perSessionKiB?.median : undefined),
       showSpread(m.warmMiB, 1),
       showSpread(p.costMiB, 1) + (p.died > 0 ? ' (server died)' : ''),
@@ -104,7 +105,9 @@ export function memorySection(result: RunResult): string[] {
     '',
     `RSS is VmRSS of the server process from /proc/<pid>/status. "fresh": 1 s after start, before any client. "held": ` +
       `with ${fmt(s.heldSessions)} sessions open (handshake done, then idle), the first thing a fresh server sees; per session = ` +
-      `(held - fresh) / sessions. "Live heap" is what the program keeps, read after a full collection: V8 heap used plus ` +
+      `(held - fresh) / sessions. "Per further session": then as many sessions again are opened, and (RSS with all held - held) / ` +
+      `those sessions: what one more session costs once the first ones have paid what a server pays once (for a node server, V8's young ` +
+      `generation grows to its cap while the first sessions open: see "RSS per held session: where the rest goes" below). "Live heap" is what the program keeps, read after a full collection: V8 heap used plus ` +
       `off-heap buffers (process.memoryUsage(), asked of a node server over its stdin, run with --expose-gc) or the Java ` +
       `heap used after \`jcmd <pid> GC.run\`; the rest of the RSS is the runtime's headroom and native memory. "warmed": ` +
       `idle again after the storms and the pings. (c') On a second fresh server process, 1 s after start, ${fmt(s.prefixSockets)} sockets each send only a ` +
@@ -113,7 +116,7 @@ export function memorySection(result: RunResult): string[] {
       `500 ms after the prefixes went out minus before (a fresh process, because a heap made resident by earlier phases ` +
       `takes new buffers without growing RSS).`,
     '',
-    ...table(['server', 'fresh MiB', 'held MiB', 'KiB per held session', 'of which live heap', 'per session vs ZK NIO 4096', 'warmed MiB', "(c') prefix-only: RSS MiB", "(c') RSS KiB per socket", "(c') live heap MiB", "(c') closed while held", "(c') OutOfMemoryError in the log"], rows),
+    ...table(['server', 'fresh MiB', 'held MiB', 'KiB per held session', 'of which live heap', 'KiB per further session', 'per session vs ZK NIO 4096', 'warmed MiB', "(c') prefix-only: RSS MiB", "(c') RSS KiB per socket", "(c') live heap MiB", "(c') closed while held", "(c') OutOfMemoryError in the log"], rows),
     '',
   ];
 }

@@ -12,7 +12,7 @@ import { REFERENCE_DEFAULT_ID, REFERENCE_DEFAULT_THREADS_ID, ZK_NETTY_ID, ZK_NIO
 import { fmt } from '../stats.ts';
 import { memoryOf, pingsOf, prefixOf, stormOf } from './aggregate.ts';
 
-export type TargetId = 'pings-zk-nio' | 'pings-zk-netty' | 'p99' | 'storm-zk' | 'per-session' | 'prefix';
+export type TargetId = 'pings-zk-nio' | 'pings-zk-netty' | 'p99' | 'storm-zk' | 'per-session' | 'per-further-session' | 'prefix';
 
 export interface TargetVerdict {
   readonly id: TargetId;
@@ -87,6 +87,9 @@ export function judgeTargets(result: RunResult): TargetVerdict[] {
   );
   const perSession = ref ? memoryOf(ref).perSessionKiB?.median : undefined;
   verdicts.push(judge('per-session', 'RSS per held session ≤ 8 KiB (5,000 held)', perSession, 8, true, (v) => `${fmt(v, 1)} KiB`, 'not measured'));
+  // The same target read as the cost of one more session: the first batch also pays what a server pays once.
+  const perFurther = ref ? memoryOf(ref).perFurtherSessionKiB?.median : undefined;
+  verdicts.push(judge('per-further-session', 'RSS per further held session ≤ 8 KiB (5,000 more on top of 5,000)', perFurther, 8, true, (v) => `${fmt(v, 1)} KiB`, 'not measured'));
   const prefix = ref ? prefixOf(ref) : undefined;
   verdicts.push(
     judge('prefix', '1,000 sockets that sent only a length prefix cost < 16 MiB', prefix?.costMiB?.median, 16, true, (v) => `${fmt(v, 1)} MiB (${fmt(prefix?.perSocketKiB?.median ?? 0, 1)} KiB each)`, 'not measured'),

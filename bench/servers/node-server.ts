@@ -166,6 +166,8 @@ async function main(): Promise<void> {
           })();
   const ready = `${port} ${chosen.name} | ${chosen.note}`;
   if (cluster.isWorker) {
+    // Exit, not die, on the primary's kill, so that exit-time work (a --cpu-prof profile) is done.
+    process.on('SIGTERM', () => process.exit(0));
     process.send?.({ ready });
     return;
   }
