@@ -19,7 +19,7 @@ import type { ServerConnection } from '../../spec/server-cnxn-factory.ts';
 import { DIGEST_START, digestHex, digestUpdate } from '../../spec/trace/digest.ts';
 import type { NettyChannel } from './netty-channel.ts';
 import type { NettyContext } from './netty-context.ts';
-import { frameXid } from '../frame-xid.ts';
+import { OutstandingRequests } from '../outstanding-requests.ts';
 
 export class NettyServerCnxn implements ServerConnection {
   readonly id: string;
@@ -31,8 +31,8 @@ export class NettyServerCnxn implements ServerConnection {
   private recvDisabled = false;
   private awaitingConnectResponse = false;
   private answeringWord = false;
-  private outstanding = 0;
-  private outstandingThrottled = false;
+  /** Requests out and the throttle for them (cnxn.throttle). */
+  private readonly outstanding: OutstandingRequests;
   /** The ConnectRequest has been handed on. */
   initialized = false;
 
@@ -44,6 +44,7 @@ export class NettyServerCnxn implements ServerConnection {
     this.remoteAddress = channel.socket.remoteAddress;
     this.ip = this.remoteAddress.host;
     this.timeout = ctx.settings.idleTimeout;
+    this.outstanding = new OutstandingRequests(ctx.registry, ctx.settings.globalOutstandingLimit);
   }
 
   sessionId(): bigint {
@@ -67,7 +68,7 @@ export class NettyServerCnxn implements ServerConnection {
 
   /** Whether the connection takes frames now (see the file comment). */
   throttled(): boolean {
-    return this.recvDisabled || this.awaitingConnectResponse || this.answeringWord || this.outstandingThrottled;
+    return this.recvDisabled || this.awaitingConnectResponse || this.answeringWord || this.outstanding.throttled;
   }
 
   async send(frame: Uint8Array): Promise<void> {
@@ -83,35 +84,19 @@ export class NettyServerCnxn implements ServerConnection {
     if (this.awaitingConnectResponse) {
       this.awaitingConnectResponse = false;
       await this.refreshAutoRead();
-    } else if (frameXid(frame, 4) > 0 && this.outstanding > 0) {
-      this.outstanding--;
-      this.ctx.registry.inFlight--;
-      if (this.outstandingThrottled && !this.shouldThrottle()) {
-        this.outstandingThrottled = false;
-        await this.refreshAutoRead();
-      }
+    } else if (this.outstanding.replied(frame)) {
+      await this.refreshAutoRead();
     }
   }
 
   /** Loop only: a request is being handed to the server; one with xid > 0 counts until its reply is sent. */
   async requestArrived(payload: Uint8Array): Promise<void> {
-    if (frameXid(payload, 0) <= 0) return;
-    this.outstanding++;
-    this.ctx.registry.inFlight++;
-    if (!this.outstandingThrottled && this.shouldThrottle()) {
-      this.outstandingThrottled = true;
-      await this.refreshAutoRead();
-    }
+    if (this.outstanding.requested(payload)) await this.refreshAutoRead();
   }
 
   /** Loop only, at close: this connection's requests no longer count. */
   dropOutstanding(): void {
-    this.ctx.registry.inFlight -= this.outstanding;
-    this.outstanding = 0;
-  }
-
-  private shouldThrottle(): boolean {
-    return this.ctx.registry.inFlight > this.ctx.settings.globalOutstandingLimit && this.outstanding > 0;
+    this.outstanding.drop();
   }
 
   async sendCloseAfterFlush(reason: DisconnectReason = 'client_closed_connection'): Promise<void> {

@@ -29,7 +29,7 @@ import type { NioContext } from './nio-context.ts';
 import { OutgoingBuffers } from './outgoing-buffers.ts';
 import type { SelectorThread } from './selector-thread.ts';
 import { describeError as describe } from './describe-error.ts';
-import { frameXid } from '../frame-xid.ts';
+import { OutstandingRequests } from '../outstanding-requests.ts';
 
 const FOUR_LETTER_WORD_SET: ReadonlySet<string> = new Set(FOUR_LETTER_WORDS);
 
@@ -58,9 +58,8 @@ export class NIOServerCnxn implements ServerConnection {
   private recvDisabled = false;
   /** A four-letter word was taken: the answer is on its way and nothing more is read. */
   private answeringWord = false;
-  /** Too many requests in flight: held until a reply brings the count back under the limit. */
-  private outstandingThrottled = false;
-  private outstanding = 0;
+  /** Requests out and the throttle for them: held while the server has too many in flight (cnxn.throttle). */
+  private readonly outstanding: OutstandingRequests;
   /** Frames read while output was over the mark, waiting (in order) to be processed. */
   private readonly parked: Uint8Array[] = [];
   private parkedBytes = 0;
@@ -78,6 +77,7 @@ export class NIOServerCnxn implements ServerConnection {
     this.id = channel.id;
     this.remoteAddress = channel.remoteAddress;
     this.ip = channel.remoteAddress.host;
+    this.outstanding = new OutstandingRequests(ctx.registry, ctx.settings.globalOutstandingLimit);
     this.reader = new FrameReader(ctx.settings.juteMaxBuffer, undefined, FOUR_LETTER_WORD_SET);
     this.timeout = ctx.settings.sessionlessCnxnTimeout;
   }
@@ -133,7 +133,7 @@ export class NIOServerCnxn implements ServerConnection {
 
   /** A throttle that stops both reading and processing. */
   private processingHeld(): boolean {
-    return this.recvDisabled || this.answeringWord || this.awaitingConnectResponse || this.outstandingThrottled;
+    return this.recvDisabled || this.answeringWord || this.awaitingConnectResponse || this.outstanding.throttled;
   }
 
   /**
@@ -182,10 +182,8 @@ export class NIOServerCnxn implements ServerConnection {
     }
     if (this.awaitingConnectResponse) {
       this.awaitingConnectResponse = false;
-    } else if (frameXid(frame, 4) > 0 && this.outstanding > 0) {
-      this.outstanding--;
-      this.ctx.registry.inFlight--;
-      if (this.outstandingThrottled && !this.shouldThrottle()) this.outstandingThrottled = false;
+    } else {
+      this.outstanding.replied(frame);
     }
     // During this connection's own IO pass (the usual case) there is nothing to ask: skip the call, not just its body.
     if (this.isSelectable()) await this.requestInterestOpsUpdate();
@@ -254,8 +252,7 @@ export class NIOServerCnxn implements ServerConnection {
     this.closed = true;
     this.closeReason = reason;
     this.selectable = false;
-    this.ctx.registry.inFlight -= this.outstanding;
-    this.outstanding = 0;
+    this.outstanding.drop();
     this.parked.length = 0;
     this.parkedBytes = 0;
     const log = this.ctx.runtime.log;
@@ -334,17 +331,9 @@ export class NIOServerCnxn implements ServerConnection {
       await handler.processConnectRequest(this, payload);
       return;
     }
-    if (frameXid(payload, 0) > 0) {
-      this.outstanding++;
-      this.ctx.registry.inFlight++;
-      if (this.shouldThrottle()) this.outstandingThrottled = true;
-    }
+    // Counted before the server sees it; a throttle it starts is read by isSelectable at the pass's end.
+    this.outstanding.requested(payload);
     await handler.processPacket(this, payload);
-  }
-
-  /** ZooKeeper's rule: throttle a connection that has requests out while the server has too many in flight. */
-  private shouldThrottle(): boolean {
-    return this.ctx.registry.inFlight > this.ctx.settings.globalOutstandingLimit && this.outstanding > 0;
   }
 
   /** Writes queued frames until the socket stops taking bytes, the queue empties or a close marker is reached. */
