@@ -237,13 +237,16 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
   const violations: Violation[] = [];
   // With no problem so far, every phase ended at rest: safety invariants may judge what is owed at the end.
   const complete = problems.length === 0;
+  // Computed once: the scenario's allowance walks every peer step.
+  const costed = { atQuiescence: false, complete, timeSlackMs: costAllowance(scenario) };
+  const safety = { atQuiescence: false, complete, timeSlackMs: inlineIoSlack(scenario) };
   for (const invariant of invariants) {
-    if (invariant.name === 'stop-ends-promptly' || invariant.name === 'close-after-flush') violations.push(...invariant.check(trace, { atQuiescence: false, complete, timeSlackMs: costAllowance(scenario) }));
-    else if (invariant.kind === 'safety') violations.push(...invariant.check(trace, { atQuiescence: false, complete, timeSlackMs: inlineIoSlack(scenario) }));
+    if (invariant.name === 'stop-ends-promptly' || invariant.name === 'close-after-flush') violations.push(...invariant.check(trace, costed));
+    else if (invariant.kind === 'safety') violations.push(...invariant.check(trace, safety));
     else if (invariant.name === 'stop-ends-everything') violations.push(...invariant.check(trace, { atQuiescence: shutdownReturned }));
     else if (!stopping && !phaseA) violations.push(...invariant.check(trace.slice(0, atRest), { atQuiescence: true }));
   }
-  for (const invariant of options.invariants ?? []) violations.push(...invariant.check(trace, { atQuiescence: false, complete, timeSlackMs: inlineIoSlack(scenario) }));
+  for (const invariant of options.invariants ?? []) violations.push(...invariant.check(trace, safety));
   problems.push(...threadDeaths(trace));
   problems.push(...replyProblems(scenario, sim.network.peers, handler, trace, rest, atRest));
   problems.push(...maxCnxnsProblems(trace, config.maxCnxns));
