@@ -98,11 +98,14 @@ function phaseProblem(phase: string, outcome: Outcome, afterShutdown = false): P
 }
 
 function threadDeaths(trace: readonly TraceEvent[]): Problem[] {
-  return trace.flatMap((e) => {
-    if (e.ev !== 'threadEnd' || e.error === undefined || e.name === 'main') return [];
+  // A loop, not flatMap: this looks at every event of every run, and almost none is a death.
+  const deaths: Problem[] = [];
+  for (const e of trace) {
+    if (e.ev !== 'threadEnd' || e.error === undefined || e.name === 'main') continue;
     const loop = THREAD_LOOPS.find(([pattern]) => pattern.test(e.name))?.[1];
-    return [{ requirements: [...(loop ? [loop] : []), 'factory.host-runtime-only'], message: `thread ${e.name} died: ${e.error}`, evidence: [e.seq] }];
-  });
+    deaths.push({ requirements: [...(loop ? [loop] : []), 'factory.host-runtime-only'], message: `thread ${e.name} died: ${e.error}`, evidence: [e.seq] });
+  }
+  return deaths;
 }
 
 /** Each peer's replies against the answer model, and what the handler saw the factory do wrong. */
