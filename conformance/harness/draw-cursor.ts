@@ -11,20 +11,20 @@
 import { createRequire } from 'node:module';
 
 /** fast-check's random generator interface (pure-rand's), as far as fast-check uses one. */
-interface Generator {
-  clone(): Generator;
+interface RandomGenerator {
+  clone(): RandomGenerator;
   next(): number;
   jump(): void;
   getState(): readonly number[];
 }
 
 /** fast-check's default generator, from the very package fast-check itself imports. */
-const xorshift128plus = (createRequire(import.meta.resolve('fast-check'))('pure-rand/generator/xorshift128plus') as { xorshift128plus: (seed: number) => Generator }).xorshift128plus;
+const xorshift128plus = (createRequire(import.meta.resolve('fast-check'))('pure-rand/generator/xorshift128plus') as { xorshift128plus: (seed: number) => RandomGenerator }).xorshift128plus;
 
-let cursor: { seed: number; at: number; rng: Generator } | undefined;
+let cursor: { seed: number; at: number; rng: RandomGenerator } | undefined;
 
 /** The generator fast-check's stream for `seed` holds after `at` jumps. */
-function standingAt(seed: number, at: number): Generator {
+function standingAt(seed: number, at: number): RandomGenerator {
   if (!cursor || cursor.seed !== seed || cursor.at > at) cursor = { seed, at: 0, rng: xorshift128plus(seed) };
   for (; cursor.at < at; cursor.at++) cursor.rng.jump();
   return cursor.rng.clone();
@@ -34,7 +34,7 @@ function standingAt(seed: number, at: number): Generator {
  * fast-check's `randomType` for a check that starts at run `at` of `seed` (with `path: String(at)`): its first
  * `at` jumps are skipped, the generator standing there already. Any other seed gets the plain generator.
  */
-export function randomFrom(seed: number, at: number): (seed: number) => Generator {
+export function randomFrom(seed: number, at: number): (seed: number) => RandomGenerator {
   // fast-check passes the seed on as a 32-bit integer, folding in any bits above.
   const seed32 = seed | 0;
   const ours = seed === seed32 ? seed32 : seed32 ^ ((seed - seed32) * 0x1_0000_0000);
