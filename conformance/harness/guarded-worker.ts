@@ -46,10 +46,11 @@ export class GuardedWorker {
   constructor(
     request: Omit<SuiteRequest, 'task' | 'runs'>,
     private readonly stallMs: number,
+    v8Flags: readonly string[],
     private readonly onTick: () => void,
     private readonly onShrinkProgress: (progress: Progress) => void,
   ) {
-    this.child = fork(CHILD, [], { execArgv: execArgv(request.factoryPath), serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(CHILD, [], { execArgv: [...v8Flags, ...execArgv(request.factoryPath)], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     track(this.child);
     this.child.on('message', (message: SuiteMessage) => {
       this.heard = true;

@@ -98,11 +98,14 @@ function phaseProblem(phase: string, outcome: Outcome, afterShutdown = false): P
 }
 
 function threadDeaths(trace: readonly TraceEvent[]): Problem[] {
-  return trace.flatMap((e) => {
-    if (e.ev !== 'threadEnd' || e.error === undefined || e.name === 'main') return [];
+  // A loop, not flatMap: this looks at every event of every run, and almost none is a death.
+  const deaths: Problem[] = [];
+  for (const e of trace) {
+    if (e.ev !== 'threadEnd' || e.error === undefined || e.name === 'main') continue;
     const loop = THREAD_LOOPS.find(([pattern]) => pattern.test(e.name))?.[1];
-    return [{ requirements: [...(loop ? [loop] : []), 'factory.host-runtime-only'], message: `thread ${e.name} died: ${e.error}`, evidence: [e.seq] }];
-  });
+    deaths.push({ requirements: [...(loop ? [loop] : []), 'factory.host-runtime-only'], message: `thread ${e.name} died: ${e.error}`, evidence: [e.seq] });
+  }
+  return deaths;
 }
 
 /** Each peer's replies against the answer model, and what the handler saw the factory do wrong. */
@@ -237,13 +240,16 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
   const violations: Violation[] = [];
   // With no problem so far, every phase ended at rest: safety invariants may judge what is owed at the end.
   const complete = problems.length === 0;
+  // Computed once: the scenario's allowance walks every peer step.
+  const costed = { atQuiescence: false, complete, timeSlackMs: costAllowance(scenario) };
+  const safety = { atQuiescence: false, complete, timeSlackMs: inlineIoSlack(scenario) };
   for (const invariant of invariants) {
-    if (invariant.name === 'stop-ends-promptly' || invariant.name === 'close-after-flush') violations.push(...invariant.check(trace, { atQuiescence: false, complete, timeSlackMs: costAllowance(scenario) }));
-    else if (invariant.kind === 'safety') violations.push(...invariant.check(trace, { atQuiescence: false, complete, timeSlackMs: inlineIoSlack(scenario) }));
+    if (invariant.name === 'stop-ends-promptly' || invariant.name === 'close-after-flush') violations.push(...invariant.check(trace, costed));
+    else if (invariant.kind === 'safety') violations.push(...invariant.check(trace, safety));
     else if (invariant.name === 'stop-ends-everything') violations.push(...invariant.check(trace, { atQuiescence: shutdownReturned }));
     else if (!stopping && !phaseA) violations.push(...invariant.check(trace.slice(0, atRest), { atQuiescence: true }));
   }
-  for (const invariant of options.invariants ?? []) violations.push(...invariant.check(trace, { atQuiescence: false, complete, timeSlackMs: inlineIoSlack(scenario) }));
+  for (const invariant of options.invariants ?? []) violations.push(...invariant.check(trace, safety));
   problems.push(...threadDeaths(trace));
   problems.push(...replyProblems(scenario, sim.network.peers, handler, trace, rest, atRest));
   problems.push(...maxCnxnsProblems(trace, config.maxCnxns));

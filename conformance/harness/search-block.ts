@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import type { FactoryModule } from '../../spec/server-cnxn-factory.ts';
 import type { Invariant } from '../../spec/invariants/index.ts';
+import { randomFrom } from './draw-cursor.ts';
 import { runOne, scheduleArbitrary } from './run-suite.ts';
 import { scenarioArbitrary } from './scenario-arbitrary.ts';
 import type { Scenario } from './scenario.ts';
@@ -38,7 +39,12 @@ export async function searchBlock(options: BlockOptions): Promise<void> {
     if (findings.length > 0) options.onFailed?.({ index: at, classes: findings.map((f) => ({ source: f.source, requirements: [...f.requirements] })) });
     return true;
   });
-  await fc.check(property, { numRuns: options.count, seed: options.seed, path: String(options.from) });
+  await fc.check(property, runsFrom(options.seed, options.from, options.count));
+}
+
+/** fast-check's parameters for runs `from` to `from + count - 1` of `seed`, its generator already standing at run `from` (draw-cursor.ts). */
+function runsFrom(seed: number, from: number, count: number): fc.Parameters<unknown> {
+  return { numRuns: count, seed, path: String(from), randomType: randomFrom(seed, from) };
 }
 
 /** The scenario and schedule of run `index`, without running it (to name a run that hung). */
@@ -49,7 +55,7 @@ export function drawAt(seed: number, strategy: StrategyName, index: number): { s
       drawn = { scenario, schedule };
       return true;
     }),
-    { numRuns: 1, seed, path: String(index) },
+    runsFrom(seed, index, 1),
   );
   return drawn!;
 }

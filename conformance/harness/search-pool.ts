@@ -11,6 +11,7 @@ import { GuardedWorker } from './guarded-worker.ts';
 import { shuffleSeed, type Progress } from './run-suite.ts';
 import { drawAt } from './search-block.ts';
 import { blocksOf, type Block, type Shard } from './search-slice.ts';
+import { workerV8Flags } from './worker-flags.ts';
 import { candidates, WATCHDOG_CLASS, type FailedRun, type FindingClass, type SearchRecord, type ShrunkFailure } from './search-walk.ts';
 import { encodeSuiteToken, type StrategyName } from './suite-token.ts';
 
@@ -29,6 +30,8 @@ export interface PoolOptions {
   /** The profile's name (profile.ts): its own invariants are judged in every worker too; absent: nio. */
   readonly profile?: string;
   readonly stallMs: number;
+  /** V8 flags for the workers; absent: chosen from the number of workers and cores (worker-flags.ts). */
+  readonly v8Flags?: readonly string[];
   readonly onProgress?: (progress: Progress & { readonly workers: number }) => void;
 }
 
@@ -73,6 +76,7 @@ export async function searchInPool(options: PoolOptions): Promise<SearchRecord> 
   let shrinking = false;
   const shrinkRuns = new Map<number, Progress>();
   const width = Math.max(1, Math.min(options.workers, blocks.length));
+  const v8Flags = options.v8Flags ?? workerV8Flags(width);
   const report = () => {
     const shrinks = [...shrinkRuns.values()];
     const shortest = Math.min(...shrinks.map((p) => p.shortest ?? Infinity));
@@ -94,6 +98,7 @@ export async function searchInPool(options: PoolOptions): Promise<SearchRecord> 
         ...(options.profile ? { profile: options.profile } : {}),
       },
       options.stallMs,
+      v8Flags,
       () => {
         ran += 1;
         report();

@@ -31,6 +31,24 @@ test('search blocks: run i drawn from its index is the run one long search makes
   for (const i of [0, 1, 24, 25, 39]) assert.equal(JSON.stringify(drawAt(9, strategy, i)), sequential[i], `run ${i}`);
 });
 
+test('search blocks: a worker that jumps on from its last block draws what fast-check draws jumping from the seed, in any order of blocks and seeds', async () => {
+  const strategy = { kind: 'random' } as const;
+  const fromSeed = (seed: number, index: number) => {
+    let drawn = '';
+    fc.check(
+      fc.property(scenarioArbitrary, scheduleArbitrary(strategy), (scenario, schedule) => {
+        drawn = JSON.stringify({ scenario, schedule });
+        return true;
+      }),
+      { numRuns: 1, seed, path: String(index) },
+    );
+    return drawn;
+  };
+  for (const [seed, index] of [[3, 0], [3, 25], [3, 400], [3, 401], [3, 50], [8, 75], [3, 425], [2 ** 32 + 5, 30], [-7, 10]] as const) {
+    assert.equal(JSON.stringify(drawAt(seed, strategy, index)), fromSeed(seed, index), `run ${index} of seed ${seed}`);
+  }
+});
+
 const A: FindingClass = { source: 'inv-a', requirements: ['a.one', 'a.two'] };
 const B: FindingClass = { source: 'inv-b', requirements: ['a.two', 'b.one'] };
 const C: FindingClass = { source: 'harness', requirements: ['c.one'] };

@@ -55,6 +55,9 @@ export class Scheduler {
   private parkedSignal: Gate<void> | undefined;
   private orders = 0;
   private readonly watchdog: Watchdog;
+  /** The runnable actors and their names at the current step, refilled every step (no two arrays made per step). */
+  private readonly runnable: Actor[] = [];
+  private readonly names: string[] = [];
 
   constructor(
     private readonly clock: VirtualClock,
@@ -163,7 +166,15 @@ export class Scheduler {
         if (limits.until?.()) return { status: 'done' };
         // 2.
         const now = this.clock.now();
-        const runnable = this.actors.filter((a) => a.runnable(now));
+        const runnable = this.runnable;
+        const names = this.names;
+        runnable.length = 0;
+        names.length = 0;
+        for (const actor of this.actors) {
+          if (!actor.runnable(now)) continue;
+          runnable.push(actor);
+          names.push(actor.name);
+        }
         // 3.
         if (runnable.length === 0) {
           const due = this.nextDeadline(now);
@@ -175,10 +186,7 @@ export class Scheduler {
         // 4.
         if (this.steps >= stepLimit) return { status: 'step-bound' };
         const step = this.steps;
-        const index = this.strategy.pick(
-          runnable.map((a) => a.name),
-          step,
-        );
+        const index = this.strategy.pick(names, step);
         if (!Number.isInteger(index) || index < 0 || index >= runnable.length) {
           throw simError(`strategy ${this.strategy.name} picked ${index} of ${runnable.length} runnable at step ${step}`);
         }

@@ -94,7 +94,18 @@ export type PeerUnit =
  * `end` is the stream offset just past the unit. A channel with a peerSend that carries no data is left out:
  * its stream is not known.
  */
-export function peerUnits(trace: readonly TraceEvent[], max: number): Map<string, PeerUnit[]> {
+export function peerUnits(trace: readonly TraceEvent[], max: number): ReadonlyMap<string, readonly PeerUnit[]> {
+  const kept = cuts.get(trace);
+  if (kept?.length === trace.length && kept.max === max) return kept.units;
+  const cut = cutUnits(trace, max);
+  cuts.set(trace, { length: trace.length, max, units: cut });
+  return cut;
+}
+
+/** Two invariants cut one trace's peer bytes (frames-as-sent, close-causes): kept per trace, redone if it has grown. */
+const cuts = new WeakMap<readonly TraceEvent[], { readonly length: number; readonly max: number; readonly units: ReadonlyMap<string, readonly PeerUnit[]> }>();
+
+function cutUnits(trace: readonly TraceEvent[], max: number): Map<string, PeerUnit[]> {
   const bytes = new Map<string, number[] | null>();
   for (const e of trace) {
     if (e.ev !== 'peerSend') continue;
