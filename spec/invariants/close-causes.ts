@@ -16,6 +16,7 @@
 
 import type { TraceEvent } from '../trace/events.ts';
 import { peerUnits, stopPoint, type ObservedConfig } from './observed.ts';
+import { perTrace } from './per-trace.ts';
 import { indexTrace, isClientChannel } from './trace-index.ts';
 
 export interface Cause {
@@ -199,16 +200,12 @@ export class IdleClock {
   }
 }
 
-/** Three invariants explain the closes of one trace: kept per trace (and configuration), redone if it has grown. */
-const explained = new WeakMap<readonly TraceEvent[], { readonly length: number; readonly config: ObservedConfig; readonly closes: ExplainedClose[] }>();
+/** Three invariants explain the closes of one trace: once per trace and configuration (per-trace.ts). */
+const explained = perTrace(explain);
 
 /** Every close of a client channel, with the causes visible before it. */
 export function explainCloses(trace: readonly TraceEvent[], config: ObservedConfig): ExplainedClose[] {
-  const kept = explained.get(trace);
-  if (kept?.length === trace.length && kept.config === config) return kept.closes;
-  const closes = explain(trace, config);
-  explained.set(trace, { length: trace.length, config, closes });
-  return closes;
+  return explained(trace, config);
 }
 
 function explain(trace: readonly TraceEvent[], config: ObservedConfig): ExplainedClose[] {

@@ -9,6 +9,7 @@ import { JUTE_MAXBUFFER, SESSIONLESS_CNXN_TIMEOUT_MS } from '../knobs.ts';
 import type { TraceEvent } from '../trace/events.ts';
 import { DIGEST_START, digestHex, digestUpdate } from '../trace/digest.ts';
 import { hexToBytes } from '../trace/peer-data.ts';
+import { perTrace } from './per-trace.ts';
 
 export interface ObservedConfig {
   readonly from: 'given' | 'configured';
@@ -33,15 +34,11 @@ export function harnessObserved(trace: readonly TraceEvent[]): boolean {
   return givenOf(trace) !== undefined;
 }
 
-/** Kept per trace, so that invariants share one object (close-causes.ts caches by it); redone if the trace grew. */
-const configs = new WeakMap<readonly TraceEvent[], { readonly length: number; readonly config: ObservedConfig | undefined }>();
+/** One object per trace (per-trace.ts), so that invariants share it: close-causes.ts keeps its work by it. */
+const configOf = perTrace((trace: readonly TraceEvent[]) => readConfig(trace));
 
 export function observedConfig(trace: readonly TraceEvent[]): ObservedConfig | undefined {
-  const kept = configs.get(trace);
-  if (kept?.length === trace.length) return kept.config;
-  const config = readConfig(trace);
-  configs.set(trace, { length: trace.length, config });
-  return config;
+  return configOf(trace, undefined);
 }
 
 function readConfig(trace: readonly TraceEvent[]): ObservedConfig | undefined {
@@ -95,15 +92,11 @@ export type PeerUnit =
  * its stream is not known.
  */
 export function peerUnits(trace: readonly TraceEvent[], max: number): ReadonlyMap<string, readonly PeerUnit[]> {
-  const kept = cuts.get(trace);
-  if (kept?.length === trace.length && kept.max === max) return kept.units;
-  const cut = cutUnits(trace, max);
-  cuts.set(trace, { length: trace.length, max, units: cut });
-  return cut;
+  return cuts(trace, max);
 }
 
-/** Two invariants cut one trace's peer bytes (frames-as-sent, close-causes): kept per trace, redone if it has grown. */
-const cuts = new WeakMap<readonly TraceEvent[], { readonly length: number; readonly max: number; readonly units: ReadonlyMap<string, readonly PeerUnit[]> }>();
+/** Two invariants cut one trace's peer bytes (frames-as-sent, close-causes): once per trace and limit (per-trace.ts). */
+const cuts = perTrace(cutUnits);
 
 function cutUnits(trace: readonly TraceEvent[], max: number): Map<string, PeerUnit[]> {
   const bytes = new Map<string, number[] | null>();

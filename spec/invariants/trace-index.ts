@@ -5,6 +5,7 @@
  */
 
 import type { TraceEvent } from '../trace/events.ts';
+import { perTrace } from './per-trace.ts';
 
 type Configured = Extract<TraceEvent, { ev: 'configured' }>;
 
@@ -38,15 +39,11 @@ export function queueKind(queue: string): string {
   return at >= 0 ? queue.slice(0, at) : queue;
 }
 
-/** Several invariants index one trace; the index is kept per trace and recomputed if the trace has grown. */
-const indexes = new WeakMap<readonly TraceEvent[], { readonly length: number; readonly index: TraceIndex }>();
+/** Several invariants index one trace: one index per trace (per-trace.ts). */
+const indexed = perTrace((trace: readonly TraceEvent[]) => buildIndex(trace));
 
 export function indexTrace(trace: readonly TraceEvent[]): TraceIndex {
-  const kept = indexes.get(trace);
-  if (kept?.length === trace.length) return kept.index;
-  const index = buildIndex(trace);
-  indexes.set(trace, { length: trace.length, index });
-  return index;
+  return indexed(trace, undefined);
 }
 
 function buildIndex(trace: readonly TraceEvent[]): TraceIndex {
