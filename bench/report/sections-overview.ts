@@ -66,9 +66,18 @@ export function targetsSection(result: RunResult): string[] {
     '## Targets (issue 17): `cnxnspec serve` (the reference NIO factory at its defaults) against Apache ZooKeeper 3.8',
     '',
     ...table(
-      ['target', 'this run', 'verdict'],
-      verdicts.map((v) => [v.target, v.figure, (v.met === undefined ? 'not judged' : v.met ? '**met**' : '**missed**') + (isMarginal(v) ? ' (within 10%)' : '')]),
+      ['target', 'this run', 'verdict', 'the bare node:net floor in this run'],
+      verdicts.map((v) => [
+        v.target,
+        v.figure,
+        (v.met === undefined ? 'not judged' : v.met ? '**met**' : '**missed**') + (isMarginal(v) ? ' (within 10%)' : ''),
+        v.floor === undefined ? 'not measured' : `${v.floor.figure}: ${v.floor.met ? 'would meet it' : 'would miss it too'}`,
+      ]),
     ),
+    '',
+    'The last column applies the same target to the floor: one Node process that only reads frames and answers them, ' +
+      'with no factory, queues or logical threads. Where the floor misses a target, no factory in one Node process can ' +
+      'meet it on this machine; only more processes could.',
     '',
   ];
   if (verdicts.some(isMarginal)) {
