@@ -111,6 +111,15 @@ test('check: lines are split across chunks, CRLF is accepted and a last line wit
   ]);
 });
 
+test('check: a UTF-8 byte-order mark before the first line is not part of the first event', T, async () => {
+  const seen = [];
+  for await (const batch of traceLines(Readable.from(['\uFEFF{"a":', '1}\n\uFEFF{"b":2}\n'], { objectMode: true }))) seen.push(...batch);
+  assert.deepEqual(seen.map((l) => l.text), ['{"a":1}', '\uFEFF{"b":2}'], 'only the mark at the very start is dropped');
+  const only = [];
+  for await (const batch of traceLines(Readable.from(['\uFEFF{"a":1}'], { objectMode: true }))) only.push(...batch);
+  assert.deepEqual(only, [{ number: 1, text: '{"a":1}', unterminated: true }]);
+});
+
 test('check: the report has the result schema, marks what the trace cannot show as not judged with the reason', T, async () => {
   const checked = await checkTraceFile(fixture('wakeup-after-offer.bad.jsonl'));
   const report = buildVerdictReport(judgedRequirements(checked), { name: 'w.jsonl', mode: 'trace check', judgeMode: 'trace', rerun: 'npx cnxnspec check w.jsonl', startedAt: new Date(0), durationMs: 5, units: 36 });

@@ -31,7 +31,7 @@ function describeSchemaError(): string {
 export function parseTrace(text: string): ParsedTrace {
   const events: TraceEvent[] = [];
   const problems: TraceProblem[] = [];
-  text.split('\n').forEach((raw, i) => {
+  text.replace(/^\uFEFF/, '').split('\n').forEach((raw, i) => {
     const line = i + 1;
     if (raw.trim() === '') return;
     let value: unknown;

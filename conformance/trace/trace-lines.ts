@@ -3,6 +3,8 @@
  * Each line comes with its 1-based number, and the last one says whether the file ended without a newline,
  * which is how a recorder killed mid-write leaves its trace (the checker then blames truncation, not syntax).
  * Lines come in batches, one per chunk read: a promise per line would cost more than parsing the line.
+ * A byte-order mark before the first line is dropped: some Windows tools write one before UTF-8 text, and it is
+ * not part of the first event.
  */
 
 import { createReadStream } from 'node:fs';
@@ -15,6 +17,8 @@ export interface TraceLine {
   readonly unterminated: boolean;
 }
 
+const BOM = '\uFEFF';
+
 export async function* traceLines(input: Readable): AsyncGenerator<TraceLine[]> {
   input.setEncoding('utf8');
   let pending = '';
@@ -25,7 +29,8 @@ export async function* traceLines(input: Readable): AsyncGenerator<TraceLine[]> 
     let at = chunk.indexOf('\n');
     while (at >= 0) {
       const piece = chunk.slice(from, at);
-      const text = pending === '' ? piece : pending + piece;
+      const joined = pending === '' ? piece : pending + piece;
+      const text = number === 0 && joined.startsWith(BOM) ? joined.slice(1) : joined;
       pending = '';
       batch.push({ number: ++number, text: text.endsWith('\r') ? text.slice(0, -1) : text, unterminated: false });
       from = at + 1;
@@ -34,7 +39,10 @@ export async function* traceLines(input: Readable): AsyncGenerator<TraceLine[]> 
     pending += chunk.slice(from);
     if (batch.length > 0) yield batch;
   }
-  if (pending !== '') yield [{ number: ++number, text: pending, unterminated: true }];
+  if (pending !== '') {
+    const text = number === 0 && pending.startsWith(BOM) ? pending.slice(1) : pending;
+    yield [{ number: number + 1, text, unterminated: true }];
+  }
 }
 
 /** Lines of the file at `path`, in 1 MiB reads. */
