@@ -25,7 +25,7 @@ function count(value: string): number {
 export function checkCommand(): Command {
   return new Command('check')
     .description('judge a JSONL trace recorded from any implementation by every invariant (docs/emitting-traces.md)')
-    .argument('<trace>', 'the trace file, one event per line')
+    .argument('<trace>', 'the trace file, one event per line (gzip-compressed or not; - reads standard input)')
     .option('--complete', 'treat the end of the trace as quiescent, so liveness is judged there (for version-1 traces, which cannot say so)')
     .option('--time-slack <ms>', 'lateness tolerated by timing checks (default: the header\'s timeSlackMs, else 0)', count)
     .option('--max-errors <n>', 'input problems printed before only counting them', count, 20)
@@ -38,8 +38,8 @@ export function checkCommand(): Command {
 }
 
 export async function runCheck(path: string, flags: CheckFlags): Promise<number> {
-  if (!existsSync(path) || !statSync(path).isFile()) {
-    console.error(`cnxnspec check: ${path} is not a readable file; give the path of a JSONL trace (see docs/emitting-traces.md)`);
+  if (path !== '-' && (!existsSync(path) || !statSync(path).isFile())) {
+    console.error(`cnxnspec check: ${path} is not a readable file; give the path of a JSONL trace, or - for standard input (see docs/emitting-traces.md)`);
     return 2;
   }
   try {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -151,4 +152,32 @@ test('check: the command writes the report files and exits 1 on a violation, 2 o
   const missing = cli(['fixtures/traces/no-such-trace.jsonl']);
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /is not a readable file/);
+});
+
+test('check: a gzip-compressed trace is judged like the plain file, and a damaged one keeps the events before the damage', T, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'cnxnspec-gz-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const plain = readFileSync(fixture('wakeup-after-offer.bad.jsonl'));
+  const whole = join(dir, 'whole.jsonl.gz');
+  writeFileSync(whole, gzipSync(plain));
+  const [fromPlain, fromGzip] = [await checkTraceFile(fixture('wakeup-after-offer.bad.jsonl')), await checkTraceFile(whole)];
+  assert.deepEqual(judgedRequirements(fromGzip), judgedRequirements(fromPlain));
+  assert.equal(exitCodeOf(fromGzip), 1);
+  // Cut inside the compressed stream: the lines decompressed before the cut are read, then one problem says why.
+  const big = Buffer.concat(Array.from({ length: 200 }, () => plain));
+  const cut = join(dir, 'cut.jsonl.gz');
+  const packed = gzipSync(big, { level: 0 });
+  writeFileSync(cut, packed.subarray(0, Math.floor(packed.length / 2)));
+  const damaged = await checkTraceFile(cut, { maxProblems: 1_000_000 });
+  assert.ok(damaged.trace.linesRead > 100, `lines before the damage were read: ${damaged.trace.linesRead}`);
+  assert.equal(exitCodeOf(damaged), 2);
+  assert.match(damaged.trace.problems.at(-1)?.message ?? '', /starts like a gzip file but could not be decompressed past here \(unexpected end of file\); the events before were checked/);
+});
+
+test('check: - reads the trace from standard input', T, () => {
+  const trace = readFileSync(fixture('io-exclusive.bad.jsonl'));
+  const piped = spawnSync(process.execPath, ['--import', 'tsx', 'conformance/cli/main.ts', 'check', '-'], { cwd: root, input: gzipSync(trace), encoding: 'utf8', timeout: 50_000 });
+  assert.equal(piped.status, 1, piped.stderr);
+  assert.match(piped.stdout, /^standard input|^-: /m);
+  assert.match(piped.stdout, /^FAIL \[io\.exclusive/m);
 });

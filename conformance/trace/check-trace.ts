@@ -7,7 +7,7 @@
 import type { ReportedEvidence } from '../../spec/result/conformance-report.ts';
 import { judgeTrace, type JudgeOptions, type LocatedViolation, type TraceJudgement } from './judge-trace.ts';
 import { readTrace, type ReadOptions, type ReadTrace } from './read-trace.ts';
-import { traceFileLines } from './trace-lines.ts';
+import { traceSourceLines } from './trace-lines.ts';
 import type { JudgedRequirement } from './verdict-report.ts';
 
 export interface CheckedTrace {
@@ -21,7 +21,7 @@ export interface CheckedTrace {
 
 export async function checkTraceFile(path: string, options: JudgeOptions & ReadOptions = {}): Promise<CheckedTrace> {
   const started = performance.now();
-  const trace = await readTrace(traceFileLines(path), options);
+  const trace = await readTrace(traceSourceLines(path), options);
   const judgement = judgeTrace(trace, options);
   return { path, complete: options.complete ?? trace.meta.complete, trace, judgement, durationMs: performance.now() - started };
 }

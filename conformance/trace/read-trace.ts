@@ -73,7 +73,11 @@ export async function readTrace(batches: AsyncIterable<readonly TraceLine[]>, op
     out.problemCount++;
     if (out.problems.length < maxProblems) out.problems.push(p);
   };
-  for await (const batch of batches) for (const { number, text, unterminated } of batch) {
+  for await (const batch of batches) for (const { number, text, unterminated, damage } of batch) {
+    if (damage !== undefined) {
+      problem({ line: number, message: damage });
+      continue;
+    }
     if (text.trim() === '') continue;
     out.linesRead++;
     const first = out.linesRead === 1;
