@@ -3,7 +3,8 @@
  * libcurator-*-java) runs one workload (conformance/zookeeper/CuratorWorkload.java: its builders and their
  * errors, containers, protected names, transactions, one-shot and persistent recursive watches, CuratorCache, ACLs
  * with digest auth, and its recipes -- re-entrant mutex, semaphore, leader latch, atomic long, shared count, double
- * barrier, group membership -- over four sessions) against Apache ZooKeeper 3.8 and against the reference. What
+ * barrier, group membership -- over four sessions) against Apache ZooKeeper 3.8 and against `cnxnspec serve` with
+ * each reference factory. What
  * the workload prints leaves out what servers may choose, so the two outputs must be equal.
  */
 import { after, before, test } from 'node:test';
@@ -12,7 +13,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { findApacheZooKeeper, startApacheZooKeeper } from '../zookeeper/apache-zookeeper.ts';
-import { startZk } from '../../reference/zk/test-support.ts';
+import { serveReference, type ReferenceFactoryName } from '../zookeeper/served-reference.ts';
 import { differingSteps, type WorkloadSteps } from '../zookeeper/workload-steps.ts';
 
 const WORKLOAD = fileURLToPath(new URL('../zookeeper/CuratorWorkload.java', import.meta.url));
@@ -30,7 +31,9 @@ const skip = !apache.found
       ? 'java has no jdk.compiler module to run the workload from source: apt-get install default-jdk-headless (.ci/run does)'
       : false;
 const T = { timeout: 240_000, skip };
-const ports: number[] = [];
+const FACTORIES: readonly ReferenceFactoryName[] = ['NIOServerCnxnFactory', 'NettyServerCnxnFactory'];
+let apachePort = 0;
+const servedPorts = new Map<ReferenceFactoryName, number>();
 const cleanups: (() => Promise<void> | void)[] = [];
 
 before(async () => {
@@ -38,9 +41,12 @@ before(async () => {
   // Curator makes its recipes' parents as containers, which both servers remove once empty.
   const real = await startApacheZooKeeper(apache, ['4lw.commands.whitelist=ruok'], { 'zookeeper.extendedTypesEnabled': 'true' });
   cleanups.push(() => real.stop());
-  ports.push(real.port);
-  const reference = await startZk({ after: (fn) => void cleanups.push(fn) }, { server: { extendedTypesEnabled: true } });
-  ports.push(reference.address.port);
+  apachePort = real.port;
+  for (const factory of FACTORIES) {
+    const served = await serveReference(factory, ['extendedTypesEnabled=true']);
+    cleanups.push(() => served.stop());
+    servedPorts.set(factory, served.port);
+  }
 });
 
 after(async () => {
@@ -58,9 +64,14 @@ function runWorkload(port: number): Promise<WorkloadSteps> {
   });
 }
 
-test('zookeeper differential: Apache Curator (Java) sees the same results, errors, watch events and recipe outcomes from the reference as from Apache ZooKeeper 3.8', T, async () => {
-  const [expected, actual] = [await runWorkload(ports[0]!), await runWorkload(ports[1]!)];
-  assert.ok(expected.length > 40, `the workload ran to its end against Apache ZooKeeper (${expected.length} steps)`);
-  const differing = differingSteps(expected, actual);
-  assert.deepEqual(differing, [], `steps that differ:\n${differing.join('\n')}`);
-});
+let expected: Promise<WorkloadSteps> | undefined;
+
+for (const factory of FACTORIES) {
+  test(`zookeeper differential: Apache Curator (Java) sees the same results, errors, watch events and recipe outcomes from cnxnspec serve (${factory}) as from Apache ZooKeeper 3.8`, T, async () => {
+    expected ??= runWorkload(apachePort);
+    const [want, got] = [await expected, await runWorkload(servedPorts.get(factory)!)];
+    assert.ok(want.length > 40, `the workload ran to its end against Apache ZooKeeper (${want.length} steps)`);
+    const differing = differingSteps(want, got);
+    assert.deepEqual(differing, [], `steps that differ:\n${differing.join('\n')}`);
+  });
+}

@@ -3,7 +3,7 @@
  * (Debian's python3-kazoo), runs one workload (conformance/zookeeper/kazoo-workload.py: plain operations and their
  * errors, multi, one-shot and re-registering watches, ACLs with digest auth, and its recipes -- lock, counter,
  * queues, election, semaphore, barrier, party, tree cache -- over three sessions) against Apache ZooKeeper 3.8 and
- * against the reference. What the workload prints leaves out what servers may choose (zxids, times, session ids),
+ * against `cnxnspec serve` with each reference factory. What the workload prints leaves out what servers may choose (zxids, times, session ids),
  * so the two outputs must be equal.
  */
 import { after, before, test } from 'node:test';
@@ -12,7 +12,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { findApacheZooKeeper, startApacheZooKeeper } from '../zookeeper/apache-zookeeper.ts';
-import { startZk } from '../../reference/zk/test-support.ts';
+import { serveReference, type ReferenceFactoryName } from '../zookeeper/served-reference.ts';
 import { differingSteps, type WorkloadSteps } from '../zookeeper/workload-steps.ts';
 
 /** kazoo's command() sends these; server_version() reads envi. */
@@ -33,16 +33,21 @@ const apache = findApacheZooKeeper();
 const kazoo = findKazooPython();
 const skip = !apache.found ? `Apache ZooKeeper is not available: ${apache.reason}` : 'reason' in kazoo ? kazoo.reason : false;
 const T = { timeout: 240_000, skip };
-const ports: number[] = [];
+const FACTORIES: readonly ReferenceFactoryName[] = ['NIOServerCnxnFactory', 'NettyServerCnxnFactory'];
+let apachePort = 0;
+const servedPorts = new Map<ReferenceFactoryName, number>();
 const cleanups: (() => Promise<void> | void)[] = [];
 
 before(async () => {
   if (skip !== false || !apache.found) return;
   const real = await startApacheZooKeeper(apache, [`4lw.commands.whitelist=${WHITELIST}`]);
   cleanups.push(() => real.stop());
-  ports.push(real.port);
-  const reference = await startZk({ after: (fn) => void cleanups.push(fn) }, { server: { fourLetterWordWhitelist: WHITELIST } });
-  ports.push(reference.address.port);
+  apachePort = real.port;
+  for (const factory of FACTORIES) {
+    const served = await serveReference(factory, [`4lw.commands.whitelist=${WHITELIST}`]);
+    cleanups.push(() => served.stop());
+    servedPorts.set(factory, served.port);
+  }
 });
 
 after(async () => {
@@ -58,10 +63,15 @@ function runWorkload(python: string, port: number): Promise<WorkloadSteps> {
   });
 }
 
-test('zookeeper differential: kazoo (Python) sees the same results, errors, watch events and recipe outcomes from the reference as from Apache ZooKeeper 3.8', T, async () => {
-  if ('reason' in kazoo) return;
-  const [expected, actual] = [await runWorkload(kazoo.python, ports[0]!), await runWorkload(kazoo.python, ports[1]!)];
-  assert.ok(expected.length > 40, `the workload ran to its end against Apache ZooKeeper (${expected.length} steps)`);
-  const differing = differingSteps(expected, actual);
-  assert.deepEqual(differing, [], `steps that differ:\n${differing.join('\n')}`);
-});
+let expected: Promise<WorkloadSteps> | undefined;
+
+for (const factory of FACTORIES) {
+  test(`zookeeper differential: kazoo (Python) sees the same results, errors, watch events and recipe outcomes from cnxnspec serve (${factory}) as from Apache ZooKeeper 3.8`, T, async () => {
+    if ('reason' in kazoo) return;
+    expected ??= runWorkload(kazoo.python, apachePort);
+    const [want, got] = [await expected, await runWorkload(kazoo.python, servedPorts.get(factory)!)];
+    assert.ok(want.length > 40, `the workload ran to its end against Apache ZooKeeper (${want.length} steps)`);
+    const differing = differingSteps(want, got);
+    assert.deepEqual(differing, [], `steps that differ:\n${differing.join('\n')}`);
+  });
+}

@@ -230,17 +230,15 @@ export class ZkServer implements RequestHandler {
     this.sessions.remove(sessionId);
     const events = this.endSession(sessionId);
     this.runtime.log.log('info', `Closed session ${hex(sessionId)} at the client's request (${client.id})`);
-    const sends = this.fire(events);
-    sends.push(this.reply(client, xid, this.tree.lastZxid(), Err.OK, started));
-    sends.push(client.closeAfterFlush('client_closed_session'));
-    await Promise.all(sends);
+    const zxid = this.tree.lastZxid();
+    await inTurn([...this.fire(events), () => this.reply(client, xid, zxid, Err.OK, started), () => client.closeAfterFlush('client_closed_session')]);
   }
 
   /** Called by the tracker's thread when a session's deadline has passed. */
   private async expireSession(session: Session): Promise<void> {
     const client = this.bySession.get(session.id);
     const events = this.endSession(session.id);
-    await Promise.all(this.fire(events));
+    await inTurn(this.fire(events));
     if (client !== undefined) await client.cnxn.close('client_closed_session');
   }
 
@@ -255,7 +253,7 @@ export class ZkServer implements RequestHandler {
     const tx = this.newTx();
     const node = this.tree.extendedNodes().find((n) => n.path === path);
     if (node === undefined || !isCandidate(node.stat, this.wallNow(), this.settings)) return;
-    await Promise.all(this.fire(this.tree.delete(path, -1, tx)));
+    await inTurn(this.fire(this.tree.delete(path, -1, tx)));
   }
 
   // --- requests -------------------------------------------------------------------------------------------
@@ -264,7 +262,8 @@ export class ZkServer implements RequestHandler {
     const handler = this.ops.get(header.type);
     if (handler === undefined) {
       this.runtime.log.log('warn', `Closing ${client.remote()} (${client.id}, session ${hex(client.sessionId)}): unknown op code ${header.type} (xid ${header.xid}); replied UNIMPLEMENTED`);
-      await Promise.all([this.reply(client, header.xid, -1n, Err.UNIMPLEMENTED, started), client.closeAfterFlush('client_closed_connection')]);
+      await this.reply(client, header.xid, -1n, Err.UNIMPLEMENTED, started);
+      await client.closeAfterFlush('client_closed_connection');
       return;
     }
     const tx = handler.write ? this.newTx() : undefined;
@@ -284,9 +283,10 @@ export class ZkServer implements RequestHandler {
     }
     if (outcome.refuse !== undefined) return this.refuse(client, outcome.refuse);
     const sends = this.fire(outcome.events ?? []);
-    for (const event of outcome.direct ?? []) sends.push(client.notify(event));
-    if (outcome.noReply !== true) sends.push(this.reply(client, header.xid, this.tree.lastZxid(), err === Err.OK ? (outcome.err ?? err) : err, started, err === Err.OK ? outcome.body : undefined));
-    await Promise.all(sends);
+    for (const event of outcome.direct ?? []) sends.push(() => client.notify(event));
+    const zxid = this.tree.lastZxid();
+    if (outcome.noReply !== true) sends.push(() => this.reply(client, header.xid, zxid, err === Err.OK ? (outcome.err ?? err) : err, started, err === Err.OK ? outcome.body : undefined));
+    await inTurn(sends);
   }
 
   private async auth(client: ClientConnection, header: RequestHeader, r: JuteReader, started: number): Promise<void> {
@@ -305,13 +305,14 @@ export class ZkServer implements RequestHandler {
     }
     this.runtime.log.log('warn', `Authentication with scheme "${packet.scheme}" failed for session ${hex(client.sessionId)} (unknown scheme, or no credentials); closing ${client.id}`);
     await client.cnxn.disableRecv();
-    await Promise.all([this.reply(client, header.xid, 0n, Err.AUTHFAILED, started), client.closeAfterFlush('client_closed_connection')]);
+    await this.reply(client, header.xid, 0n, Err.AUTHFAILED, started);
+    await client.closeAfterFlush('client_closed_connection');
   }
 
-  /** Queues notifications for every watch `events` fire; returns the pending sends. */
-  private fire(events: readonly TreeEvent[]): Promise<void>[] {
-    const sends: Promise<void>[] = [];
-    for (const event of events) for (const watcher of this.watches.trigger(event)) sends.push(watcher.notify(event));
+  /** Triggers the watches `events` fire (now: one-shot watches are gone at once); returns their notifications to send. */
+  private fire(events: readonly TreeEvent[]): Send[] {
+    const sends: Send[] = [];
+    for (const event of events) for (const watcher of this.watches.trigger(event)) sends.push(() => watcher.notify(event));
     return sends;
   }
 
@@ -369,4 +370,15 @@ export class ZkServer implements RequestHandler {
       clients: this.clients,
     });
   }
+}
+
+type Send = () => Promise<void>;
+
+/**
+ * Sends one after another, each awaited before the next: the host runtime contract lets a logical thread make one
+ * runtime call at a time, and a factory may write to the socket from inside send (the Netty-style factory does),
+ * so two sends in flight at once from one thread could write the same queued bytes twice.
+ */
+async function inTurn(sends: readonly Send[]): Promise<void> {
+  for (const send of sends) await send();
 }
