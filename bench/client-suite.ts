@@ -130,7 +130,10 @@ ${rows.join('\n')}
 Why this suite: node-zookeeper-client (this project's devDependency) publishes only unit tests that need no
 server; the \`zookeeper\` package's integration tests are written against a live ZooKeeper. Its unit tests
 (\`tests/unit\`) never reach a server and are not counted. Other clients are exercised by the differential tests
-(conformance/suites/zookeeper-differential*.test.ts: raw frames, node-zookeeper-client and the Java zkCli).
+(conformance/suites/zookeeper-differential*.test.ts: raw frames, node-zookeeper-client and the Java zkCli), and two
+client workloads run in \`npm test\` against Apache ZooKeeper and against \`cnxnspec serve\` with each reference factory,
+whose outputs must be equal: kazoo, the Python client, with its recipes (conformance/zookeeper/kazoo-workload.py),
+and Apache Curator, the Java framework, with its recipes and CuratorCache (conformance/zookeeper/CuratorWorkload.java).
 `;
 process.stdout.write(`${rows.join('\n')}\n`);
 if (!values['no-write']) writeFileSync(join(root, 'docs', 'client-suite.md'), report);
