@@ -275,6 +275,22 @@ c.close()
 wait_for(lambda: len(gone) == 1)
 record("ephemeral of a closed session", [gone, a.exists(eph_c)])
 
+# A dropped connection: the client reconnects with its session id and password and sends its watches again
+# (SetWatches). Whether b's change lands before or after that, the watch fires once and the session is the same.
+import socket as _socket
+
+states = []
+a.add_listener(lambda state: states.append(str(state)))
+reconnect_events = []
+before_drop = a.client_id
+a.get(ROOT + "/x", watch=lambda ev: reconnect_events.append([ev.type, ev.path]))
+a.exists(ROOT + "/appears-while-away", watch=lambda ev: reconnect_events.append([ev.type, ev.path]))
+a._connection._socket.shutdown(_socket.SHUT_RDWR)
+b.set(ROOT + "/x", b"changed while a reconnects")
+b.create(ROOT + "/appears-while-away")
+wait_for(lambda: len(reconnect_events) >= 2 and states[-1:] == ["CONNECTED"])
+record("reconnect", [states, sorted(reconnect_events), a.client_id == before_drop, stat_view(a.exists(eph), session_a)])
+
 record("four-letter ruok", a.command(b"ruok"))
 # The reference names itself 3.9 (it sends 3.9's notification zxids); what kazoo branches on is 3.5 and later.
 record("server_version (from envi) at least 3.5", a.server_version() >= (3, 5))
