@@ -109,6 +109,19 @@ public class CuratorWorkload {
     return c;
   }
 
+  /** Closes the client's socket as ZooKeeper's own tests do (ClientCnxn.SendThread.testableCloseSocket). */
+  static void dropConnection(ZooKeeper zk) throws Exception {
+    java.lang.reflect.Field cnxn = ZooKeeper.class.getDeclaredField("cnxn");
+    cnxn.setAccessible(true);
+    Object clientCnxn = cnxn.get(zk);
+    java.lang.reflect.Field sendThread = clientCnxn.getClass().getDeclaredField("sendThread");
+    sendThread.setAccessible(true);
+    Object thread = sendThread.get(clientCnxn);
+    java.lang.reflect.Method close = thread.getClass().getDeclaredMethod("testableCloseSocket");
+    close.setAccessible(true);
+    close.invoke(thread);
+  }
+
   static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
@@ -221,6 +234,23 @@ public class CuratorWorkload {
     record("read without auth", outcome(() -> b.getData().forPath(ROOT + "/private")));
     record("setACL wrong version", outcome(() -> alice.setACL().withVersion(4).withACL(List.of(onlyAlice)).forPath(ROOT + "/private")));
     record("read with auth", new String(alice.getData().forPath(ROOT + "/private"), StandardCharsets.UTF_8));
+
+    // A dropped connection: the Java client reconnects with its session and sends its watches again (SetWatches,
+    // with the last zxid it saw), so a change made meanwhile fires at once and a later one fires as usual.
+    List<String> states = new CopyOnWriteArrayList<>();
+    a.getConnectionStateListenable().addListener((cf, state) -> states.add(state.name()));
+    List<String> afterDrop = new CopyOnWriteArrayList<>();
+    Watcher keep = (WatchedEvent e) -> afterDrop.add(e.getType() + " " + e.getState() + " " + e.getPath());
+    a.create().forPath(ROOT + "/kept", bytes("0"));
+    a.getData().usingWatcher(keep).forPath(ROOT + "/kept");
+    a.checkExists().usingWatcher(keep).forPath(ROOT + "/appears");
+    a.watchers().add().withMode(AddWatchMode.PERSISTENT).usingWatcher(keep).forPath(ROOT + "/kept");
+    dropConnection(za);
+    b.setData().forPath(ROOT + "/kept", bytes("1"));
+    b.create().forPath(ROOT + "/appears");
+    waitFor(() -> afterDrop.size() >= 3 && states.contains("RECONNECTED"));
+    Thread.sleep(200);
+    record("reconnect", List.of(new ArrayList<>(states), sorted(afterDrop), za.getSessionId() == sa, String.valueOf(stat(a.checkExists().forPath(eph), sa))));
 
     // Recipes.
     CuratorFramework c = client(hosts);
