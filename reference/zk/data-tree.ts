@@ -218,7 +218,8 @@ export class DataTree {
       dataLength: data?.length ?? 0,
     };
     const savedParent = { ...parent.stat };
-    this.attach(actual, { data, acl: [...acl], stat, children: new Set() });
+    const nodeAcl = [...acl];
+    this.attach(actual, { data, acl: nodeAcl, stat, children: new Set() });
     parent.stat.cversion += 1;
     parent.stat.pzxid = tx.zxid;
     const savedCreates = parent.creates;
@@ -235,8 +236,8 @@ export class DataTree {
       path: actual,
       stat: clientStat(stat),
       events: [
-        { type: EventType.NodeCreated, path: actual, zxid: tx.zxid },
-        { type: EventType.NodeChildrenChanged, path: parentPath, zxid: tx.zxid },
+        { type: EventType.NodeCreated, path: actual, zxid: tx.zxid, acl: nodeAcl },
+        { type: EventType.NodeChildrenChanged, path: parentPath, zxid: tx.zxid, acl: parent.acl },
       ],
     };
   }
@@ -273,7 +274,7 @@ export class DataTree {
       node.stat = saved.stat;
     });
     this.quotas.changed(path, saved.data, data);
-    return { stat: clientStat(node.stat), events: [{ type: EventType.NodeDataChanged, path, zxid: tx.zxid }] };
+    return { stat: clientStat(node.stat), events: [{ type: EventType.NodeDataChanged, path, zxid: tx.zxid, acl: node.acl }] };
   }
 
   setAcl(path: string, acl: readonly Acl[], version: number, guard?: AclGuard): Stat {
@@ -347,8 +348,8 @@ export class DataTree {
     });
     this.quotas.deleted(path, node.data);
     return [
-      { type: EventType.NodeDeleted, path, zxid: tx.zxid },
-      { type: EventType.NodeChildrenChanged, path: parentPath, zxid: tx.zxid },
+      { type: EventType.NodeDeleted, path, zxid: tx.zxid, acl: node.acl },
+      { type: EventType.NodeChildrenChanged, path: parentPath, zxid: tx.zxid, ...(parent === undefined ? {} : { acl: parent.acl }) },
     ];
   }
 

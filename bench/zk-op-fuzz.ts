@@ -1,0 +1,65 @@
+/**
+ * The long differential fuzz of well-formed request sequences (conformance/zookeeper/op-sequence-diff.ts): `--runs`
+ * seeded op sequences played on Apache ZooKeeper 3.8 and on the reference; the differences are grouped by signature
+ * (operation and what differed), counted, and for each group the first sequence is shrunk and printed with both
+ * servers' streams up to the first difference. Not part of npm test; findings in docs/differential-fuzz.md.
+ *
+ *     node --import tsx bench/zk-op-fuzz.ts [--runs 300] [--seed 2026] [--max-ops 14] [--shrink-budget 150]
+ *
+ * Exits 0 when every sequence agreed, 1 when some differed, 2 when Apache ZooKeeper is not available.
+ */
+import fc from 'fast-check';
+import { parseArgs } from 'node:util';
+import { findApacheZooKeeper } from '../conformance/zookeeper/apache-zookeeper.ts';
+import { opSequence, type OpSequence } from '../conformance/zookeeper/op-sequence.ts';
+import { diffSequence, shrinkSequence, startOpFuzzPair } from '../conformance/zookeeper/op-sequence-diff.ts';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '300' },
+    seed: { type: 'string', default: '2026' },
+    'max-ops': { type: 'string', default: '14' },
+    'shrink-budget': { type: 'string', default: '150' },
+  },
+});
+const runs = Number(values.runs);
+const seed = Number(values.seed);
+const maxOps = Number(values['max-ops']);
+const budget = Number(values['shrink-budget']);
+for (const [name, n] of [['--runs', runs], ['--seed', seed], ['--max-ops', maxOps], ['--shrink-budget', budget]] as const) {
+  if (!Number.isInteger(n) || n < 0) {
+    console.error(`${name} must be a whole number >= 0, got ${String(n)}`);
+    process.exit(2);
+  }
+}
+
+const apache = findApacheZooKeeper();
+if (!apache.found) {
+  console.error(`Apache ZooKeeper is not available: ${apache.reason}`);
+  process.exit(2);
+}
+const pair = await startOpFuzzPair();
+const groups = new Map<string, { count: number; first: OpSequence }>();
+const started = Date.now();
+let ops = 0;
+try {
+  for (const [i, sequence] of fc.sample(opSequence(maxOps), { numRuns: runs, seed }).entries()) {
+    ops += sequence.ops.length;
+    const difference = await diffSequence(pair, sequence);
+    if (difference !== undefined) {
+      const group = groups.get(difference.signature) ?? { count: 0, first: sequence };
+      group.count += 1;
+      groups.set(difference.signature, group);
+    }
+    if ((i + 1) % 100 === 0) console.error(`${i + 1}/${runs} sequences, ${groups.size} signature(s) so far`);
+  }
+  const differing = [...groups.values()].reduce((n, g) => n + g.count, 0);
+  console.log(`${runs} sequences (${ops} operations, seed ${seed}) in ${((Date.now() - started) / 1000).toFixed(0)} s: ${differing} differed, ${groups.size} signature(s)\n`);
+  for (const [signature, { count, first }] of [...groups].sort((a, b) => b[1].count - a[1].count)) {
+    const shrunk = await shrinkSequence(pair, first, signature, budget);
+    console.log(`## ${signature} (${count} sequence(s))\n${shrunk.difference?.report ?? '(did not show again when replayed)'}\n`);
+  }
+} finally {
+  await pair.stop();
+}
+process.exit(groups.size === 0 ? 0 : 1);
