@@ -39,7 +39,7 @@ if (!apache.found) {
   process.exit(2);
 }
 const pair = await startOpFuzzPair();
-const groups = new Map<string, { count: number; first: OpSequence }>();
+const groups = new Map<string, { count: number; first: OpSequence; report: string }>();
 const started = Date.now();
 let ops = 0;
 try {
@@ -47,7 +47,7 @@ try {
     ops += sequence.ops.length;
     const difference = await diffSequence(pair, sequence);
     if (difference !== undefined) {
-      const group = groups.get(difference.signature) ?? { count: 0, first: sequence };
+      const group = groups.get(difference.signature) ?? { count: 0, first: sequence, report: difference.report };
       group.count += 1;
       groups.set(difference.signature, group);
     }
@@ -55,9 +55,10 @@ try {
   }
   const differing = [...groups.values()].reduce((n, g) => n + g.count, 0);
   console.log(`${runs} sequences (${ops} operations, seed ${seed}) in ${((Date.now() - started) / 1000).toFixed(0)} s: ${differing} differed, ${groups.size} signature(s)\n`);
-  for (const [signature, { count, first }] of [...groups].sort((a, b) => b[1].count - a[1].count)) {
+  for (const [signature, { count, first, report }] of [...groups].sort((a, b) => b[1].count - a[1].count)) {
     const shrunk = await shrinkSequence(pair, first, signature, budget);
-    console.log(`## ${signature} (${count} sequence(s))\n${shrunk.difference?.report ?? '(did not show again when replayed)'}\n`);
+    const shown = shrunk.difference?.signature === signature ? shrunk.difference.report : `(did not show again when replayed: timing?) as first seen:\n${report}`;
+    console.log(`## ${signature} (${count} sequence(s))\n${shown}\n`);
   }
 } finally {
   await pair.stop();
