@@ -19,7 +19,7 @@ import { startZk } from '../../reference/zk/test-support.ts';
 
 const apache = findApacheZooKeeper();
 const skip = apache.found ? false : `Apache ZooKeeper is not available: ${apache.reason}`;
-const SEQUENCES = 40;
+const SEQUENCES = 80;
 const SEED = 20261130;
 let pair: ServerPair | undefined;
 

@@ -8,9 +8,10 @@ import { MultiHeaderCodec } from '../../reference/zk/header-records.ts';
 import type { JuteReader } from '../../reference/zk/jute-reader.ts';
 import type { JuteWriter } from '../../reference/zk/jute-writer.ts';
 import { MultiRequestCodec, MultiResponseCodec, type MultiOp } from '../../reference/zk/multi-records.ts';
-import { OpCode } from '../../reference/zk/op-codes.ts';
+import { OpCode, Xid } from '../../reference/zk/op-codes.ts';
 import { stringList } from '../../reference/zk/record-codec.ts';
 import {
+  AuthPacketCodec,
   CreateRequestCodec,
   PathRequestCodec,
   PathVersionRequestCodec,
@@ -110,12 +111,19 @@ function requestOf(op: ZkOp, at: PathResolver): [number, ((w: JuteWriter) => voi
       return [OpCode.setACL, (w) => SetAclRequestCodec.write(w, { path: at(op.path), acl: acls(op.acl), version: op.version })];
     case 'closeSession':
       return [OpCode.closeSession];
+    case 'auth':
+      return [OpCode.auth, (w) => AuthPacketCodec.write(w, { type: 0, scheme: 'digest', auth: new TextEncoder().encode(op.credentials) })];
   }
+}
+
+/** The xid an operation travels with: its own, but auth packets carry the auth xid. */
+export function wireXid(op: ZkOp, xid: number): number {
+  return op.kind === 'auth' ? Xid.auth : xid;
 }
 
 export function opFrame(op: ZkOp, xid: number, at: PathResolver): Uint8Array {
   const [type, body] = requestOf(op, at);
-  return requestFrame(xid, type, body);
+  return requestFrame(wireXid(op, xid), type, body);
 }
 
 /** A decoded reply body: records as plain objects (Stat fields as bigint until normalised). */

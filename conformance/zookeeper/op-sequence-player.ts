@@ -21,7 +21,7 @@ import { rawHandshake, RawPeer, readReply, requestFrame } from '../../reference/
 import type { JuteReader } from '../../reference/zk/jute-reader.ts';
 import type { ReplyHeader } from '../../reference/zk/header-records.ts';
 import { LAST_CREATED, type OpSequence, type ZkOp } from './op-sequence.ts';
-import { decodeBody, opFrame, type Body } from './op-sequence-frames.ts';
+import { decodeBody, opFrame, wireXid, type Body } from './op-sequence-frames.ts';
 import { req } from './request-frames.ts';
 
 export type Entry =
@@ -102,7 +102,7 @@ export async function playSequence(address: SocketAddress, sequence: OpSequence,
         if (header.xid === -1) {
           const event = WatcherEventCodec.read(body);
           streams[s]!.push({ kind: 'event', ...event, zxid: header.zxid });
-        } else if (op !== undefined && header.xid === op.xid) {
+        } else if (op !== undefined && header.xid === wireXid(op.op, op.xid)) {
           const decoded = header.err === 0 || body.remaining() > 0 ? decodeBody(op.op, body) : undefined;
           streams[s]!.push({ kind: 'reply', op: op.xid, err: header.err, zxid: header.zxid, ...(decoded === undefined ? {} : { body: decoded }) });
           if (header.err === 0) for (const p of createdPaths(op.op, decoded)) lastCreated = p;

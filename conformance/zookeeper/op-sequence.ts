@@ -61,6 +61,8 @@ export type ZkOp = { readonly session: number } & (
   | { readonly kind: 'getEphemerals'; readonly prefix: string }
   | { readonly kind: 'setACL'; readonly path: string; readonly acl: readonly AclEntry[]; readonly version: number }
   | { readonly kind: 'closeSession' }
+  /** addauth digest `credentials` (user:password), sent with the auth xid -4. */
+  | { readonly kind: 'auth'; readonly credentials: string }
 );
 
 export interface OpSequence {
@@ -68,7 +70,10 @@ export interface OpSequence {
   readonly ops: readonly ZkOp[];
 }
 
-/** ACLs a client may send: open, narrower ones that make later requests NOAUTH, and ones ZooKeeper refuses. */
+/**
+ * ACLs a client may send: open, narrower ones that make later requests NOAUTH, and ones ZooKeeper refuses. The
+ * digest ids are those of user:pass and other:pw, the credentials `auth` operations send.
+ */
 export const ACLS: readonly (readonly AclEntry[])[] = [
   [[31, 'world', 'anyone']],
   [[1, 'world', 'anyone']],
@@ -77,7 +82,8 @@ export const ACLS: readonly (readonly AclEntry[])[] = [
   [[31, 'ip', '127.0.0.1']],
   [[31, 'ip', '10.0.0.0/8']],
   [[1, 'world', 'anyone'], [30, 'ip', '127.0.0.1']],
-  [[31, 'digest', 'user:tvDfN8QyH0S7dNgy1uRqXKOVbZA=']],
+  [[31, 'digest', 'user:smGaoVKd/cQkjm7b88GyorAUz20=']],
+  [[1, 'world', 'anyone'], [31, 'digest', 'other:C9oU18wYV9MKI6QqDxMNatrbkNI=']],
   [[31, 'auth', '']],
   [[31, 'world', 'someone']],
   [[30, 'world', 'anyone']],
@@ -86,7 +92,8 @@ export const ACLS: readonly (readonly AclEntry[])[] = [
 
 const path = fc.constantFrom(...PATHS);
 const createPath = fc.constantFrom(...CREATE_PATHS);
-const version = fc.constantFrom(-1, 0, 1, 2, 7);
+/** -1 (any) and 0 (a fresh node's) most, so that more writes succeed and fire watches. */
+const version = fc.constantFrom(-1, -1, -1, 0, 0, 1, 2, 7);
 const data: fc.Arbitrary<Data> = fc.constantFrom(null, '', 'x', 'hello');
 const acl = fc.oneof({ weight: 4, arbitrary: fc.constant(ACLS[0] as readonly AclEntry[]) }, { weight: 1, arbitrary: fc.constantFrom(...ACLS) });
 const ttl = fc.constantFrom(1n, 60_000n, 0n, -5n, 1n << 41n);
@@ -118,10 +125,11 @@ function opOf(sessions: number): fc.Arbitrary<ZkOp> {
   const w = (weight: number, arbitrary: fc.Arbitrary<ZkOp>) => ({ weight, arbitrary });
   return fc.oneof(
     w(8, fc.tuple(session, createSpec).map(([s, spec]) => ({ session: s, kind: 'create' as const, ...spec }))),
-    w(3, fc.record({ session, kind: fc.constant('delete' as const), path, version })),
-    w(3, fc.record({ session, kind: fc.constant('setData' as const), path, data, version })),
-    w(6, fc.record({ session, kind: fc.constant('read' as const), op: fc.constantFrom<ReadOpName>('exists', 'getData', 'getChildren', 'getChildren2'), path, watch: fc.boolean() })),
-    w(2, fc.record({ session, kind: fc.constant('addWatch' as const), path, mode: fc.constantFrom<0 | 1>(0, 1) })),
+    w(4, fc.record({ session, kind: fc.constant('delete' as const), path, version })),
+    w(4, fc.record({ session, kind: fc.constant('setData' as const), path, data, version })),
+    w(6, fc.record({ session, kind: fc.constant('read' as const), op: fc.constantFrom<ReadOpName>('exists', 'getData', 'getChildren', 'getChildren2'), path, watch: fc.constantFrom(true, true, false) })),
+    // Persistent watches on the root or /a see most of what a sequence does, so notifications are common.
+    w(3, fc.record({ session, kind: fc.constant('addWatch' as const), path: fc.oneof(fc.constantFrom('', 'a'), path), mode: fc.constantFrom<0 | 1>(0, 1, 1) })),
     w(2, fc.record({ session, kind: fc.constantFrom<'removeWatches' | 'checkWatches'>('removeWatches', 'checkWatches'), path, type: fc.constantFrom<1 | 2 | 3>(1, 2, 3) })),
     w(1, fc.record({ session, kind: fc.constant('checkVersion' as const), path, version })),
     w(3, fc.record({ session, kind: fc.constant('multi' as const), ops: fc.array(multiSub, { minLength: 0, maxLength: 4 }) })),
@@ -130,6 +138,7 @@ function opOf(sessions: number): fc.Arbitrary<ZkOp> {
     w(1, fc.record({ session, kind: fc.constant('getEphemerals' as const), prefix: fc.constantFrom('/', '', 'a', 'c') })),
     w(1, fc.record({ session, kind: fc.constant('setACL' as const), path, acl, version })),
     w(1, fc.record({ session, kind: fc.constant('closeSession' as const) })),
+    w(1, fc.record({ session, kind: fc.constant('auth' as const), credentials: fc.constantFrom('user:pass', 'other:pw', 'user:wrong') })),
   );
 }
 
@@ -193,6 +202,8 @@ export function describeOp(op: ZkOp): string {
         return `setACL ${show(op.path)} ${showAcl(op.acl)} v${op.version}`;
       case 'closeSession':
         return 'closeSession';
+      case 'auth':
+        return `addauth digest ${op.credentials}`;
       default:
         return `${op.kind} ${show(op.path)}`;
     }
