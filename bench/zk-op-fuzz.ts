@@ -4,7 +4,9 @@
  * (operation and what differed), counted, and for each group the first sequence is shrunk and printed with both
  * servers' streams up to the first difference. Not part of npm test; findings in docs/differential-fuzz.md.
  *
- *     node --import tsx bench/zk-op-fuzz.ts [--runs 300] [--seed 2026] [--max-ops 14] [--shrink-budget 150]
+ *     node --import tsx bench/zk-op-fuzz.ts [--runs 300] [--seed 2026] [--max-ops 14] [--shrink-budget 150] [--pipeline]
+ *
+ * --pipeline sends consecutive operations of one session together, as asynchronous clients do (op-sequence-player.ts).
  *
  * Exits 0 when every sequence agreed, 1 when some differed, 2 when Apache ZooKeeper is not available.
  */
@@ -20,12 +22,14 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '2026' },
     'max-ops': { type: 'string', default: '14' },
     'shrink-budget': { type: 'string', default: '150' },
+    pipeline: { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
 const seed = Number(values.seed);
 const maxOps = Number(values['max-ops']);
 const budget = Number(values['shrink-budget']);
+const play = { pipeline: values.pipeline };
 for (const [name, n] of [['--runs', runs], ['--seed', seed], ['--max-ops', maxOps], ['--shrink-budget', budget]] as const) {
   if (!Number.isInteger(n) || n < 0) {
     console.error(`${name} must be a whole number >= 0, got ${String(n)}`);
@@ -45,7 +49,7 @@ let ops = 0;
 try {
   for (const [i, sequence] of fc.sample(opSequence(maxOps), { numRuns: runs, seed }).entries()) {
     ops += sequence.ops.length;
-    const difference = await diffSequence(pair, sequence);
+    const difference = await diffSequence(pair, sequence, play);
     if (difference !== undefined) {
       const group = groups.get(difference.signature) ?? { count: 0, first: sequence, report: difference.report };
       group.count += 1;
@@ -54,9 +58,9 @@ try {
     if ((i + 1) % 100 === 0) console.error(`${i + 1}/${runs} sequences, ${groups.size} signature(s) so far`);
   }
   const differing = [...groups.values()].reduce((n, g) => n + g.count, 0);
-  console.log(`${runs} sequences (${ops} operations, seed ${seed}) in ${((Date.now() - started) / 1000).toFixed(0)} s: ${differing} differed, ${groups.size} signature(s)\n`);
+  console.log(`${runs} sequences (${ops} operations, seed ${seed}${play.pipeline ? ', pipelined' : ''}) in ${((Date.now() - started) / 1000).toFixed(0)} s: ${differing} differed, ${groups.size} signature(s)\n`);
   for (const [signature, { count, first, report }] of [...groups].sort((a, b) => b[1].count - a[1].count)) {
-    const shrunk = await shrinkSequence(pair, first, signature, budget);
+    const shrunk = await shrinkSequence(pair, first, signature, budget, play);
     const shown = shrunk.difference?.signature === signature ? shrunk.difference.report : `(did not show again when replayed: timing?) as first seen:\n${report}`;
     console.log(`## ${signature} (${count} sequence(s))\n${shown}\n`);
   }

@@ -20,6 +20,7 @@ import { startZk } from '../../reference/zk/test-support.ts';
 const apache = findApacheZooKeeper();
 const skip = apache.found ? false : `Apache ZooKeeper is not available: ${apache.reason}`;
 const SEQUENCES = 80;
+const PIPELINED = 40;
 const SEED = 20261130;
 let pair: ServerPair | undefined;
 
@@ -64,5 +65,14 @@ test(`[zk.data-tree] differential: ${SEQUENCES} seeded sequences of well-formed 
     if (difference === undefined) continue;
     const shrunk = await shrinkSequence(pair!, sequence, difference.signature, 40);
     assert.fail(`the reference answered differently (${difference.signature}); shrunk:\n${(shrunk.difference ?? difference).report}`);
+  }
+});
+
+test(`[zk.watches] differential: ${PIPELINED} seeded sequences with each session's consecutive requests pipelined get the same replies and notifications from Apache ZooKeeper 3.8 and the reference`, { timeout: 120_000, skip }, async () => {
+  for (const sequence of fc.sample(opSequence(14), { numRuns: PIPELINED, seed: SEED + 1 })) {
+    const difference = await diffSequence(pair!, sequence, { pipeline: true });
+    if (difference === undefined) continue;
+    const shrunk = await shrinkSequence(pair!, sequence, difference.signature, 40, { pipeline: true });
+    assert.fail(`the reference answered pipelined requests differently (${difference.signature}); shrunk:\n${(shrunk.difference ?? difference).report}`);
   }
 });

@@ -11,7 +11,7 @@
 import type { SocketAddress } from '../../spec/runtime.ts';
 import { startPair, type ServerPair } from './differential-pair.ts';
 import { describeOp, type OpSequence, type ZkOp } from './op-sequence.ts';
-import { playSequence, type Play } from './op-sequence-player.ts';
+import { playSequence, type Play, type PlayOptions } from './op-sequence-player.ts';
 import { playLines } from './play-normaliser.ts';
 
 const NEVER_MS = 3_600_000;
@@ -82,13 +82,15 @@ export function comparePlays(sequence: OpSequence, zookeeper: Play, reference: P
   return undefined;
 }
 
+type Targets = { readonly zookeeper: SocketAddress; readonly reference: SocketAddress };
+
 let plays = 0;
 const runTag = Math.random().toString(36).slice(2, 8);
 
 /** Plays `sequence` on both servers at once, each under a fresh root, and compares. */
-export async function diffSequence(pair: { readonly zookeeper: SocketAddress; readonly reference: SocketAddress }, sequence: OpSequence): Promise<Difference | undefined> {
+export async function diffSequence(pair: Targets, sequence: OpSequence, options: PlayOptions = {}): Promise<Difference | undefined> {
   const root = `/opfuzz-${runTag}-${++plays}`;
-  const [z, r] = await Promise.all([playSequence(pair.zookeeper, sequence, root), playSequence(pair.reference, sequence, root)]);
+  const [z, r] = await Promise.all([playSequence(pair.zookeeper, sequence, root, options), playSequence(pair.reference, sequence, root, options)]);
   return comparePlays(sequence, z, r);
 }
 
@@ -110,20 +112,21 @@ function* smaller(sequence: OpSequence): Generator<OpSequence> {
 
 /** Greedily shrinks `sequence` while it still shows a difference with `signature`; at most `budget` plays. */
 export async function shrinkSequence(
-  pair: { readonly zookeeper: SocketAddress; readonly reference: SocketAddress },
+  pair: Targets,
   sequence: OpSequence,
   signature: string,
   budget = 150,
+  options: PlayOptions = {},
 ): Promise<{ sequence: OpSequence; difference: Difference | undefined }> {
   let best = sequence;
-  let difference = await diffSequence(pair, sequence);
+  let difference = await diffSequence(pair, sequence, options);
   let tries = 0;
   let improved = true;
   while (improved && tries < budget) {
     improved = false;
     for (const candidate of smaller(best)) {
       if (++tries > budget) break;
-      const found = await diffSequence(pair, candidate);
+      const found = await diffSequence(pair, candidate, options);
       if (found?.signature === signature) {
         best = candidate;
         difference = found;

@@ -3,7 +3,7 @@
  * order its socket delivered it: replies (err, zxid, decoded body), watch notifications, a close by the server.
  *
  * One request at a time: each operation is sent, followed by a ping on the same session, and that session is read
- * up to the ping's reply. Both servers answer a session's requests in order and queue a notification for a session
+ * up to the ping's reply (with `pipeline`, a run of one session's operations is sent before the ping). Both servers answer a session's requests in order and queue a notification for a session
  * before they answer its next request, so what each stream holds, and in which order, does not depend on timing;
  * the ping also bounds the wait for operations answered with no reply at all (a check outside a multi). The
  * sessions' streams are not interleaved with each other: across sessions only per-session order is promised.
@@ -44,6 +44,22 @@ export interface Play {
 export interface PlayOptions {
   /** Longest wait for one reply before the session is given up (ms). */
   readonly replyTimeoutMs?: number;
+  /** Send consecutive operations of one session together, as asynchronous clients do (see pipelinedRun). */
+  readonly pipeline?: boolean;
+}
+
+/**
+ * How many operations from `start` go out together: the following operations of the same session, up to one that
+ * must travel alone. auth is answered outside the request pipeline on ZooKeeper (it may overtake requests sent
+ * before it), a request right behind a setACL is checked against the old ACL by ZooKeeper (a documented
+ * difference, reference/zk/README.md), and nothing follows a closeSession.
+ */
+export function pipelinedRun(ops: readonly ZkOp[], start: number): number {
+  const alone = (op: ZkOp) => op.kind === 'auth' || op.kind === 'setACL' || op.kind === 'closeSession';
+  let end = start + 1;
+  if (alone(ops[start]!)) return 1;
+  while (end < ops.length && ops[end]!.session === ops[start]!.session && !alone(ops[end]!)) end++;
+  return end - start;
 }
 
 const CLOSE_XID = 1_000_000;
@@ -86,8 +102,8 @@ export async function playSequence(address: SocketAddress, sequence: OpSequence,
       return relative === '' ? root : `${root}/${relative}`;
     };
 
-    /** Reads session `s` until the ping's reply; an op's reply is decoded and returned. */
-    const readUntilPing = async (s: number, op?: { xid: number; op: ZkOp }): Promise<void> => {
+    /** Reads session `s` until the ping's reply, decoding the replies to `sent` (by wire xid). */
+    const readUntilPing = async (s: number, sent: ReadonlyMap<number, { xid: number; op: ZkOp }> = new Map()): Promise<void> => {
       const peer = peers[s]!;
       for (;;) {
         const got = await nextReply(peer, timeoutMs);
@@ -98,11 +114,12 @@ export async function playSequence(address: SocketAddress, sequence: OpSequence,
           return;
         }
         const { header, body } = got;
+        const op = sent.get(header.xid);
         if (header.xid === -2) return;
         if (header.xid === -1) {
           const event = WatcherEventCodec.read(body);
           streams[s]!.push({ kind: 'event', ...event, zxid: header.zxid });
-        } else if (op !== undefined && header.xid === wireXid(op.op, op.xid)) {
+        } else if (op !== undefined) {
           const decoded = header.err === 0 || body.remaining() > 0 ? decodeBody(op.op, body) : undefined;
           streams[s]!.push({ kind: 'reply', op: op.xid, err: header.err, zxid: header.zxid, ...(decoded === undefined ? {} : { body: decoded }) });
           if (header.err === 0) for (const p of createdPaths(op.op, decoded)) lastCreated = p;
@@ -117,13 +134,20 @@ export async function playSequence(address: SocketAddress, sequence: OpSequence,
     if (made === null || made === 'timeout' || made.header.err !== 0) throw new Error(`could not create the play's root ${root} on ${address.host}:${address.port}`);
     const baseZxid = Create2ResponseCodec.read(made.body).stat.czxid;
 
-    for (const [i, op] of sequence.ops.entries()) {
-      if (!open[op.session]) continue;
-      const xid = i + 1;
-      peers[op.session]!.write(opFrame(op, xid, at));
-      peers[op.session]!.write(req.ping());
-      await readUntilPing(op.session, { xid, op });
-      if (op.kind === 'closeSession') open[op.session] = false;
+    for (let i = 0; i < sequence.ops.length; ) {
+      const session = sequence.ops[i]!.session;
+      const run = options.pipeline ? pipelinedRun(sequence.ops, i) : 1;
+      const sent = new Map<number, { xid: number; op: ZkOp }>();
+      for (const [k, op] of sequence.ops.slice(i, i + run).entries()) {
+        const xid = i + k + 1;
+        sent.set(wireXid(op, xid), { xid, op });
+        if (open[session]) peers[session]!.write(opFrame(op, xid, at));
+      }
+      i += run;
+      if (!open[session]) continue;
+      peers[session]!.write(req.ping());
+      await readUntilPing(session, sent);
+      if ([...sent.values()].some(({ op }) => op.kind === 'closeSession')) open[session] = false;
     }
     for (const [s, peer] of peers.entries()) {
       if (!open[s]) continue;
