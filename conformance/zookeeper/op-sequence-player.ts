@@ -3,8 +3,9 @@
  * order its socket delivered it: replies (err, zxid, decoded body), watch notifications, a close by the server.
  *
  * One request at a time: each operation is sent, followed by a ping on the same session, and that session is read
- * up to the ping's reply (with `pipeline`, a run of one session's operations is sent before the ping). Both servers answer a session's requests in order and queue a notification for a session
- * before they answer its next request, so what each stream holds, and in which order, does not depend on timing;
+ * up to the ping's reply (with `pipeline`, a run of one session's operations is sent before the ping). Both servers
+ * answer a session's requests in order and queue a notification for a session before they answer its next
+ * request, so what each stream holds, and in which order, does not depend on timing;
  * the ping also bounds the wait for operations answered with no reply at all (a check outside a multi). The
  * sessions' streams are not interleaved with each other: across sessions only per-session order is promised.
  *
