@@ -8,7 +8,7 @@
  *
  * --pipeline sends consecutive operations of one session together, as asynchronous clients do (op-sequence-player.ts).
  *
- * Exits 0 when every sequence agreed, 1 when some differed, 2 when Apache ZooKeeper is not available.
+ * Exits 0 when every sequence agreed, 1 when some differed, 2 when an option is bad or Apache ZooKeeper is not available.
  */
 import fc from 'fast-check';
 import { parseArgs } from 'node:util';
@@ -30,9 +30,9 @@ const seed = Number(values.seed);
 const maxOps = Number(values['max-ops']);
 const budget = Number(values['shrink-budget']);
 const play = { pipeline: values.pipeline };
-for (const [name, n] of [['--runs', runs], ['--seed', seed], ['--max-ops', maxOps], ['--shrink-budget', budget]] as const) {
-  if (!Number.isInteger(n) || n < 0) {
-    console.error(`${name} must be a whole number >= 0, got ${String(n)}`);
+for (const [name, n, least] of [['--runs', runs, 0], ['--seed', seed, 0], ['--max-ops', maxOps, 1], ['--shrink-budget', budget, 0]] as const) {
+  if (!Number.isInteger(n) || n < least) {
+    console.error(`${name} must be a whole number >= ${least}, got ${String(n)}`);
     process.exit(2);
   }
 }
