@@ -50,6 +50,10 @@ test('[zk.acl-enforcement] a watcher without READ on the node gets no notificati
   assert.deepEqual(await referenceLines(t, 2), REGRESSIONS[2]!.zookeeper);
 });
 
+test('[zk.session-lifecycle] a closed session\'s ephemerals go in ZooKeeper 3.8\'s order (its HashSet\'s), as a recursive watcher sees them', { timeout: 30_000 }, async (t) => {
+  assert.deepEqual(await referenceLines(t, 3), REGRESSIONS[3]!.zookeeper);
+});
+
 test('[zk.watches] differential: the fuzz\'s regression sequences play the same on Apache ZooKeeper 3.8 and the reference', { timeout: 60_000, skip }, async () => {
   const differences: string[] = [];
   for (const regression of REGRESSIONS) {
