@@ -54,24 +54,31 @@ export function fourLetterWord(port: number, word: string, timeoutMs = 2_000): P
 
 /**
  * True once a ConnectRequest gets a session: ZooKeeper answers ruok a moment before it serves sessions, and a
- * connection in that moment is closed unanswered.
+ * connection in that moment is closed unanswered. The probe's session is closed, and the answer given once the
+ * server has closed the connection: a session left to expire would take a zxid in the middle of whatever test runs
+ * 30 s later (the op-sequence fuzz compares zxid steps).
  */
 function grantsSession(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port }, () => socket.write(connectRequestBytes()));
     socket.setTimeout(2_000, () => socket.destroy());
     let got = Buffer.alloc(0);
+    let granted: boolean | undefined;
     socket.on('data', (chunk: Buffer) => {
+      if (granted !== undefined) return;
       got = Buffer.concat([got, chunk]);
-      if (got.length >= 12) {
-        resolve(got.readInt32BE(8) > 0);
-        socket.destroy();
-      }
+      if (got.length < 12) return;
+      granted = got.readInt32BE(8) > 0;
+      if (granted) socket.end(CLOSE_SESSION_REQUEST);
+      else socket.destroy();
     });
-    socket.on('error', () => resolve(false));
-    socket.on('close', () => resolve(false));
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => resolve(granted ?? false));
   });
 }
+
+/** closeSession (op -11) with xid 1, length prefix included. */
+const CLOSE_SESSION_REQUEST = Buffer.from([0, 0, 0, 8, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xf5]);
 
 /** A ConnectRequest for a new session of 30 s (length prefix included), written out by hand. */
 function connectRequestBytes(): Buffer {

@@ -55,8 +55,8 @@ test('[zk.data-tree] unit: create, setData and delete keep czxid, mzxid, pzxid, 
     { czxid: 1n, mzxid: 1n, pzxid: 1n, ctime: 1001n, mtime: 1001n, version: 0, cversion: 0, aversion: 0, ephemeralOwner: 0n, dataLength: 3, numChildren: 0 },
   );
   assert.deepEqual(created.events, [
-    { type: EventType.NodeCreated, path: '/a', zxid: 1n },
-    { type: EventType.NodeChildrenChanged, path: '/', zxid: 1n },
+    { type: EventType.NodeCreated, path: '/a', zxid: 1n, acl: OPEN_ACL_UNSAFE },
+    { type: EventType.NodeChildrenChanged, path: '/', zxid: 1n, acl: OPEN_ACL_UNSAFE },
   ]);
   tree.create('/a/b', null, OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, 9n, tx());
   const parent = tree.exists('/a');

@@ -20,6 +20,7 @@ import { Err, KeeperError } from './error-codes.ts';
 import { QuotaStats } from './quota-stats.ts';
 import type { Stat } from './stat.ts';
 import { EventType, type TreeEvent } from './watch-events.ts';
+import { javaHashSetCloneOrder } from './java-hash-order.ts';
 import { checkPathShape, childPath, nameOf, parentOf, validatePath } from './zk-path.ts';
 
 type MutableStat = { -readonly [K in keyof Stat]: Stat[K] };
@@ -81,6 +82,8 @@ function versionMatches(expected: number, actual: number): boolean {
 export class DataTree {
   private readonly nodes = new Map<string, ZNode>();
   private readonly ephemerals = new Map<bigint, Set<string>>();
+  /** The most ephemerals each session has held at once: ZooKeeper's per-session HashSet never shrinks its table. */
+  private readonly ephemeralPeaks = new Map<bigint, number>();
   private zxid = 0n;
   private undoLog: (() => void)[] | null = null;
   /** Statistics of the paths limited under /zookeeper/quota; the server sets its logger and enforcement. */
@@ -218,7 +221,8 @@ export class DataTree {
       dataLength: data?.length ?? 0,
     };
     const savedParent = { ...parent.stat };
-    this.attach(actual, { data, acl: [...acl], stat, children: new Set() });
+    const nodeAcl = [...acl];
+    this.attach(actual, { data, acl: nodeAcl, stat, children: new Set() });
     parent.stat.cversion += 1;
     parent.stat.pzxid = tx.zxid;
     const savedCreates = parent.creates;
@@ -235,8 +239,8 @@ export class DataTree {
       path: actual,
       stat: clientStat(stat),
       events: [
-        { type: EventType.NodeCreated, path: actual, zxid: tx.zxid },
-        { type: EventType.NodeChildrenChanged, path: parentPath, zxid: tx.zxid },
+        { type: EventType.NodeCreated, path: actual, zxid: tx.zxid, acl: nodeAcl },
+        { type: EventType.NodeChildrenChanged, path: parentPath, zxid: tx.zxid, acl: parent.acl },
       ],
     };
   }
@@ -273,7 +277,7 @@ export class DataTree {
       node.stat = saved.stat;
     });
     this.quotas.changed(path, saved.data, data);
-    return { stat: clientStat(node.stat), events: [{ type: EventType.NodeDataChanged, path, zxid: tx.zxid }] };
+    return { stat: clientStat(node.stat), events: [{ type: EventType.NodeDataChanged, path, zxid: tx.zxid, acl: node.acl }] };
   }
 
   setAcl(path: string, acl: readonly Acl[], version: number, guard?: AclGuard): Stat {
@@ -295,14 +299,19 @@ export class DataTree {
     if (!versionMatches(version, node.stat.version)) throw new KeeperError(Err.BADVERSION, path);
   }
 
-  /** Deletes every ephemeral node of a closed or expired session (ephemerals have no children, so any order). */
+  /**
+   * Deletes every ephemeral node of a closed or expired session. Ephemerals have no children, so any order would do;
+   * ZooKeeper's is that of its HashSet of the session's paths, and watchers see it in their notifications.
+   */
   killSession(sessionId: bigint, tx: Tx): TreeEvent[] {
     const events: TreeEvent[] = [];
-    for (const path of this.ephemeralsOf(sessionId)) {
+    const paths = [...(this.ephemerals.get(sessionId) ?? [])];
+    for (const path of javaHashSetCloneOrder(paths, this.ephemeralPeaks.get(sessionId) ?? 0)) {
       const node = this.nodes.get(path);
       if (node !== undefined) events.push(...this.remove(path, node, tx));
     }
     this.ephemerals.delete(sessionId);
+    this.ephemeralPeaks.delete(sessionId);
     return events;
   }
 
@@ -347,8 +356,8 @@ export class DataTree {
     });
     this.quotas.deleted(path, node.data);
     return [
-      { type: EventType.NodeDeleted, path, zxid: tx.zxid },
-      { type: EventType.NodeChildrenChanged, path: parentPath, zxid: tx.zxid },
+      { type: EventType.NodeDeleted, path, zxid: tx.zxid, acl: node.acl },
+      { type: EventType.NodeChildrenChanged, path: parentPath, zxid: tx.zxid, ...(parent === undefined ? {} : { acl: parent.acl }) },
     ];
   }
 
@@ -399,6 +408,12 @@ export class DataTree {
     let paths = this.ephemerals.get(sessionId);
     if (paths === undefined) this.ephemerals.set(sessionId, (paths = new Set()));
     paths.add(path);
+    // A create a multi rolls back never reached ZooKeeper's tree: its peak is restored with it.
+    const peak = this.ephemeralPeaks.get(sessionId);
+    if (paths.size > (peak ?? 0)) {
+      this.ephemeralPeaks.set(sessionId, paths.size);
+      this.onUndo(() => (peak === undefined ? this.ephemeralPeaks.delete(sessionId) : this.ephemeralPeaks.set(sessionId, peak)));
+    }
   }
 
   private removeEphemeral(sessionId: bigint, path: string): void {

@@ -40,7 +40,7 @@ test('[zk.watches] unit: the watches of a closed connection are dropped from bot
   w.add('child', '/b', 'gone');
   w.add('child', '/b', 'stays');
   w.removeWatcher('gone');
-  assert.equal(w.has('data', '/a', 'gone'), false);
+  assert.equal(w.watched('data', '/a'), false);
   assert.deepEqual(w.trigger(ev(EventType.NodeDeleted, '/b')), ['stays']);
 });
 
@@ -67,11 +67,12 @@ test('[zk.persistent-watches] a standard watch on the same path turns a persiste
   assert.deepEqual(m.trigger({ type: EventType.NodeChildrenChanged, path: '/p', zxid: 3n }), ['a'], 'the child table kept its persistent mode');
 });
 
-test('[zk.remove-watches] remove and has look at exactly one path and table; removing the last recursive watch stops ancestor lookups', T, () => {
+test('[zk.remove-watches] remove and watched look at exactly one path and table; removing the last recursive watch stops ancestor lookups', T, () => {
   const m = new WatchManager<string>();
   m.addPersistent('/r', 'a', 'recursive');
-  assert.equal(m.has('data', '/r/x', 'a'), false);
-  assert.equal(m.has('child', '/r', 'a'), true);
+  assert.equal(m.watched('data', '/r/x'), false);
+  assert.equal(m.watched('child', '/r'), true);
+  assert.equal(m.remove('data', '/r', 'b'), false, 'removeWatches takes only the asking connection\'s watch');
   assert.equal(m.remove('data', '/r', 'a'), true);
   assert.equal(m.remove('data', '/r', 'a'), false);
   assert.deepEqual(m.trigger({ type: EventType.NodeCreated, path: '/r/x', zxid: 1n }), [], 'the child-table entry never fires NodeCreated');

@@ -3,7 +3,8 @@
  * - addWatch (106) AddWatchRequest{path, mode}: mode 0 persistent, 1 persistent-recursive; reply ErrorResponse{0}.
  *   The path is not validated (ZooKeeper registers whatever string it gets); any other mode is MARSHALLINGERROR.
  * - removeWatches (18) RemoveWatchesRequest{path, type} and checkWatches (17) CheckWatchesRequest{path, type}:
- *   type 1 children, 2 data, 3 any; NOWATCHER (-121) when the connection has no such watch on exactly that path;
+ *   type 1 children, 2 data, 3 any; NOWATCHER (-121) when there is no such watch on exactly that path: for
+ *   removeWatches one of the asking connection, for checkWatches one of any connection (3.8 looks no further);
  *   no reply body. 3.8 knows no other watcher type (4 and 5 came with 3.9): MARSHALLINGERROR. checkWatches
  *   with a null path, or a non-empty one without '/', is MARSHALLINGERROR too (ZooKeeper fails it in its lookup).
  * Removing a watch sends no notification: the client produces its own "watch removed" event.
@@ -57,7 +58,7 @@ export const checkWatches: OpHandler = {
     // ZooKeeper 3.8 fails a checkWatches whose path is null, or not empty and without '/', in its own lookup
     // before it looks for the watch: MARSHALLINGERROR, where removeWatches answers NOWATCHER (measured on 3.8.0).
     if (path === null || (path !== '' && !path.includes('/'))) throw malformed(`checkWatches: path ${JSON.stringify(path)} has no '/'`);
-    if (!kinds.some((kind) => ctx.watches.has(kind, path, ctx.client))) throw new KeeperError(Err.NOWATCHER, `${path} (${kinds.join(', ')})`);
+    if (!kinds.some((kind) => ctx.watches.watched(kind, path))) throw new KeeperError(Err.NOWATCHER, `${path} (${kinds.join(', ')})`);
     return {};
   },
 };

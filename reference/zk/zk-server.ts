@@ -42,6 +42,7 @@ import type { OpHandler, OpOutcome } from './request-ops.ts';
 import { AuthPacketCodec, type AuthPacket } from './request-records.ts';
 import { AUTH_PROVIDERS } from './auth-providers.ts';
 import { AccessControl } from './access-control.ts';
+import { Perms } from './acl.ts';
 import { buildAdminSnapshot, buildSnapshot } from './server-snapshot.ts';
 import { renderAdminWord } from './admin-words.ts';
 import { ServerStats } from './server-stats.ts';
@@ -309,10 +310,18 @@ export class ZkServer implements RequestHandler {
     await client.closeAfterFlush('client_closed_connection');
   }
 
-  /** Triggers the watches `events` fire (now: one-shot watches are gone at once); returns their notifications to send. */
+  /**
+   * Triggers the watches `events` fire (now: one-shot watches are gone at once); returns their notifications to
+   * send. A watcher that may not READ the node gets nothing, its one-shot watch used up all the same, as in
+   * ZooKeeper 3.8 (measured by the op-sequence fuzz, conformance/zookeeper/op-sequence-diff.ts).
+   */
   private fire(events: readonly TreeEvent[]): Send[] {
     const sends: Send[] = [];
-    for (const event of events) for (const watcher of this.watches.trigger(event)) sends.push(() => watcher.notify(event));
+    for (const event of events) {
+      for (const watcher of this.watches.trigger(event)) {
+        if (event.acl === undefined || this.access.permits(watcher.authIds, event.acl, Perms.READ)) sends.push(() => watcher.notify(event));
+      }
+    }
     return sends;
   }
 

@@ -203,7 +203,8 @@ export const zkRequirements: readonly Requirement[] = [
       'ADMIN for setACL (after the new ACL is validated); READ or ADMIN for getACL, which shows digest ids as user:x without ' +
       'ADMIN; nothing for exists and sync. world:anyone grants all, digest ids match exactly, ip ids by address and mask; ' +
       'the digest super user (zookeeper.DigestAuthenticationProvider.superDigest) passes every check, and ' +
-      'zookeeper.skipACL=yes turns checks off. /zookeeper/config is world:anyone READ.',
+      'zookeeper.skipACL=yes turns checks off. /zookeeper/config is world:anyone READ. A watch notification MUST go only to a ' +
+      'watcher with READ on the node it is about (for NodeChildrenChanged the parent), as 3.8 sends them.',
     rationale:
       'A client library\'s ACL tests, and applications that lock nodes with digest ACLs, rely on the server refusing what the ' +
       'ACL does not allow, with ZooKeeper\'s code and in ZooKeeper\'s order of checks.',
@@ -295,7 +296,8 @@ export const zkRequirements: readonly Requirement[] = [
     statement:
       'getEphemerals (the session\'s ephemeral paths under a prefix), getAllChildrenNumber (nodes below a path), whoAmI ' +
       '(scheme and user of each identity), and the refusals of reconfig (RECONFIGDISABLED -123), createSession as a request ' +
-      '(MARSHALLINGERROR), createTTL with extended types off (UNIMPLEMENTED, connection kept) and a lone check (no reply) ' +
+      '(MARSHALLINGERROR), createTTL with extended types off (UNIMPLEMENTED, connection kept) and a lone check (no reply when ' +
+      'it passes, its error when it fails) ' +
       'MUST answer as a standalone ZooKeeper 3.8 does.',
     rationale:
       'Newer client libraries call these operations (Curator, zkCli); answering them as ZooKeeper does keeps those ' +
@@ -324,7 +326,8 @@ export const zkRequirements: readonly Requirement[] = [
     level: 'MUST',
     statement:
       'removeWatches (18) and checkWatches (17) MUST answer per watcher type (1 children, 2 data, 3 any) on exactly the given path: ' +
-      'OK when the connection holds such a watch (removing it), NOWATCHER (-121) otherwise, MARSHALLINGERROR for types 3.8 does not know; ' +
+      'removeWatches OK when the connection holds such a watch (removing it), checkWatches OK when any connection holds one (as 3.8 ' +
+      'does), NOWATCHER (-121) otherwise, MARSHALLINGERROR for types 3.8 does not know; ' +
       'the connection stays.',
     rationale:
       'Clients remove watches they no longer need and check them on reconnect; an answer that differs leaves them with phantom or missing watches.',
