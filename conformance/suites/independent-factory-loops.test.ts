@@ -18,7 +18,12 @@ import { applies, profileFor, profilePattern } from '../harness/profile.ts';
 import { checksFor, runChecks, type NamedOutcome } from '../harness/checks/run-checks.ts';
 import { createNodeRuntime } from '../../reference/runtime/node/index.ts';
 import { EchoHandler } from '../../reference/server/echo-handler.ts';
-import { decodeConnectResponse, decodeReply, encodeConnectRequest, encodeRequest, frame, FrameSplitter, OP_CLOSE_SESSION } from '../../reference/server/frames.ts';
+import { decodeConnectResponse, decodeReply, encodeConnectRequest, encodeRequest, frame, FrameSplitter, OP_CLOSE_SESSION, OP_PING, XID_PING } from '../../reference/server/frames.ts';
+import { loadTlsMaterial } from '../../reference/boot/tls-material.ts';
+import { makeTestCerts } from '../../reference/netty/test-certs.ts';
+import { TlsPeer } from '../../reference/netty/tls-peer.ts';
+import { connectRequestFrame, handshake, readReply, requestFrame } from '../../reference/nio/test-support.ts';
+import { nodeHarness } from './node-harness.ts';
 
 const FACTORY = fileURLToPath(new URL('../../fixtures/factories/independent-loops/index.ts', import.meta.url));
 /** Per strategy; npm test runs on two cores, `cnxnspec test --factory` runs the full budget. */
@@ -100,4 +105,39 @@ test('[wire.handshake, cnxn.outgoing-buffers] independent event-loop factory on 
   assert.ok(factory.connections().some((c) => c.sessionId === sessionId), 'the client holds a session the factory knows');
   assert.equal(await runtime.runAs('main', () => factory.closeSession(sessionId, 'close_connection_command')), true);
   await dropped;
+});
+
+test('[netty.tls] independent event-loop factory on real TLS: a client with a certificate handshakes and pings; a plaintext client is closed unserved', { timeout: 30_000 }, async (t) => {
+  const certs = makeTestCerts();
+  t.after(() => certs.cleanup());
+  const tls = loadTlsMaterial(new Map([
+    ['zookeeper.ssl.keyStore.location', certs.serverKeyStore],
+    ['zookeeper.ssl.trustStore.location', certs.caPath],
+    ['zookeeper.ssl.clientAuth', 'need'],
+  ]))!;
+  const h = await nodeHarness({ seed: 1 });
+  t.after(() => h.dispose());
+  const { module } = await loadFactory(FACTORY);
+  await h.run(async () => {
+    const factory = module.createFactory(h.runtime, { cores: 2, tls });
+    try {
+      await factory.configure({ host: '127.0.0.1', port: 0 }, 0, -1, true);
+      await factory.startup(new EchoHandler());
+      const port = factory.localAddress()!.port;
+      const peer = await TlsPeer.connect(port, { ca: certs.ca, key: certs.clientKey, cert: certs.clientCert });
+      t.after(() => peer.close());
+      assert.notEqual((await handshake(peer)).sessionId, 0n);
+      await peer.send(requestFrame(XID_PING, OP_PING));
+      assert.equal((await readReply(peer)).header.xid, XID_PING);
+      const plain = await h.connect({ host: '127.0.0.1', port });
+      await plain.send(connectRequestFrame());
+      await plain.closed();
+      await peer.close();
+    } finally {
+      await factory.shutdown();
+    }
+  });
+  const closes = h.trace().filter((e) => e.ev === 'close' && e.reason === 'Unsuccessful handshake');
+  assert.equal(closes.length, 1, 'the plaintext client was closed for its failed handshake');
+  assert.equal(h.trace().filter((e) => e.ev === 'session').length, 1, 'only the TLS client reached the server');
 });
