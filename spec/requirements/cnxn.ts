@@ -91,7 +91,7 @@ export const cnxnRequirements: readonly Requirement[] = [
       { kind: 'zk', section: '1.4 Frame size, request size and throttling (shared by both factories)' },
     ],
     invariants: ['interest-via-update-queue', 'throttle-stops-reads'],
-    tests: 'simulation with a peer pipelining past the limit; real ZooKeeper client',
+    tests: 'simulation with a peer pipelining past the limit; a harness check with requests pipelined behind a ConnectRequest; real ZooKeeper client',
   },
   {
     id: 'cnxn.close',
