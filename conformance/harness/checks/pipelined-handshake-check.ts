@@ -48,7 +48,8 @@ class LateHandshakeHandler extends EchoHandler {
   }
 }
 
-async function pipelinedRun(module: FactoryModule, seed: number): Promise<CheckFinding[]> {
+/** The findings of one run, or why it could not judge (a factory that cannot start or run is judged elsewhere). */
+async function pipelinedRun(module: FactoryModule, seed: number): Promise<CheckFinding[] | { readonly notJudged: string }> {
   const sim = createSimulation({ seed, strategy: randomWalkFromSeed(seed), maxSteps: 200_000 });
   const outcome = await sim.run({
     main: async (rt) => {
@@ -71,7 +72,7 @@ async function pipelinedRun(module: FactoryModule, seed: number): Promise<CheckF
   });
   const trace = sim.trace();
   const label = `a ConnectRequest pipelined with two requests, seed ${seed}`;
-  if (outcome.status === 'error') return [{ requirements: ['cnxn.throttle'], message: `${label}: the run failed: ${describeError(outcome.error)}`, evidence: [] }];
+  if (outcome.status === 'error') return { notJudged: `${label}: the run could not complete: ${describeError(outcome.error)}` };
   return throttleStopsReads.check(trace, { atQuiescence: false }).map((v) => ({
     requirements: ['cnxn.throttle'],
     message: `${label}: ${v.message}`,
@@ -85,7 +86,11 @@ export const pipelinedHandshakeCheck: HarnessCheck = {
   requirements: ['cnxn.throttle'],
   async run(module): Promise<CheckOutcome> {
     const findings: CheckFinding[] = [];
-    for (const seed of SEEDS) findings.push(...(await pipelinedRun(module, seed)));
+    for (const seed of SEEDS) {
+      const run = await pipelinedRun(module, seed);
+      if ('notJudged' in run) return { judged: [], findings: [], notJudged: this.requirements.map((id) => ({ id, reason: run.notJudged })) };
+      findings.push(...run);
+    }
     return { judged: this.requirements, findings };
   },
 };
