@@ -1,11 +1,11 @@
 /**
  * The soak: correct factories under long searches, to find false failures. A false failure is as bad as a missed
  * bug, so every factory that is meant to be conformant (the reference NIO factory, the independently written
- * one in fixtures/factories/, and the Netty-style reference under the netty profile) runs `runs` scenarios on each of `seeds` seeds with the random walk and PCT d=2 and
+ * NIO-style one in fixtures/factories/, the Netty-style reference and the independent event-loop one under the netty profile) runs `runs` scenarios on each of `seeds` seeds with the random walk and PCT d=2 and
  * d=3, through the same guarded search `cnxnspec test` uses. Any failure is printed with its replay line and
  * listed in docs/soak.md. Not part of npm test.
  * With --workers N (default 1) each search runs on N worker processes (search-pool.ts), as `cnxnspec test --workers`.
- * Run: npx tsx bench/soak.ts [--runs 20000] [--seeds 5] [--factories reference,independent,netty] [--budget 3600] [--workers 2]
+ * Run: npx tsx bench/soak.ts [--runs 20000] [--seeds 5] [--factories reference,independent,netty,loops] [--budget 3600] [--workers 2]
  */
 
 import { writeFileSync } from 'node:fs';
@@ -27,6 +27,7 @@ const FACTORIES: Readonly<Record<string, { readonly path?: string; readonly prof
   reference: { profile: 'nio' },
   independent: { path: 'fixtures/factories/independent-nio/index.ts', profile: 'nio' },
   netty: { path: 'reference/netty/netty-server-cnxn-factory.ts', profile: 'netty' },
+  loops: { path: 'fixtures/factories/independent-loops/index.ts', profile: 'netty' },
 };
 const STRATEGIES: readonly StrategyName[] = [{ kind: 'random' }, { kind: 'pct', depth: 2 }, { kind: 'pct', depth: 3 }];
 const strategyText = (s: StrategyName) => (s.kind === 'pct' ? `pct d=${s.depth}` : 'random walk');

@@ -63,7 +63,7 @@ export const JUDGING: Readonly<Record<string, Judging>> = {
   'cnxn.framing': simWire,
   'cnxn.outgoing-buffers': sim,
   'cnxn.interest-ops': sim,
-  'cnxn.throttle': sim,
+  'cnxn.throttle': simHarness,
   'cnxn.close': sim,
   'cnxn.four-letter-word': sim,
   'lifecycle.open-accept-io-clean': sim,

@@ -2,7 +2,7 @@
  * The package as a user gets it: `npm pack` (which builds dist/ on prepack), installed from the tarball into a
  * project of their own outside this repository. There, a factory in TypeScript type-checks against
  * `cnxnspec/spec` under strict nodenext settings (library checks on), and `cnxnspec test` passes it as `.ts`
- * (through tsx) and as `.js` (without); `cnxnspec serve` stops on SIGTERM to its own PID. Dependencies come
+ * (through tsx) and as `.js` (without), reading the profile a `.ts` module declares; `cnxnspec serve` stops on SIGTERM to its own PID. Dependencies come
  * from the npm cache when they are there, else from the registry.
  */
 import { before, test } from 'node:test';
@@ -65,6 +65,7 @@ before(async () => {
   assert.equal(installed.status, 0, installed.out);
   writeFileSync(join(project, 'mine.ts'), FACTORY_TS);
   writeFileSync(join(project, 'mine.js'), FACTORY_JS);
+  writeFileSync(join(project, 'mine-netty.ts'), `export const profile = 'netty';\nexport { createFactory } from './mine.ts';\n`);
   writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
 }, { timeout: 600_000 });
 
@@ -89,6 +90,9 @@ test('package: npx cnxnspec test passes a JavaScript factory without tsx and a T
     assert.equal(tested.status, 0, tested.out);
     assert.match(tested.out, /^PASS: \d+\/\d+ requirements judged: \d+ passed, 0 failed/m);
   }
+  // The installed CLI runs as JavaScript: a TypeScript factory's declared profile must still be read.
+  const declared = run('npx', ['cnxnspec', 'test', '--factory', './mine-netty.ts', '--runs', '1', '--seed', '1', '--only', '^cnxn\\.framing$'], project, 120_000);
+  assert.match(declared.out, /^cnxnspec test: \.\/mine-netty\.ts \(profile netty\)/m, declared.out);
   const version = run('npx', ['cnxnspec', '--version'], project, 60_000);
   assert.equal(version.stdout.trim(), versionOf(join(root, 'package.json')));
 });

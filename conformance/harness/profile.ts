@@ -99,8 +99,19 @@ export async function profileFor(flag: string | undefined, factoryPath: string |
   if (flag !== undefined || factoryPath === undefined) return chooseProfile(flag, undefined);
   const url = pathToFileURL(isAbsolute(factoryPath) ? factoryPath : resolve(process.cwd(), factoryPath)).href;
   // A module that fails to load is reported by the suite itself, with its own message.
-  const mod = (await import(url).catch(() => undefined)) as Record<string, unknown> | undefined;
+  const mod = (await importFactoryModule(url, factoryPath).catch(() => undefined)) as Record<string, unknown> | undefined;
   return chooseProfile(undefined, mod);
+}
+
+/**
+ * The installed package runs as compiled JavaScript with no TypeScript loader in this process (the suite's child
+ * gets one), so a TypeScript factory is imported through tsx here; otherwise its declared profile would be lost
+ * and it would be judged as nio.
+ */
+async function importFactoryModule(url: string, factoryPath: string): Promise<unknown> {
+  if (!/\.[cm]?tsx?$/.test(factoryPath) || import.meta.url.endsWith('.ts')) return import(url);
+  const { tsImport } = await import('tsx/esm/api');
+  return tsImport(url, import.meta.url);
 }
 
 function escape(id: string): string {

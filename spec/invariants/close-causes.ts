@@ -4,14 +4,16 @@
  * - the peer ended the stream: a read of -1 (EOF or reset) or the peer's own close;
  * - a failed length check: the server read past a length prefix that is negative or above jute.maxbuffer in the
  *   bytes the peer sent (only where the peer's bytes are in the trace; a four-letter word is such a length too);
- * - expiry: the connection stayed idle past its observed deadline (IdleClock);
+ * - expiry: the connection stayed idle past its observed deadline (IdleClock), or longer than its timeout (an
+ *   idle check without buckets; expiry-on-time judges the buckets of the NIO design);
  * - a refusal of a channel that never became a connection (per-IP or total limit, failed handoff or registration),
  *   or was refused before its first read (an event-loop factory checks the limits when the channel becomes active);
  * - a queue that refused an offer for it (its handoff, its interest restore, its IO work);
  * - the handler: close or closeAfterFlush with that reason, or a handler call that threw;
  * - stop, from the stop point on (observed.ts).
- * Limits: a write failure is visible only as the peer's close or reset that causes it, and a cancelled key only
- * as a cancel event; so both are accepted on that evidence.
+ * Limits: a write failure is visible only as the peer's close or reset that causes it, a cancelled key only
+ * as a cancel event, and a failed registration not at all (the channel never registers); so each is accepted on
+ * that evidence.
  */
 
 import type { TraceEvent } from '../trace/events.ts';
@@ -56,6 +58,8 @@ interface Idle {
    * expirer may have decided to close it, and may carry out that decision after later activity.
    */
   overdue?: { readonly deadline: number; readonly seq: number };
+  /** The same for a deadline without buckets (last activity plus timeout), which an event loop's idle check keeps. */
+  pastTimeout?: { readonly deadline: number; readonly seq: number };
 }
 
 /** A readiness report not yet handled by the thread that selected it. */
@@ -102,6 +106,7 @@ export class IdleClock {
     if (t <= entry.low) return;
     const deadline = bucketAfter(entry.low + entry.timeout, this.config.expiryInterval);
     if (!entry.overdue && now >= deadline) entry.overdue = { deadline, seq };
+    if (!entry.pastTimeout && now > entry.low + entry.timeout) entry.pastTimeout = { deadline: entry.low + entry.timeout, seq };
     Object.assign(entry, { low: t, lowSeq: seq });
   }
 
@@ -271,12 +276,22 @@ function explain(trace: readonly TraceEvent[], config: ObservedConfig): Explaine
           if (config.maxClientCnxns > 0) mine.push({ what: `the per-IP limit ${config.maxClientCnxns}`, seq: e.seq, reasons: ['refused_per_ip_limit'] });
           if (config.maxCnxns > 0) mine.push({ what: `the connection limit ${config.maxCnxns}`, seq: e.seq, reasons: ['refused_max_cnxns'] });
         }
+        // A failed registration traces no register; a factory that hands channels over without a runtime queue
+        // (an event loop's own task list) shows no poll before it either.
+        if (!registered.has(e.ch)) mine.push({ what: `a channel never registered`, seq: e.seq, reasons: ['register_failed'] });
         if (stop && e.seq > stop.seq) mine.push({ what: `stop (event ${stop.seq})`, seq: stop.seq, reasons: STOPPED });
         const entry = clock.idle.get(e.ch);
         const earliest = clock.earliest(e.ch);
         if (entry && earliest !== undefined && e.t >= earliest) {
           const what = entry.overdue ? `idleness past its deadline t=${entry.overdue.deadline} (shown by event ${entry.overdue.seq})` : `idleness since t=${entry.low}`;
           mine.push({ what, seq: entry.overdue?.seq ?? entry.lowSeq, reasons: ['connection_expired'] });
+        } else if (entry && (e.t > entry.low + entry.timeout || entry.pastTimeout)) {
+          // Idle longer than its timeout is a cause whatever the expiry structure: an event-loop factory's idle
+          // check has no buckets. Whether an NIO factory closed on its bucket is expiry-on-time's to judge.
+          const what = entry.pastTimeout
+            ? `idleness past its timeout at t=${entry.pastTimeout.deadline} (shown by event ${entry.pastTimeout.seq})`
+            : `idleness longer than its timeout ${entry.timeout} ms since t=${entry.low}`;
+          mine.push({ what, seq: entry.pastTimeout?.seq ?? entry.lowSeq, reasons: ['connection_expired'] });
         }
         out.push({
           close: e,

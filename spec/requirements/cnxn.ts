@@ -11,7 +11,9 @@ export const cnxnRequirements: readonly Requirement[] = [
       'A length < 0 or > jute.maxbuffer (default 1,048,575 = 0xfffff; a length equal to it is allowed) MUST close the connection ' +
       'with reason io_exception, with no reply and a `Len error` warning in the log. ' +
       'A frame split across reads MUST resume exactly where the previous read stopped, and one IO pass MUST complete at most one ' +
-      'frame, never taking bytes of the next frame from the socket.',
+      'frame, never taking bytes of the next frame from the socket. ' +
+      'An event-loop factory (netty profile), which has no such IO passes, MAY decode every complete frame of what one read ' +
+      'returned, as Netty\'s frame decoder does, handing them to the server one at a time, in order, each only once all of its bytes were read.',
     rationale:
       'A stream socket has no message boundaries, so the length prefix is the only framing, and a hostile or broken prefix must ' +
       'not make the server reserve an absurd buffer. Reading at most one frame per pass leaves the rest in the kernel, where ' +
@@ -89,7 +91,7 @@ export const cnxnRequirements: readonly Requirement[] = [
       { kind: 'zk', section: '1.4 Frame size, request size and throttling (shared by both factories)' },
     ],
     invariants: ['interest-via-update-queue', 'throttle-stops-reads'],
-    tests: 'simulation with a peer pipelining past the limit; real ZooKeeper client',
+    tests: 'simulation with a peer pipelining past the limit; a harness check with requests pipelined behind a ConnectRequest; real ZooKeeper client',
   },
   {
     id: 'cnxn.close',

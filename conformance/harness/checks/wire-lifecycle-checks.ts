@@ -37,7 +37,10 @@ async function portAndBind(module: FactoryModule): Promise<CheckFinding[]> {
         findings.push({ requirements: ['configure.bind'], message: `after configure returned, port ${port} could still be bound by another socket (${taken ? taken.code : 'it bound fine'}): configure must bind`, evidence: [] });
       }
     }
-    await host.startup();
+    const bound = await host.startup();
+    // An event-loop factory binds only in start (netty.start-bind): its port is known from then on, and
+    // whether it is free after shutdown is judged all the same.
+    if (port === 0) port = bound.port;
     const client = await WireConnection.open({ host: '127.0.0.1', port }, 5_000);
     client.write(connectFrame());
     const reply = await client.nextFrame(5_000);

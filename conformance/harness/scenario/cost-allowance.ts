@@ -30,6 +30,13 @@ function windowWrites(peer: PeerPlan): number {
   return Math.ceil(peer.steps.reduce((n, s) => n + bytesOutOf(s), 0) / window);
 }
 
+/** Costed handler calls (processConnectRequest, processPacket) one peer step causes: a closeSession and a reconnect are one each too. */
+function handlerCallsOf(step: PeerStep): number {
+  if (step.kind === 'requests') return step.sizes.length;
+  if (step.kind === 'handshake' || step.kind === 'reconnect' || step.kind === 'ping' || step.kind === 'closeSession') return 1;
+  return 0;
+}
+
 function costliest(costs: CostModel): number {
   const all = [costs.readMs ?? 0, costs.writeMs ?? 0, ...Object.values(costs.channels ?? {}).flatMap((c) => [c.readMs ?? 0, c.writeMs ?? 0])];
   return Math.max(0, ...all);
@@ -40,7 +47,7 @@ export function costAllowance(scenario: Scenario): number {
   if (!costs) return 0;
   const steps = scenario.peers.flatMap((p) => p.steps);
   const calls = steps.reduce((n, s) => n + callsOf(s), 0) + scenario.peers.reduce((n, p) => n + windowWrites(p), 0);
-  const handlerCalls = steps.reduce((n, s) => n + (s.kind === 'requests' ? s.sizes.length : s.kind === 'handshake' || s.kind === 'ping' ? 1 : 0), 0);
+  const handlerCalls = steps.reduce((n, s) => n + handlerCallsOf(s), 0);
   return calls * costliest(costs) + handlerCalls * (costs.handlerMs ?? 0);
 }
 
