@@ -46,6 +46,8 @@ const NETTY_MUTANTS: readonly NettyMutant[] = [
   { name: 'netty-resume-without-drain', requirement: 'wire.order' },
   { name: 'netty-close-after-flush-at-once', requirement: 'cnxn.outgoing-buffers' },
   { name: 'netty-tls-failure-left-open', requirement: 'netty.tls', check: nettyChecks },
+  // Survived until scenarios gave a negative maxClientCnxns (no limit) and per-ip-limit judged refusals without a limit.
+  { name: 'netty-negative-limit-refuses-all', requirement: 'netty.per-ip-limit' },
 ];
 
 function requirementsOf(failure: Failure): string[] {

@@ -5,7 +5,7 @@
  * somewhere between a channel's accept and its handoff or refusal, while other threads may open and close
  * connections, so each decision is judged against the counts over that whole window: a handoff is wrong only
  * if the registered count alone stayed at the limit throughout, and a refusal only if registered plus
- * in-flight stayed below it throughout.
+ * in-flight stayed below it throughout. With maxClientCnxns 0 or negative there is no limit, and no refusal for it.
  *
  * An event-loop factory hands nothing through an acceptedQueue: it decides when the channel becomes active on its
  * loop, and a channel it admits shows as a connection created. So a channel still deciding when its connection is
@@ -35,8 +35,14 @@ export const perIpLimit: Invariant = {
     const config = observedConfig(trace);
     const max = config?.maxClientCnxns ?? 0;
     const caveat = config?.caveat ?? '';
-    if (max <= 0) return [];
     const out: Violation[] = [];
+    // 0 or a negative value means no limit: then no refusal is for the per-address limit.
+    if (max <= 0) {
+      for (const e of trace) {
+        if (e.ev === 'close' && e.reason === 'refused_per_ip_limit') out.push(violation(this, `${e.ch} was refused for the per-address limit, but maxClientCnxns is ${max}: no limit`, [e.seq]));
+      }
+      return out;
+    }
     const registered = new Map<string, Set<string>>();
     const inFlight = new Map<string, Set<string>>();
     const deciding = new Map<string, Window>();
