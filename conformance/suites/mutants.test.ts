@@ -87,7 +87,9 @@ test('[expiry.touch] mutant no-touch-after-io is rejected (an IO pass that takes
   // Its early expiry is also a close with no cause, which may be what the shortest case shows.
   assertRejected('no-touch-after-io', 'expiry.touch', ['expiry.buckets', 'cnxn.close']));
 
-test('[cnxn.interest-ops] mutant selectable-after-restore is rejected', TIMEOUT, () => assertRejected('selectable-after-restore', 'cnxn.interest-ops'));
+test('[cnxn.interest-ops] mutant selectable-after-restore is rejected', TIMEOUT, () =>
+  // The connection it strands may be waiting for any reply, its ConnectResponse included: the reply model names that one.
+  assertRejected('selectable-after-restore', 'cnxn.interest-ops', ['wire.handshake', 'wire.order']));
 
 test('[accept.round-robin] mutant round-robin-stuck is rejected', TIMEOUT, () => assertRejected('round-robin-stuck', 'accept.round-robin'));
 
@@ -206,6 +208,12 @@ test('[expiry.session-timeout] mutant session-timeout-ignored is rejected', LONG
 
 test('[expiry.touch] mutant write-only-pass-not-touched is rejected (a pass that only wrote)', LONG_TIMEOUT, () =>
   assertRejected('write-only-pass-not-touched', 'expiry.touch', ['expiry.buckets', 'cnxn.close']));
+
+test('[accept.round-robin] mutant refusal-takes-a-turn is rejected (a refusal for maxCnxns moves the turn on)', LONG_TIMEOUT, () =>
+  assertRejected('refusal-takes-a-turn', 'accept.round-robin'));
+
+test('[cnxn.throttle] mutant connect-hold-ends-on-return is rejected (requests pipelined behind a ConnectRequest)', LONG_TIMEOUT, () =>
+  assertRejected('connect-hold-ends-on-return', 'cnxn.throttle'));
 
 test.todo(
   '[cnxn.throttle] mutant in-flight-leaked-on-close survives: a close that leaves its requests in the server-wide count only ' +

@@ -48,6 +48,8 @@ const NETTY_MUTANTS: readonly NettyMutant[] = [
   { name: 'netty-tls-failure-left-open', requirement: 'netty.tls', check: nettyChecks },
   // Survived until scenarios gave a negative maxClientCnxns (no limit) and per-ip-limit judged refusals without a limit.
   { name: 'netty-negative-limit-refuses-all', requirement: 'netty.per-ip-limit' },
+  // Survived until peers pipelined requests behind their ConnectRequest (scenario/requests.ts).
+  { name: 'netty-connect-hold-not-applied', requirement: 'cnxn.throttle' },
 ];
 
 function requirementsOf(failure: Failure): string[] {

@@ -11,13 +11,14 @@ import type { PeerPlan, PeerStep, Scenario } from '../scenario.ts';
 /** Reads and writes one peer step can cause at most, counting a read that finds nothing and a partial write. */
 function callsOf(step: PeerStep): number {
   if (step.kind === 'requests') return 4 * step.sizes.length + step.chunks.length + 4;
-  if (step.kind === 'handshake') return step.chunks.length + 6;
+  if (step.kind === 'handshake') return 4 * (step.then?.length ?? 0) + step.chunks.length + 6;
   return 4;
 }
 
 /** Bytes the server may send for one peer step, generously: a four-letter word's answer is at most a few KB. */
 function bytesOutOf(step: PeerStep): number {
-  if (step.kind === 'handshake' || step.kind === 'reconnect') return 40;
+  if (step.kind === 'handshake') return 40 + (step.then ?? []).reduce((n, size) => n + 16 + size, 0);
+  if (step.kind === 'reconnect') return 40;
   if (step.kind === 'requests') return step.sizes.reduce((n, size) => n + 16 + size, 0);
   if (step.kind === 'ping' || step.kind === 'closeSession') return 16;
   if (step.kind === 'word') return 4_096;
@@ -40,7 +41,7 @@ export function costAllowance(scenario: Scenario): number {
   if (!costs) return 0;
   const steps = scenario.peers.flatMap((p) => p.steps);
   const calls = steps.reduce((n, s) => n + callsOf(s), 0) + scenario.peers.reduce((n, p) => n + windowWrites(p), 0);
-  const handlerCalls = steps.reduce((n, s) => n + (s.kind === 'requests' ? s.sizes.length : s.kind === 'handshake' || s.kind === 'ping' ? 1 : 0), 0);
+  const handlerCalls = steps.reduce((n, s) => n + (s.kind === 'requests' ? s.sizes.length : s.kind === 'handshake' ? 1 + (s.then?.length ?? 0) : s.kind === 'ping' ? 1 : 0), 0);
   return calls * costliest(costs) + handlerCalls * (costs.handlerMs ?? 0);
 }
 
