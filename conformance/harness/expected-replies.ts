@@ -14,7 +14,7 @@
  *   and nothing may follow.
  */
 import { fourLetterAnswer } from './handler/four-letter-words.ts';
-import { closeSessionReplyFrame, pingReplyFrame, replyFrame, requestBody } from './handler/requests.ts';
+import { closeSessionReplyFrame, pingReplyFrame, replyFrame, requestBody, type RequestKind } from './handler/requests.ts';
 import type { PeerPlan } from './scenario.ts';
 
 /** Request header bytes in a payload (xid, type); a request's payload is this plus its body. */
@@ -51,6 +51,15 @@ export function connectionModels(plan: PeerPlan, juteMaxBuffer: number): Connect
   const lengthCheck = (length: number, what: string) =>
     add({ kind: 'close', what: `the close for ${what} (length ${length}, juteMaxBuffer ${juteMaxBuffer})`, requirements: ['cnxn.framing', 'wire.bad-frame'], required: true });
   const tooLong = (length: number) => length < 0 || length > juteMaxBuffer;
+  const request = (kind: RequestKind, size: number) => {
+    const n = xid++;
+    if (tooLong(REQUEST_HEADER_BYTES + size)) return lengthCheck(REQUEST_HEADER_BYTES + size, `request xid ${n}`);
+    const reply = replyFrame(kind, n, requestBody(n, size));
+    if (reply) add({ kind: 'bytes', what: `the reply to ${kind} xid ${n} (${reply.length} bytes)`, requirements: REPLY, bytes: reply });
+    if (kind === 'fail' || kind === 'kick') complete = false;
+    if (kind === 'kick') add({ kind: 'close', what: `the close after kick xid ${n}`, requirements: ['cnxn.close'], required: false });
+    if (kind === 'bye') add({ kind: 'close', what: `the close after flush for bye xid ${n}`, requirements: ['cnxn.close', 'cnxn.outgoing-buffers'], required: true });
+  };
 
   for (const step of plan.steps) {
     if (step.kind === 'reconnect') {
@@ -64,18 +73,10 @@ export function connectionModels(plan: PeerPlan, juteMaxBuffer: number): Connect
       case 'handshake':
         if (tooLong(CONNECT_REQUEST_BYTES)) lengthCheck(CONNECT_REQUEST_BYTES, 'the ConnectRequest');
         else add({ kind: 'handshake', what: 'the ConnectResponse' });
+        if (step.kind === 'handshake') for (const size of step.then ?? []) request('echo', size);
         break;
       case 'requests':
-        step.sizes.forEach((size, i) => {
-          const kind = step.kinds?.[i] ?? 'echo';
-          const n = xid++;
-          if (tooLong(REQUEST_HEADER_BYTES + size)) return lengthCheck(REQUEST_HEADER_BYTES + size, `request xid ${n}`);
-          const reply = replyFrame(kind, n, requestBody(n, size));
-          if (reply) add({ kind: 'bytes', what: `the reply to ${kind} xid ${n} (${reply.length} bytes)`, requirements: REPLY, bytes: reply });
-          if (kind === 'fail' || kind === 'kick') complete = false;
-          if (kind === 'kick') add({ kind: 'close', what: `the close after kick xid ${n}`, requirements: ['cnxn.close'], required: false });
-          if (kind === 'bye') add({ kind: 'close', what: `the close after flush for bye xid ${n}`, requirements: ['cnxn.close', 'cnxn.outgoing-buffers'], required: true });
-        });
+        step.sizes.forEach((size, i) => request(step.kinds?.[i] ?? 'echo', size));
         break;
       case 'ping':
         add({ kind: 'bytes', what: 'the ping reply', requirements: ['wire.ping', ...REPLY], bytes: pingReplyFrame() });

@@ -3,7 +3,8 @@
  * per-ip-limit.ts), with the same slack: a connection handed off but not yet registered may or may not be
  * counted, so a handoff is wrong only if the registered connections alone stayed at maxCnxns from the channel's
  * accept to its handoff. A harness check rather than an invariant, because maxCnxns is a FactoryOptions field
- * the harness gave, not a fact the factory reports.
+ * the harness gave, not a fact the factory reports. An event-loop factory decides at channel-active, with no
+ * acceptedQueue: a channel still deciding when its connection is created is judged there the same way.
  */
 import type { TraceEvent } from '../../spec/trace/events.ts';
 import { queueKind } from '../../spec/invariants/trace-index.ts';
@@ -23,10 +24,11 @@ export function maxCnxnsProblems(trace: readonly TraceEvent[], maxCnxns: number 
     } else if (e.ev === 'offer' && queueKind(e.queue) === 'acceptedQueue') {
       const floor = deciding.get(e.item);
       deciding.delete(e.item);
-      if (floor !== undefined && floor >= maxCnxns) {
-        return [{ requirements: ['accept.max-cnxns'], message: `${e.item} was handed off while the factory held at least ${floor} registered connections from its accept on (maxCnxns ${maxCnxns})`, evidence: [e.seq] }];
-      }
+      if (floor !== undefined && floor >= maxCnxns) return [overLimit(`${e.item} was handed off`, floor, maxCnxns, e.seq)];
     } else if (e.ev === 'cnxnCreated') {
+      const floor = deciding.get(e.ch);
+      deciding.delete(e.ch);
+      if (floor !== undefined && floor >= maxCnxns) return [overLimit(`${e.ch} was admitted`, floor, maxCnxns, e.seq)];
       registered.add(e.ch);
       observe();
     } else if (e.ev === 'close') {
@@ -36,4 +38,8 @@ export function maxCnxnsProblems(trace: readonly TraceEvent[], maxCnxns: number 
     }
   }
   return [];
+}
+
+function overLimit(what: string, floor: number, maxCnxns: number, seq: number): Problem {
+  return { requirements: ['accept.max-cnxns'], message: `${what} while the factory held at least ${floor} registered connections from its accept on (maxCnxns ${maxCnxns})`, evidence: [seq] };
 }

@@ -9,7 +9,7 @@
  *   netty  an event-loop design: a boss loop and worker loops, each channel bound to one loop for life. What
  *          applies, each judged from observations: loop affinity (netty.event-loop-affinity, its own invariant,
  *          below), TLS before frames and start-bind (netty.tls, netty.start-bind: checks/netty-checks.ts), the
- *          per-address limit at channel-active (netty.per-ip-limit, on the wire), framing, outgoing order, close
+ *          per-address limit at channel-active (netty.per-ip-limit, in the search and on the wire), framing, outgoing order, close
  *          (idempotent, with an observed cause, connectionClosed once, no IO after it), throttling as the handler
  *          asks for it (disableRecv/enableRecv, held reads after a ConnectRequest), four-letter words, the wire
  *          behaviour and the factory lifecycle. What does not apply: the NIO machinery (accept thread, updateQueue,
@@ -17,8 +17,8 @@
  *          thread and, as ZooKeeper's Netty factory, no connection-level expiry once a session exists; the
  *          reference's idle timeout before a ConnectRequest is its own addition, see reference/netty/README.md),
  *          lifecycle.open-accept-io-clean (its phases are those threads'), configure.bind and configure.port-zero
- *          (binding happens at start: netty.start-bind), and accept.max-cnxns, whose check follows the NIO
- *          handoff through the acceptedQueue (an event-loop factory checks the total at channel-active).
+ *          (binding happens at start: netty.start-bind). The total limit (accept.max-cnxns) applies: its check
+ *          judges an event-loop factory's admission at channel-active as it judges the NIO handoff.
  */
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -58,6 +58,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
       'cnxn.close',
       'cnxn.four-letter-word',
       'cnxn.throttle',
+      'accept.max-cnxns',
       'wire.',
     ],
     invariants: eventLoopInvariants,

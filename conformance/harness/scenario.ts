@@ -30,7 +30,11 @@ export interface ScenarioConfig {
 }
 
 export type PeerStep =
-  | { readonly kind: 'handshake'; readonly timeout: number; readonly chunks: readonly number[] }
+  /**
+   * The ConnectRequest; `then`: echo requests of these sizes pipelined right behind it in the same send, by a client
+   * that does not wait for its session (the factory must not read them before the ConnectResponse is queued).
+   */
+  | { readonly kind: 'handshake'; readonly timeout: number; readonly chunks: readonly number[]; readonly then?: readonly number[] }
   /** Pipelined requests, one per size; `kinds` (parallel to sizes) says what each asks of the handler (echo by default). */
   | { readonly kind: 'requests'; readonly sizes: readonly number[]; readonly chunks: readonly number[]; readonly kinds?: readonly RequestKind[] }
   | { readonly kind: 'ping' }
@@ -73,9 +77,17 @@ export function peerScript(plan: PeerPlan): PeerScript {
   let xid = 1;
   for (const step of plan.steps) {
     switch (step.kind) {
-      case 'handshake':
-        actions.push({ do: 'send', data: connectFrame(step.timeout, 0n, new Uint8Array(16)), chunks: step.chunks }, { do: 'expect', n: CONNECT_RESPONSE_BYTES });
+      case 'handshake': {
+        const frames = [connectFrame(step.timeout, 0n, new Uint8Array(16))];
+        let expected = CONNECT_RESPONSE_BYTES;
+        for (const size of step.then ?? []) {
+          frames.push(requestFrame('echo', xid, size));
+          expected += replyFrame('echo', xid, requestBody(xid, size))?.length ?? 0;
+          xid++;
+        }
+        actions.push({ do: 'send', data: concatBytes(frames), chunks: step.chunks }, { do: 'expect', n: expected });
         break;
+      }
       case 'reconnect':
         actions.push(
           { do: 'reconnect' },

@@ -87,7 +87,9 @@ test('[expiry.touch] mutant no-touch-after-io is rejected (an IO pass that takes
   // Its early expiry is also a close with no cause, which may be what the shortest case shows.
   assertRejected('no-touch-after-io', 'expiry.touch', ['expiry.buckets', 'cnxn.close']));
 
-test('[cnxn.interest-ops] mutant selectable-after-restore is rejected', TIMEOUT, () => assertRejected('selectable-after-restore', 'cnxn.interest-ops'));
+test('[cnxn.interest-ops] mutant selectable-after-restore is rejected', TIMEOUT, () =>
+  // The connection it strands may be waiting for any reply, its ConnectResponse included: the reply model names that one.
+  assertRejected('selectable-after-restore', 'cnxn.interest-ops', ['wire.handshake', 'wire.order']));
 
 test('[accept.round-robin] mutant round-robin-stuck is rejected', TIMEOUT, () => assertRejected('round-robin-stuck', 'accept.round-robin'));
 
@@ -95,7 +97,9 @@ test('[accept.per-ip-limit] mutant per-ip-not-released is rejected', TIMEOUT, ()
 
 test('[factory.lifecycle-stop] mutant queued-not-closed-on-stop is rejected', TIMEOUT, () => assertRejected('queued-not-closed-on-stop', 'factory.lifecycle-stop'));
 
-test('[cnxn.outgoing-buffers] mutant partial-write-drops-rest is rejected', TIMEOUT, () => assertRejected('partial-write-drops-rest', 'cnxn.outgoing-buffers'));
+test('[cnxn.outgoing-buffers] mutant partial-write-drops-rest is rejected', TIMEOUT, () =>
+  // The bytes it drops may be the ConnectResponse's or a reply's: the peers' reply model names what went missing.
+  assertRejected('partial-write-drops-rest', 'cnxn.outgoing-buffers', ['wire.handshake', 'wire.order']));
 
 test('[cnxn.outgoing-buffers] mutant outgoing-reordered is rejected', TIMEOUT, () => assertRejected('outgoing-reordered', 'cnxn.outgoing-buffers'));
 
@@ -160,3 +164,59 @@ test('[cnxn.throttle] mutant ignores-outstanding-limit (globalOutstandingLimit) 
 
 test('[factory.lifecycle-stop] mutant busy-workers-not-interrupted (shutdownTimeout) is rejected', LONG_TIMEOUT, () =>
   assertRejected('busy-workers-not-interrupted', 'factory.lifecycle-stop'));
+
+// The hunt for defects the suite did not catch (single-point defects in paths no mutant above reached). Each was
+// run at the default budget first; the ones that survived led to the suite changes named beside them.
+
+test('[expiry.buckets] mutant expiry-bucket-at-deadline is rejected (a deadline on a bucket boundary)', LONG_TIMEOUT, () =>
+  assertRejected('expiry-bucket-at-deadline', 'expiry.buckets', ['expiry.touch', 'cnxn.close']));
+
+test('[accept.per-ip-limit] mutant per-ip-leak-on-register-failure is rejected', LONG_TIMEOUT, () => assertRejected('per-ip-leak-on-register-failure', 'accept.per-ip-limit'));
+
+test('[accept.per-ip-limit] mutant per-ip-leak-on-handoff-failure is rejected', LONG_TIMEOUT, () =>
+  assertRejected('per-ip-leak-on-handoff-failure', 'accept.per-ip-limit', ['accept.max-cnxns']));
+
+test('[accept.per-ip-limit] mutant eof-close-stays-registered is rejected (the close an end of stream causes)', LONG_TIMEOUT, () =>
+  assertRejected('eof-close-stays-registered', 'accept.per-ip-limit', ['cnxn.close', 'accept.max-cnxns']));
+
+test.todo(
+  '[expiry.touch] mutant set-session-no-touch is rarely rejected: only when the expirer fires between setSession and the IO pass ' +
+    'that writes the ConnectResponse (that pass touches with the new timeout); seen once in 2,000 runs on some seeds, none on seed 1',
+);
+
+test('[cnxn.interest-ops] mutant enable-recv-no-update is rejected (a throttle lifted after the reply was written)', LONG_TIMEOUT, () =>
+  assertRejected('enable-recv-no-update', 'cnxn.interest-ops', ['cnxn.throttle', 'wire.order']));
+
+test('[cnxn.framing] mutant max-buffer-off-by-one is rejected (a frame of exactly jute.maxbuffer bytes)', LONG_TIMEOUT, () =>
+  // The close it makes has no cause the trace shows, which close-has-cause may name first.
+  assertRejected('max-buffer-off-by-one', 'cnxn.framing', ['cnxn.close', 'wire.handshake', 'wire.order']));
+
+test('[expiry.thread] mutant expirer-not-interrupted is rejected', LONG_TIMEOUT, () => assertRejected('expirer-not-interrupted', 'expiry.thread', ['factory.lifecycle-stop']));
+
+test('[accept.pause-on-failure] mutant accept-never-resumed is rejected (OP_ACCEPT never restored after a pause)', LONG_TIMEOUT, () =>
+  assertRejected('accept-never-resumed', 'accept.pause-on-failure'));
+
+test('[accept.max-cnxns] mutant max-cnxns-off-by-one is rejected', LONG_TIMEOUT, () => assertRejected('max-cnxns-off-by-one', 'accept.max-cnxns'));
+
+test('[cnxn.interest-ops] mutant partial-write-no-write-interest is rejected (stale interest after a partial write)', LONG_TIMEOUT, () =>
+  assertRejected('partial-write-no-write-interest', 'cnxn.interest-ops', ['cnxn.outgoing-buffers', 'wire.handshake', 'wire.order', 'cnxn.four-letter-word']));
+
+test('[cnxn.close] mutant expiry-close-not-notified is rejected', LONG_TIMEOUT, () => assertRejected('expiry-close-not-notified', 'cnxn.close'));
+
+test('[expiry.session-timeout] mutant session-timeout-ignored is rejected', LONG_TIMEOUT, () =>
+  assertRejected('session-timeout-ignored', 'expiry.session-timeout', ['expiry.buckets', 'expiry.touch', 'cnxn.close']));
+
+test('[expiry.touch] mutant write-only-pass-not-touched is rejected (a pass that only wrote)', LONG_TIMEOUT, () =>
+  assertRejected('write-only-pass-not-touched', 'expiry.touch', ['expiry.buckets', 'cnxn.close']));
+
+test('[accept.round-robin] mutant refusal-takes-a-turn is rejected (a refusal for maxCnxns moves the turn on)', LONG_TIMEOUT, () =>
+  assertRejected('refusal-takes-a-turn', 'accept.round-robin'));
+
+test('[cnxn.throttle] mutant connect-hold-ends-on-return is rejected (requests pipelined behind a ConnectRequest)', LONG_TIMEOUT, () =>
+  assertRejected('connect-hold-ends-on-return', 'cnxn.throttle'));
+
+test.todo(
+  '[cnxn.throttle] mutant in-flight-leaked-on-close survives: a close that leaves its requests in the server-wide count only ' +
+    'throttles later connections to one request at a time until each reply, which no trace shows as a failure (every request is ' +
+    'still read and answered); judging it needs a rule that a connection under the limit is read while its requests are out',
+);

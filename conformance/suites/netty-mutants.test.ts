@@ -39,6 +39,17 @@ const NETTY_MUTANTS: readonly NettyMutant[] = [
   { name: 'netty-registered-on-other-loop', requirement: 'netty.event-loop-affinity' },
   { name: 'netty-io-off-loop', requirement: 'netty.event-loop-affinity' },
   { name: 'netty-auto-read-never-restored', requirement: 'wire.order' },
+  // The hunt for defects the suite did not catch; the first two survived until the per-address and total limits
+  // were judged at channel-active in the search (spec/invariants/per-ip-limit.ts, harness/max-cnxns-check.ts).
+  { name: 'netty-per-ip-not-released', requirement: 'netty.per-ip-limit' },
+  { name: 'netty-max-cnxns-off-by-one', requirement: 'accept.max-cnxns' },
+  { name: 'netty-resume-without-drain', requirement: 'wire.order' },
+  { name: 'netty-close-after-flush-at-once', requirement: 'cnxn.outgoing-buffers' },
+  { name: 'netty-tls-failure-left-open', requirement: 'netty.tls', check: nettyChecks },
+  // Survived until scenarios gave a negative maxClientCnxns (no limit) and per-ip-limit judged refusals without a limit.
+  { name: 'netty-negative-limit-refuses-all', requirement: 'netty.per-ip-limit' },
+  // Survived until peers pipelined requests behind their ConnectRequest (scenario/requests.ts).
+  { name: 'netty-connect-hold-not-applied', requirement: 'cnxn.throttle' },
 ];
 
 function requirementsOf(failure: Failure): string[] {
@@ -79,6 +90,11 @@ test('[netty.tls] the event-loop checks pass the reference Netty-style factory (
   assert.deepEqual(outcome.findings, []);
   assert.deepEqual([...outcome.judged].sort(), ['netty.start-bind', 'netty.tls']);
 });
+
+test.todo(
+  '[cnxn.throttle] netty mutant netty-outstanding-not-dropped survives: a close that leaves its requests in the in-flight count ' +
+    'only throttles later connections to one request at a time, which no trace shows as a failure (see mutants.test.ts)',
+);
 
 for (const mutant of NETTY_MUTANTS) {
   const title = `[${mutant.requirement}] netty mutant ${mutant.name} is rejected under the netty profile at the default budget`;

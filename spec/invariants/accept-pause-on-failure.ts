@@ -2,7 +2,9 @@
  * After an accept call fails (EMFILE and the like) the accept thread stops selecting for accepts for 10 ms:
  * it sets the listening key's interest to 0 and waits in a timed select before it accepts again. Retrying at once
  * turns a shortage of descriptors into a busy loop that starves every other thread; pausing without a failure
- * turns a refused client (limit, failed handoff) into 10 ms during which nobody gets in.
+ * turns a refused client (limit, failed handoff) into 10 ms during which nobody gets in. A pause must also end:
+ * a select with no timeout on the listening key's selector while its interest is still 0 (the socket open, the key
+ * valid) waits for something that can no longer come, and no connection is accepted again.
  */
 
 import { ACCEPT_PAUSE_MS } from '../knobs.ts';
@@ -12,7 +14,7 @@ export const acceptPauseOnFailure: Invariant = {
   name: 'accept-pause-on-failure',
   kind: 'safety',
   requirements: ['accept.pause-on-failure'],
-  description: 'After a failed accept, the listening key\'s interest goes to 0 and no accept follows for 10 ms (unless a wakeup ends the pause); no pause without a failure.',
+  description: 'After a failed accept, the listening key\'s interest goes to 0 and no accept follows for 10 ms (unless a wakeup ends the pause), then OP_ACCEPT comes back; no pause without a failure.',
   check(trace) {
     const out: Violation[] = [];
     /** Listening key -> its listening socket. */
@@ -21,10 +23,28 @@ export const acceptPauseOnFailure: Invariant = {
     const pending = new Map<string, { failed: number; at: number; thread: string; paused: boolean; woken: boolean }>();
     /** Per listening socket: whether the last interest change to 0 was explained by a failure. */
     const failedSinceRestore = new Map<string, boolean>();
+    /** Listening socket -> its key and selector while it is open and its key valid, with the key's last interest. */
+    const listening = new Map<string, { key: string; sel: string; ops: number }>();
     for (const e of trace) {
       switch (e.ev) {
         case 'register':
-          if (e.ch.startsWith('ss')) listeningKeys.set(e.key, e.ch);
+          if (e.ch.startsWith('ss')) {
+            listeningKeys.set(e.key, e.ch);
+            listening.set(e.ch, { key: e.key, sel: e.sel, ops: e.ops });
+          }
+          break;
+        case 'cancel':
+        case 'close':
+          listening.delete(e.ch);
+          break;
+        case 'selectBegin':
+          if (e.timeout !== undefined) break;
+          for (const [ss, l] of listening) {
+            if (l.sel === e.sel && l.ops === 0 && failedSinceRestore.get(ss)) {
+              out.push(violation(this, `${e.thread} selects with no timeout on ${e.sel} while accepting on ${ss} is paused (interest 0): OP_ACCEPT is never restored`, [e.seq]));
+              listening.delete(ss);
+            }
+          }
           break;
         case 'accept': {
           const open = pending.get(e.ss);
@@ -45,6 +65,8 @@ export const acceptPauseOnFailure: Invariant = {
         case 'interestOps': {
           const ss = listeningKeys.get(e.key);
           if (ss === undefined) break;
+          const l = listening.get(ss);
+          if (l) l.ops = e.ops;
           if (e.ops === 0) {
             if (!failedSinceRestore.get(ss)) out.push(violation(this, `${e.thread} paused accepting on ${ss} (interest 0) with no failed accept before it`, [e.seq]));
             const open = pending.get(ss);

@@ -5,7 +5,12 @@
  * somewhere between a channel's accept and its handoff or refusal, while other threads may open and close
  * connections, so each decision is judged against the counts over that whole window: a handoff is wrong only
  * if the registered count alone stayed at the limit throughout, and a refusal only if registered plus
- * in-flight stayed below it throughout.
+ * in-flight stayed below it throughout. With maxClientCnxns 0 or negative there is no limit, and no refusal for it.
+ *
+ * An event-loop factory hands nothing through an acceptedQueue: it decides when the channel becomes active on its
+ * loop, and a channel it admits shows as a connection created. So a channel still deciding when its connection is
+ * created is judged there as a handoff is, and the finding names the event-loop twin requirement too (each profile
+ * counts the one it judges).
  */
 
 import { violation, type Invariant, type Violation } from './invariant.ts';
@@ -23,15 +28,21 @@ interface Window {
 export const perIpLimit: Invariant = {
   name: 'per-ip-limit',
   kind: 'safety',
-  requirements: ['accept.per-ip-limit'],
-  description: 'No handoff once an address holds maxClientCnxns registered connections; no refusal below the limit.',
+  requirements: ['accept.per-ip-limit', 'netty.per-ip-limit'],
+  description: 'No handoff (or admission at channel-active) once an address holds maxClientCnxns registered connections; no refusal below the limit.',
   check(trace) {
     const index = indexTrace(trace);
     const config = observedConfig(trace);
     const max = config?.maxClientCnxns ?? 0;
     const caveat = config?.caveat ?? '';
-    if (max <= 0) return [];
     const out: Violation[] = [];
+    // 0 or a negative value means no limit: then no refusal is for the per-address limit.
+    if (max <= 0) {
+      for (const e of trace) {
+        if (e.ev === 'close' && e.reason === 'refused_per_ip_limit') out.push(violation(this, `${e.ch} was refused for the per-address limit, but maxClientCnxns is ${max}: no limit`, [e.seq]));
+      }
+      return out;
+    }
     const registered = new Map<string, Set<string>>();
     const inFlight = new Map<string, Set<string>>();
     const deciding = new Map<string, Window>();
@@ -56,6 +67,9 @@ export const perIpLimit: Invariant = {
         set(inFlight, w.ip).add(e.item);
         observe();
       } else if (e.ev === 'cnxnCreated') {
+        const w = deciding.get(e.ch);
+        deciding.delete(e.ch);
+        if (w && w.floor >= max) out.push(violation(this, `${e.ch} from ${w.ip} was admitted while ${w.ip} held at least ${w.floor} registered connections from its accept on (max ${max}${caveat})`, [e.seq]));
         set(inFlight, e.ip).delete(e.ch);
         set(registered, e.ip).add(e.ch);
         observe();

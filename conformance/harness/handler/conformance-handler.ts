@@ -41,6 +41,8 @@ export class ConformanceHandler implements RequestHandler {
   private readonly throttle: ReceiveThrottle;
   /** Whether disableRecv is called on the IO thread as a request arrives, rather than on the handler's thread. */
   private readonly throttleInline: boolean;
+  /** Work after the reply that lifts a throttle, before enableRecv (HandlerShape.liftAfterMs). */
+  private readonly liftAfterMs: number;
   private readonly outstanding: OutstandingLimit;
   /** Connections that opened with a four-letter word the handler took: nothing more may be read from them. */
   private readonly answeredWord = new Set<string>();
@@ -56,6 +58,7 @@ export class ConformanceHandler implements RequestHandler {
   ) {
     this.pipeline = shape.threads > 0 ? new RequestPipeline(runtime, shape.threads) : undefined;
     this.throttleInline = shape.throttleFrom === 'io';
+    this.liftAfterMs = shape.liftAfterMs ?? 0;
     this.throttle = new ReceiveThrottle(shape.threads > 0 ? shape.throttleAt : undefined, (cnxn, message) => this.report('cnxn.throttle', cnxn, message));
     this.outstanding = new OutstandingLimit(globalOutstandingLimit, (cnxn, message) => this.report('cnxn.throttle', cnxn, message));
   }
@@ -133,6 +136,7 @@ export class ConformanceHandler implements RequestHandler {
         await cnxn.close('close_connection_command');
       }
       if (kind === 'bye') await cnxn.sendCloseAfterFlush('close_connection_command');
+      if (this.liftAfterMs > 0 && this.throttle.lifts(cnxn)) await this.runtime.clock.sleep(this.liftAfterMs);
       await this.throttle.answered(cnxn);
     });
   }

@@ -14,6 +14,12 @@ export interface HandlerShape {
    * throttle from the thread that answered). Inline, a factory must stop handing over frames it already read.
    */
   readonly throttleFrom?: 'io';
+  /**
+   * With throttleAt: virtual ms the handler's thread goes on working after the reply that brings a throttled
+   * connection back under the limit, before it calls enableRecv. The factory has usually written that reply and
+   * ended its IO pass by then, so the lift arrives on its own, with no pass or reply to carry it.
+   */
+  readonly liftAfterMs?: number;
 }
 
 export const INLINE_HANDLER: HandlerShape = { threads: 0 };

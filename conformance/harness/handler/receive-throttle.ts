@@ -44,6 +44,12 @@ export class ReceiveThrottle {
     return true;
   }
 
+  /** Whether answering one more request of this connection now would call enableRecv. */
+  lifts(cnxn: ServerConnection): boolean {
+    const state = this.state(cnxn.id);
+    return state.disabled && this.limit !== undefined && state.outstanding - 1 < this.limit;
+  }
+
   /** On the handler's thread, after a request has been answered (or dropped). */
   async answered(cnxn: ServerConnection): Promise<void> {
     const state = this.state(cnxn.id);

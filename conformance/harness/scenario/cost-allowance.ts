@@ -11,13 +11,14 @@ import type { PeerPlan, PeerStep, Scenario } from '../scenario.ts';
 /** Reads and writes one peer step can cause at most, counting a read that finds nothing and a partial write. */
 function callsOf(step: PeerStep): number {
   if (step.kind === 'requests') return 4 * step.sizes.length + step.chunks.length + 4;
-  if (step.kind === 'handshake') return step.chunks.length + 6;
+  if (step.kind === 'handshake') return 4 * (step.then?.length ?? 0) + step.chunks.length + 6;
   return 4;
 }
 
 /** Bytes the server may send for one peer step, generously: a four-letter word's answer is at most a few KB. */
 function bytesOutOf(step: PeerStep): number {
-  if (step.kind === 'handshake' || step.kind === 'reconnect') return 40;
+  if (step.kind === 'handshake') return 40 + (step.then ?? []).reduce((n, size) => n + 16 + size, 0);
+  if (step.kind === 'reconnect') return 40;
   if (step.kind === 'requests') return step.sizes.reduce((n, size) => n + 16 + size, 0);
   if (step.kind === 'ping' || step.kind === 'closeSession') return 16;
   if (step.kind === 'word') return 4_096;
@@ -33,7 +34,8 @@ function windowWrites(peer: PeerPlan): number {
 /** Costed handler calls (processConnectRequest, processPacket) one peer step causes: a closeSession and a reconnect are one each too. */
 function handlerCallsOf(step: PeerStep): number {
   if (step.kind === 'requests') return step.sizes.length;
-  if (step.kind === 'handshake' || step.kind === 'reconnect' || step.kind === 'ping' || step.kind === 'closeSession') return 1;
+  if (step.kind === 'handshake') return 1 + (step.then?.length ?? 0);
+  if (step.kind === 'reconnect' || step.kind === 'ping' || step.kind === 'closeSession') return 1;
   return 0;
 }
 

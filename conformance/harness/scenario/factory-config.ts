@@ -13,7 +13,8 @@ export const factoryConfig: fc.Arbitrary<ScenarioConfig> = fc
   .record({
     selectors: fc.integer({ min: 1, max: 4 }),
     workers: fc.integer({ min: 0, max: 4 }),
-    maxClientCnxns: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3 })),
+    // A negative maxClientCnxns means no limit, as 0 does.
+    maxClientCnxns: fc.oneof({ weight: 2, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 1, arbitrary: fc.constant(-1) }),
     sessionlessTimeout: fc.constantFrom(1_000, 2_000, 5_000, 10_000),
     cores: sometimes(fc.integer({ min: 1, max: 4 })),
     maxCnxns: sometimes(fc.integer({ min: 1, max: 3 })),

@@ -2,7 +2,8 @@
  * The conformance handler's shape per scenario: answers inside the IO pass (as before), from one request thread
  * (ZooKeeper's pipeline: replies race IO passes, closes and stop), or from several (different connections'
  * replies race each other too); with threads, sometimes throttling by disableRecv after 1-3 outstanding requests,
- * called from the handler's thread or, as ZooKeeper does, from the IO thread as the request arrives.
+ * called from the handler's thread or, as ZooKeeper does, from the IO thread as the request arrives; and lifted
+ * either at once after the reply or after more work, once the factory has written that reply and gone quiet.
  */
 import fc from 'fast-check';
 import type { HandlerShape } from '../handler/handler-shape.ts';
@@ -16,9 +17,12 @@ export const handlerShape: fc.Arbitrary<HandlerShape> = fc.oneof(
         threads: fc.integer({ min: 1, max: 3 }),
         throttleAt: fc.option(fc.integer({ min: 1, max: 3 }), { freq: 2, nil: undefined }),
         inline: fc.boolean(),
+        liftAfterMs: fc.constantFrom(0, 0, 1, 5),
       })
-      .map(({ threads, throttleAt, inline }): HandlerShape =>
-        throttleAt === undefined ? { threads } : inline ? { threads, throttleAt, throttleFrom: 'io' } : { threads, throttleAt },
-      ),
+      .map(({ threads, throttleAt, inline, liftAfterMs }): HandlerShape => {
+        if (throttleAt === undefined) return { threads };
+        const lift = liftAfterMs > 0 ? { liftAfterMs } : {};
+        return inline ? { threads, throttleAt, throttleFrom: 'io', ...lift } : { threads, throttleAt, ...lift };
+      }),
   },
 );

@@ -2,7 +2,8 @@
  * What a connected peer does between its handshake and its end: pipelined requests of every kind the handler
  * knows (mostly echoes; slow ones that take the handler's thread virtual time; ones that make processPacket
  * throw; ones after which the handler closes, at once or after flush, with or without a reply pending), pings,
- * closeSession, idling (past expiry sometimes) and a shrinking receive window.
+ * closeSession, idling (past expiry sometimes) and a shrinking receive window; and the handshake itself, which a
+ * client may follow with requests before its response arrives.
  */
 import fc from 'fast-check';
 import type { RequestKind } from '../handler/requests.ts';
@@ -43,6 +44,7 @@ export const ending: fc.Arbitrary<readonly PeerStep[]> = fc.oneof(
   { weight: 1, arbitrary: fc.constant([{ kind: 'close' as const }]) },
 );
 
+/** Mostly a ConnectRequest alone; sometimes with echo requests pipelined behind it, before its response. */
 export const handshake = fc
-  .tuple(fc.integer({ min: 1, max: 120_000 }), chunks)
-  .map(([timeout, c]): PeerStep => ({ kind: 'handshake', timeout, chunks: c }));
+  .tuple(fc.integer({ min: 1, max: 120_000 }), chunks, fc.option(fc.array(fc.integer({ min: 0, max: 48 }), { minLength: 1, maxLength: 3 }), { freq: 4, nil: undefined }))
+  .map(([timeout, c, then]): PeerStep => (then === undefined ? { kind: 'handshake', timeout, chunks: c } : { kind: 'handshake', timeout, chunks: c, then }));
