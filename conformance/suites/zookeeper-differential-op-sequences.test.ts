@@ -13,7 +13,7 @@ import type { ServerPair } from '../zookeeper/differential-pair.ts';
 import { opSequence } from '../zookeeper/op-sequence.ts';
 import { diffSequence, shrinkSequence, startOpFuzzPair } from '../zookeeper/op-sequence-diff.ts';
 import { playSequence } from '../zookeeper/op-sequence-player.ts';
-import { REGRESSIONS } from '../zookeeper/op-sequence-regressions.ts';
+import { REGRESSION_ROOT, REGRESSIONS } from '../zookeeper/op-sequence-regressions.ts';
 import { playLines } from '../zookeeper/play-normaliser.ts';
 import { startZk } from '../../reference/zk/test-support.ts';
 
@@ -35,7 +35,7 @@ after(async () => {
 async function referenceLines(t: { after(fn: () => Promise<void> | void): void }, index: number): Promise<string[][]> {
   const reference = await startZk(t, { server: { extendedTypesEnabled: true } });
   const regression = REGRESSIONS[index]!;
-  return playLines(await playSequence(reference.address, regression.sequence, '/regression'));
+  return playLines(await playSequence(reference.address, regression.sequence, REGRESSION_ROOT));
 }
 
 test('[zk.more-ops] a check outside a multi answers nothing when it passes and its error when it fails, each using a zxid, as ZooKeeper 3.8 does', { timeout: 30_000 }, async (t) => {

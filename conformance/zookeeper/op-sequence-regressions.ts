@@ -2,10 +2,13 @@
  * Op sequences the differential fuzz (op-sequence-diff.ts) once found the reference answering differently from
  * Apache ZooKeeper 3.8.0, each with the lines ZooKeeper's play showed (play-normaliser.ts), which the reference now
  * shows too. Kept as regression cases: the suite plays them on the reference alone (no Java needed) and, when
- * ZooKeeper is there, on both.
+ * ZooKeeper is there, on both. The lines are those of a play under the root REGRESSION_ROOT (one of them depends on
+ * the full paths).
  */
 import type { AclEntry } from './request-frames.ts';
 import type { OpSequence, ZkOp } from './op-sequence.ts';
+
+export const REGRESSION_ROOT = '/regression';
 
 const OPEN: readonly AclEntry[] = [[31, 'world', 'anyone']];
 /** Every permission but READ, for everyone. */
