@@ -16,7 +16,8 @@ export const INVARIANT_INPUTS: Readonly<Record<string, readonly (readonly EventN
   'expiry-on-time': [['configured'], ['cnxnCreated']],
   'io-exclusive': [['ioStart', 'read', 'write']],
   'round-robin': [['configured'], ['offer']],
-  'per-ip-limit': [['configured'], ['accept'], ['offer']],
+  // A channel is admitted at its handoff (offer) or, in an event-loop design, when its connection is created.
+  'per-ip-limit': [['configured'], ['accept'], ['offer', 'cnxnCreated']],
   'accepted-ends-registered-or-closed': [['accept']],
   'outgoing-complete-in-order': [['handlerAct'], ['peerRecv', 'peerSend', 'peerConnect']],
   'stop-ends-everything': [['lifecycle']],
@@ -49,7 +50,8 @@ export function missingInput(invariant: string, counts: ReadonlyMap<string, numb
 
 /**
  * Why an invariant whose events are present would still judge nothing, from the configuration the trace
- * reports: per-ip-limit with maxClientCnxns 0 (no limit) would pass by having nothing to check.
+ * reports: per-ip-limit with maxClientCnxns 0 or less (no limit) and no refusal for it would pass by having
+ * nothing to check.
  */
 export function vacuousBecause(invariant: string, events: readonly TraceEvent[]): string | undefined {
   if (invariant === 'workers-end-by-shutdown-timeout') {
@@ -58,5 +60,8 @@ export function vacuousBecause(invariant: string, events: readonly TraceEvent[])
   }
   if (invariant !== 'per-ip-limit') return undefined;
   const limit = events.find((e) => e.ev === 'given' || e.ev === 'configured') as { maxClientCnxns?: number } | undefined;
-  return limit?.maxClientCnxns !== undefined && limit.maxClientCnxns <= 0 ? 'maxClientCnxns is 0 (no limit) in this trace, so per-ip-limit has nothing to judge' : undefined;
+  if (limit?.maxClientCnxns === undefined || limit.maxClientCnxns > 0) return undefined;
+  // With no limit the one thing to judge is a refusal for it.
+  if (events.some((e) => e.ev === 'close' && e.reason === 'refused_per_ip_limit')) return undefined;
+  return `maxClientCnxns is ${limit.maxClientCnxns} (no limit) in this trace and nothing was refused for it, so per-ip-limit has nothing to judge`;
 }
