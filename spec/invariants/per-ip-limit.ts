@@ -10,7 +10,9 @@
  * An event-loop factory hands nothing through an acceptedQueue: it decides when the channel becomes active on its
  * loop, and a channel it admits shows as a connection created. So a channel still deciding when its connection is
  * created is judged there as a handoff is, and the finding names the event-loop twin requirement too (each profile
- * counts the one it judges).
+ * counts the one it judges). Channels of the address accepted but not yet decided count as in flight for a
+ * refusal, as handed-off ones do: the loop they were handed to may count them already. A registered channel whose
+ * key is cancelled is closing: an admission need not count it any more, a refusal may still have.
  */
 
 import { violation, type Invariant, type Violation } from './invariant.ts';
@@ -45,13 +47,19 @@ export const perIpLimit: Invariant = {
     }
     const registered = new Map<string, Set<string>>();
     const inFlight = new Map<string, Set<string>>();
+    /** Registered channels whose key was cancelled: on their way out, and the factory may have stopped counting them. */
+    const closing = new Map<string, Set<string>>();
     const deciding = new Map<string, Window>();
     const set = (m: Map<string, Set<string>>, ip: string) => m.get(ip) ?? m.set(ip, new Set()).get(ip)!;
     const observe = () => {
+      const undecided = new Map<string, number>();
+      for (const w of deciding.values()) undecided.set(w.ip, (undecided.get(w.ip) ?? 0) + 1);
       for (const w of deciding.values()) {
         const held = set(registered, w.ip).size;
         w.floor = Math.min(w.floor, held);
-        w.peak = Math.max(w.peak, held + set(inFlight, w.ip).size);
+        // Other channels of the address accepted and not yet decided count as in flight: an event-loop factory
+        // hands a channel to its loop with no queue in between, and may count it from there on.
+        w.peak = Math.max(w.peak, held + set(closing, w.ip).size + set(inFlight, w.ip).size + (undecided.get(w.ip) ?? 1) - 1);
       }
     };
     for (const e of trace) {
@@ -73,6 +81,14 @@ export const perIpLimit: Invariant = {
         set(inFlight, e.ip).delete(e.ch);
         set(registered, e.ip).add(e.ch);
         observe();
+      } else if (e.ev === 'cancel') {
+        // Closing starts here as far as the trace can tell; ZooKeeper drops a connection from its per-address count
+        // as its close begins, so from now on an admission may no longer see it (a refusal still may).
+        const ip = index.channelIp.get(e.ch);
+        if (ip !== undefined && set(registered, ip).delete(e.ch)) {
+          set(closing, ip).add(e.ch);
+          observe();
+        }
       } else if (e.ev === 'close') {
         const w = deciding.get(e.ch);
         deciding.delete(e.ch);
@@ -82,6 +98,7 @@ export const perIpLimit: Invariant = {
         const ip = index.channelIp.get(e.ch);
         if (ip !== undefined) {
           set(registered, ip).delete(e.ch);
+          set(closing, ip).delete(e.ch);
           set(inFlight, ip).delete(e.ch);
         }
         // A close during another channel's decision window lowers the count that decision may have seen.
