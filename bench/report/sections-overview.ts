@@ -76,8 +76,9 @@ export function targetsSection(result: RunResult): string[] {
     ),
     '',
     'The last column applies the same target to the floor: one Node process that only reads frames and answers them, ' +
-      'with no factory, queues or logical threads. Where the floor misses a target, no factory in one Node process can ' +
-      'meet it on this machine; only more processes could.',
+      'with no factory, queues or logical threads. Where the floor misses a target, no factory in one Node process could ' +
+      'have met it in this run. ZooKeeper\'s figures move more from run to run than the Node servers\' (see the quiet ' +
+      'side-by-side under "Where the time goes"), so look at several runs before calling a target out of reach.',
     '',
   ];
   if (verdicts.some(isMarginal)) {
