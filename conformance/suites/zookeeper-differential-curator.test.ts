@@ -7,14 +7,11 @@
  * each reference factory. What
  * the workload prints leaves out what servers may choose, so the two outputs must be equal.
  */
-import { after, before, test } from 'node:test';
-import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { findApacheZooKeeper, startApacheZooKeeper } from '../zookeeper/apache-zookeeper.ts';
-import { serveReference, type ReferenceFactoryName } from '../zookeeper/served-reference.ts';
-import { differingSteps, type WorkloadSteps } from '../zookeeper/workload-steps.ts';
+import { findApacheZooKeeper } from '../zookeeper/apache-zookeeper.ts';
+import { playWorkload, workloadDifferential } from '../zookeeper/workload-differential.ts';
 
 const WORKLOAD = fileURLToPath(new URL('../zookeeper/CuratorWorkload.java', import.meta.url));
 const CURATOR_JARS = ['curator-client.jar', 'curator-framework.jar', 'curator-recipes.jar', 'guava.jar'].map((jar) => `/usr/share/java/${jar}`);
@@ -30,48 +27,14 @@ const skip = !apache.found
     : !hasCompiler()
       ? 'java has no jdk.compiler module to run the workload from source: apt-get install default-jdk-headless (.ci/run does)'
       : false;
-const T = { timeout: 240_000, skip };
-const FACTORIES: readonly ReferenceFactoryName[] = ['NIOServerCnxnFactory', 'NettyServerCnxnFactory'];
-let apachePort = 0;
-const servedPorts = new Map<ReferenceFactoryName, number>();
-const cleanups: (() => Promise<void> | void)[] = [];
 
-before(async () => {
-  if (skip !== false || !apache.found) return;
+workloadDifferential({
+  title: 'Apache Curator (Java) sees the same results, errors, watch events and recipe outcomes from',
+  apache,
+  skip,
   // Curator makes its recipes' parents as containers, which both servers remove once empty.
-  const real = await startApacheZooKeeper(apache, ['4lw.commands.whitelist=ruok'], { 'zookeeper.extendedTypesEnabled': 'true' });
-  cleanups.push(() => real.stop());
-  apachePort = real.port;
-  for (const factory of FACTORIES) {
-    const served = await serveReference(factory, ['extendedTypesEnabled=true']);
-    cleanups.push(() => served.stop());
-    servedPorts.set(factory, served.port);
-  }
+  apacheConfig: ['4lw.commands.whitelist=ruok'],
+  apacheProperties: { 'zookeeper.extendedTypesEnabled': 'true' },
+  serveConfig: ['extendedTypesEnabled=true'],
+  run: (port) => playWorkload('Curator', 'java', ['-Xmx256m', '-cp', [...(apache.found ? apache.classpathJars : []), ...CURATOR_JARS].join(':'), WORKLOAD], port),
 });
-
-after(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-});
-
-function runWorkload(port: number): Promise<WorkloadSteps> {
-  if (!apache.found) throw new Error('no Apache ZooKeeper');
-  const classpath = [...apache.classpathJars, ...CURATOR_JARS].join(':');
-  return new Promise((resolve, reject) => {
-    execFile('java', ['-Xmx256m', '-cp', classpath, WORKLOAD, `127.0.0.1:${port}`], { timeout: 180_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`the Curator workload failed against port ${port}: ${err.message}\n${stderr.slice(-4000)}`));
-      else resolve(JSON.parse(stdout.slice(stdout.indexOf('[['))) as WorkloadSteps);
-    });
-  });
-}
-
-let expected: Promise<WorkloadSteps> | undefined;
-
-for (const factory of FACTORIES) {
-  test(`zookeeper differential: Apache Curator (Java) sees the same results, errors, watch events and recipe outcomes from cnxnspec serve (${factory}) as from Apache ZooKeeper 3.8`, T, async () => {
-    expected ??= runWorkload(apachePort);
-    const [want, got] = [await expected, await runWorkload(servedPorts.get(factory)!)];
-    assert.ok(want.length > 40, `the workload ran to its end against Apache ZooKeeper (${want.length} steps)`);
-    const differing = differingSteps(want, got);
-    assert.deepEqual(differing, [], `steps that differ:\n${differing.join('\n')}`);
-  });
-}
