@@ -56,7 +56,8 @@ export class OutgoingBuffers {
     if (this.isEmpty()) return null;
     const first = this.items[this.head] as Uint8Array | CloseRequest;
     if (!(first instanceof Uint8Array)) return first;
-    const rest = first.subarray(this.headOffset);
+    // No view when nothing of the head is written: a small frame lives in V8's heap, and a view moves it out.
+    const rest = this.headOffset === 0 ? first : first.subarray(this.headOffset);
     if (rest.length >= gather) return { bytes: rest };
     const parts: Uint8Array[] = [rest];
     let size = rest.length;

@@ -155,7 +155,8 @@ export class NodeSocketChannel extends NodeSelectableChannel implements SocketCh
     // Buffer.from copies: the socket may hold the chunk after we return, and the caller may reuse `data`.
     if (n > 0) {
       if (socket.writableCorked === 0) corkUntilIdle(socket);
-      socket.write(Buffer.from(data.subarray(0, n)), (this.flushed ??= () => this.onFlushed()));
+      // The whole of `data` without a view when it all fits: a view of a small array moves it out of V8's heap.
+      socket.write(Buffer.from(n === data.length ? data : data.subarray(0, n)), (this.flushed ??= () => this.onFlushed()));
     }
     if (socket.writableLength >= this.rt.limits.writeLimit) {
       this.waitingForRoom = true;
