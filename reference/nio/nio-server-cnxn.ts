@@ -32,6 +32,8 @@ import { describeError as describe } from './describe-error.ts';
 import { OutstandingRequests } from '../outstanding-requests.ts';
 
 const FOUR_LETTER_WORD_SET: ReadonlySet<string> = new Set(FOUR_LETTER_WORDS);
+/** What send returns when it has nothing to wait for. */
+const QUEUED: Promise<void> = Promise.resolve();
 
 /**
  * A connection of the NIO factory. Implements: cnxn.framing, cnxn.outgoing-buffers, cnxn.interest-ops, cnxn.throttle,
@@ -169,11 +171,14 @@ export class NIOServerCnxn implements ServerConnection {
     return this.reader.reservedBytes() + this.parkedBytes;
   }
 
-  /** Queues one whole frame; the first one after the ConnectRequest is its ConnectResponse. */
-  async send(frame: Uint8Array): Promise<void> {
+  /**
+   * Queues one whole frame; the first one after the ConnectRequest is its ConnectResponse. Not async: a reply
+   * queued during the connection's own IO pass (the usual case) makes no promise of its own.
+   */
+  send(frame: Uint8Array): Promise<void> {
     if (this.closed) {
       this.ctx.runtime.log.log('debug', `dropping a ${frame.length}-byte reply for closed connection ${this.id}`);
-      return;
+      return QUEUED;
     }
     this.outgoing.push(frame);
     if (this.ctx.runtime.tracing) {
@@ -186,7 +191,7 @@ export class NIOServerCnxn implements ServerConnection {
       this.outstanding.replied(frame);
     }
     // During this connection's own IO pass (the usual case) there is nothing to ask: skip the call, not just its body.
-    if (this.isSelectable()) await this.requestInterestOpsUpdate();
+    return this.isSelectable() ? this.requestInterestOpsUpdate() : QUEUED;
   }
 
   /** Closes (with `reason`) once everything queued before this call has been written. */
@@ -319,7 +324,8 @@ export class NIOServerCnxn implements ServerConnection {
     throw new FrameLengthError(length, this.ctx.settings.juteMaxBuffer);
   }
 
-  private async processFrame(payload: Uint8Array): Promise<void> {
+  /** Not async: the handler's own promise is awaited by the caller (one promise less per request). */
+  private processFrame(payload: Uint8Array): Promise<void> {
     const handler = this.ctx.handler();
     if (handler === undefined) {
       throw new CnxnspecError('CNXNSPEC_ERR_IO', 'no request handler is attached (call startup(handler) before clients connect)');
@@ -328,12 +334,11 @@ export class NIOServerCnxn implements ServerConnection {
       this.initialized = true;
       // Nothing after the ConnectRequest is read until its response has been queued (send() clears this).
       this.awaitingConnectResponse = true;
-      await handler.processConnectRequest(this, payload);
-      return;
+      return handler.processConnectRequest(this, payload);
     }
     // Counted before the server sees it; a throttle it starts is read by isSelectable at the pass's end.
     this.outstanding.requested(payload);
-    await handler.processPacket(this, payload);
+    return handler.processPacket(this, payload);
   }
 
   /** Writes queued frames until the socket stops taking bytes, the queue empties or a close marker is reached. */

@@ -23,6 +23,8 @@ import { describeError as describe } from './describe-error.ts';
  * The selector thread role. Implements: selector.loop, selector.register-on-owner, selector.shuffle, selector.invalid-key,
  * selector.handoff-io, selector.interest-via-update-queue, selector.wakeup-after-offer, selector.level-triggered.
  */
+const NOTHING_TO_WAKE: Promise<void> = Promise.resolve();
+
 export class SelectorThread {
   readonly name: string;
   readonly thread: LogicalThread;
@@ -73,9 +75,10 @@ export class SelectorThread {
     else await this.selector.close();
   }
 
-  protected async wakeup(): Promise<void> {
+  /** Not async: the caller awaits the selector's own promise, one promise less per hand-off (docs/benchmarks.md). */
+  protected wakeup(): Promise<void> {
     // A selector closed by a concurrent exit needs no wakeup; the exit path closes what is queued.
-    if (this.selector.isOpen()) await this.selector.wakeup();
+    return this.selector.isOpen() ? this.selector.wakeup() : NOTHING_TO_WAKE;
   }
 
   private async run(): Promise<void> {

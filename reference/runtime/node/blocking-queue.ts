@@ -42,24 +42,37 @@ export class NodeBlockingQueue<T> implements BlockingQueue<T> {
     return item === undefined ? RESOLVED_UNDEFINED : Promise.resolve(item);
   }
 
-  async take(): Promise<T> {
+  /**
+   * Not an async method, for the same reason as offer: an item already there comes back in one settled promise,
+   * and a park's promise is returned as it is while tracing is off.
+   */
+  take(): Promise<T> {
     const rt = this.rt;
     const thread = rt.thread();
     if (rt.tracing) rt.emit({ ev: 'takeBegin', queue: this.name });
-    thread.checkInterrupt();
-    let item = this.shift();
-    if (item === undefined) {
-      item = await thread.park<T>((resolve) => {
-        this.takers.push(resolve);
-        return () => {
-          const at = this.takers.indexOf(resolve);
-          if (at >= 0) this.takers.splice(at, 1);
-        };
-      });
+    try {
+      thread.checkInterrupt();
+    } catch (err) {
+      return Promise.reject(err);
     }
-    // After the await, so the event carries the taker's own thread.
-    if (rt.tracing) rt.emit({ ev: 'take', queue: this.name, item: itemLabel(item) });
-    return item;
+    const item = this.shift();
+    if (item !== undefined) {
+      if (rt.tracing) rt.emit({ ev: 'take', queue: this.name, item: itemLabel(item) });
+      return Promise.resolve(item);
+    }
+    const parked = thread.park<T>((resolve) => {
+      this.takers.push(resolve);
+      return () => {
+        const at = this.takers.indexOf(resolve);
+        if (at >= 0) this.takers.splice(at, 1);
+      };
+    });
+    if (!rt.tracing) return parked;
+    // Emitted once woken, so the event carries the taker's own thread.
+    return parked.then((taken) => {
+      rt.emit({ ev: 'take', queue: this.name, item: itemLabel(taken) });
+      return taken;
+    });
   }
 
   size(): number {
