@@ -165,7 +165,7 @@ export class ZkServer implements RequestHandler {
       return this.refuse(client, `bad RequestHeader: ${err.message}`);
     }
     // 3. A request of a session that expired or closed meanwhile is dropped without a reply.
-    if (!this.sessions.touch(client.sessionId)) {
+    if (!this.sessions.touch(client.sessionId, undefined, started)) {
       this.runtime.log.log('debug', `dropping request xid ${header.xid} (op ${header.type}) of dead session ${hex(client.sessionId)}`);
       return NO_REPLY;
     }

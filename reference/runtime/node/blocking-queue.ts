@@ -8,6 +8,7 @@
 import type { BlockingQueue } from '../../../spec/runtime.ts';
 import { RESOLVED_UNDEFINED, resolvedBoolean } from './resolved.ts';
 import type { RuntimeContext } from './runtime-context.ts';
+import type { Parked } from './thread-context.ts';
 
 /** Compact the backing array once this many taken slots lead it. */
 const COMPACT_AT = 1024;
@@ -15,7 +16,13 @@ const COMPACT_AT = 1024;
 export class NodeBlockingQueue<T> implements BlockingQueue<T> {
   private items: T[] = [];
   private head = 0;
-  private readonly takers: Array<(item: T) => void> = [];
+  private readonly takers: Parked<T>[] = [];
+  /** Made once per queue, not per take (thread-context.ts says why). */
+  private readonly armTaker = (parked: Parked<T>): void => void this.takers.push(parked);
+  private readonly disarmTaker = (parked: Parked<T>): void => {
+    const at = this.takers.indexOf(parked);
+    if (at >= 0) this.takers.splice(at, 1);
+  };
 
   constructor(
     private readonly rt: RuntimeContext,
@@ -27,7 +34,7 @@ export class NodeBlockingQueue<T> implements BlockingQueue<T> {
   offer(item: T): Promise<boolean> {
     let ok = true;
     const taker = this.takers.shift();
-    if (taker) taker(item);
+    if (taker) taker.wake(item);
     else if (this.size() < this.capacity) this.items.push(item);
     else ok = false;
     const rt = this.rt;
@@ -60,13 +67,7 @@ export class NodeBlockingQueue<T> implements BlockingQueue<T> {
       if (rt.tracing) rt.emit({ ev: 'take', queue: this.name, item: itemLabel(item) });
       return Promise.resolve(item);
     }
-    const parked = thread.park<T>((resolve) => {
-      this.takers.push(resolve);
-      return () => {
-        const at = this.takers.indexOf(resolve);
-        if (at >= 0) this.takers.splice(at, 1);
-      };
-    });
+    const parked = thread.park<T>(this.armTaker, this.disarmTaker);
     if (!rt.tracing) return parked;
     // Emitted once woken, so the event carries the taker's own thread.
     return parked.then((taken) => {

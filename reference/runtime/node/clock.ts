@@ -37,9 +37,12 @@ export class NodeClock implements Clock {
     const delay = wholeMs(ms);
     if (rt.tracing) rt.emit({ ev: 'sleep', ms: delay });
     thread.checkInterrupt();
-    await thread.park<void>((resolve) => {
-      const timer = setTimeout(resolve, delay);
-      return () => clearTimeout(timer);
-    });
+    let timer: NodeJS.Timeout | undefined;
+    await thread.park<void>(
+      (parked) => {
+        timer = setTimeout(() => parked.wake(undefined), delay);
+      },
+      () => clearTimeout(timer),
+    );
   }
 }

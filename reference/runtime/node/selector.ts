@@ -20,6 +20,7 @@
 import { CnxnspecError } from '../../../spec/errors.ts';
 import type { SelectionKey, Selector } from '../../../spec/runtime.ts';
 import type { RuntimeContext } from './runtime-context.ts';
+import type { Parked } from './thread-context.ts';
 import type { KeySelector, NodeSelectionKey } from './selection-key.ts';
 import { wholeMs } from './clock.ts';
 import { RESOLVED_VOID } from './resolved.ts';
@@ -30,6 +31,7 @@ interface Waiter {
   woken: boolean;
   /** Readiness has scheduled the release. */
   releasing: boolean;
+  timer: NodeJS.Timeout | undefined;
   settle(woken: boolean): void;
 }
 
@@ -173,7 +175,10 @@ export class NodeSelector implements Selector, KeySelector {
     if (!woken && wait !== NOW && this.readyCount === 0) {
       this.selecting = true;
       try {
-        woken = await thread.park<boolean>((resolve) => this.arm(resolve, wait));
+        woken = await thread.park<boolean>(
+          (parked) => this.arm(parked, wait),
+          () => this.disarm(),
+        );
       } finally {
         this.selecting = false;
         this.waiter = undefined;
@@ -200,26 +205,30 @@ export class NodeSelector implements Selector, KeySelector {
     return selected;
   }
 
-  private arm(resolve: (woken: boolean) => void, wait: number): () => void {
-    let timer: NodeJS.Timeout | undefined;
+  private arm(parked: Parked<boolean>, wait: number): void {
     const waiter: Waiter = {
       settled: false,
       woken: false,
       releasing: false,
+      timer: undefined,
       settle: (woken) => {
         if (waiter.settled) return;
         waiter.settled = true;
         waiter.woken = woken;
-        if (timer) clearTimeout(timer);
-        resolve(woken);
+        if (waiter.timer) clearTimeout(waiter.timer);
+        parked.wake(woken);
       },
     };
     this.waiter = waiter;
-    if (wait !== FOREVER) timer = setTimeout(() => waiter.settle(false), wait);
-    return () => {
-      waiter.settled = true;
-      if (timer) clearTimeout(timer);
-    };
+    if (wait !== FOREVER) waiter.timer = setTimeout(() => waiter.settle(false), wait);
+  }
+
+  /** An interrupt ended the select: its waiter must not settle later. */
+  private disarm(): void {
+    const waiter = this.waiter;
+    if (waiter === undefined) return;
+    waiter.settled = true;
+    if (waiter.timer) clearTimeout(waiter.timer);
   }
 
   /** Drops the stale entries of the ready list in place (no new array), keeping the order of the live ones. */

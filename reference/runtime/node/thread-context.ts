@@ -10,7 +10,37 @@
 
 import { InterruptedError } from '../../../spec/errors.ts';
 
-type Abort = (error: InterruptedError) => void;
+/**
+ * One parked blocking call. Its wake-up source calls `wake`; an interrupt calls `abort`, which undoes the arming
+ * first. An object with methods rather than closures made per call: a take parks on nearly every request under
+ * load, and each closure was an allocation (and, under tsx, a property definition for its name).
+ */
+/** What a thread keeps of each call parked on it. */
+interface Abortable {
+  abort(error: InterruptedError): void;
+}
+
+export class Parked<T> implements Abortable {
+  resolve!: (value: T) => void;
+  reject!: (error: InterruptedError) => void;
+
+  constructor(
+    private readonly thread: ThreadContext,
+    private readonly disarm: ((parked: Parked<T>) => void) | undefined,
+  ) {}
+
+  /** The normal wake-up: the call returns `value`. */
+  wake(value: T): void {
+    this.thread.unpark(this);
+    this.resolve(value);
+  }
+
+  /** The interrupt: the wake-up source is disarmed and the call throws. */
+  abort(error: InterruptedError): void {
+    this.disarm?.(this);
+    this.reject(error);
+  }
+}
 
 export class ThreadContext {
   private interruptPending = false;
@@ -18,7 +48,7 @@ export class ThreadContext {
    * The blocking calls parked now (one, nearly always). An array, not a Set: deleting from a long-lived Set makes V8
    * allocate its shrunk table in old space, a few hundred bytes of old-space garbage per park (docs/benchmarks.md).
    */
-  private parked: Abort[] = [];
+  private parked: Abortable[] = [];
 
   constructor(
     readonly name: string,
@@ -36,7 +66,7 @@ export class ThreadContext {
     this.parked = [];
     this.onInterrupted(this.name);
     // Like Java, a delivered interrupt clears the status: the thread is told once.
-    for (const abort of aborts) abort(new InterruptedError(this.name));
+    for (const parked of aborts) parked.abort(new InterruptedError(this.name));
   }
 
   /** Throws InterruptedError (and clears the status) when an interrupt is pending. Call after the begin event. */
@@ -48,30 +78,26 @@ export class ThreadContext {
   }
 
   /**
-   * Parks until `arm`'s resolve is called. `arm` sets up the wake-up source and returns how to tear it down;
-   * the teardown runs only on interrupt (on a normal wake-up the source has already fired).
+   * Parks until the wake-up source `arm` sets up calls `wake` on the Parked it is given; `disarm` tears that source
+   * down, and runs only on interrupt (on a normal wake-up the source has already fired).
    */
-  park<T>(arm: (resolve: (value: T) => void) => () => void): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let disarm: (() => void) | undefined;
-      const abort: Abort = (error) => {
-        disarm?.();
-        reject(error);
-      };
-      this.parked.push(abort);
-      disarm = arm((value) => {
-        this.unpark(abort);
-        resolve(value);
-      });
+  park<T>(arm: (parked: Parked<T>) => void, disarm?: (parked: Parked<T>) => void): Promise<T> {
+    const parked = new Parked<T>(this, disarm);
+    const promise = new Promise<T>((resolve, reject) => {
+      parked.resolve = resolve;
+      parked.reject = reject;
     });
+    this.parked.push(parked);
+    arm(parked);
+    return promise;
   }
 
   /** Forgets a parked call that woke normally, keeping the order of the others (no new array). */
-  private unpark(abort: Abort): void {
-    const parked = this.parked;
-    const at = parked.indexOf(abort);
+  unpark(parked: Abortable): void {
+    const all = this.parked;
+    const at = all.indexOf(parked);
     if (at < 0) return;
-    for (let i = at + 1; i < parked.length; i++) parked[i - 1] = parked[i] as Abort;
-    parked.pop();
+    for (let i = at + 1; i < all.length; i++) all[i - 1] = all[i] as Abortable;
+    all.pop();
   }
 }
