@@ -18,6 +18,9 @@
  * --breakdown adds to the held phase the growth per session by kind (bench/servers/memory-breakdown.ts): resident
  * brk heap, other anonymous memory, V8's heap (physical), native (anonymous minus V8), heapUsed, external...,
  * as the RSS figure sees them and again after a full GC (`gc:`).
+ *
+ * With KEEP_WORKDIR=1 in the environment the work folder (each server's log and configuration) is kept and not
+ * removed at the end, for looking into a server that misbehaved.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -226,7 +229,7 @@ async function main(): Promise<void> {
     });
     console.log(`${id.padEnd(12)} ${cells.join(', ')}`);
   }
-  rmSync(workDir, { recursive: true, force: true });
+  if (!process.env.KEEP_WORKDIR) rmSync(workDir, { recursive: true, force: true });
 }
 
 await main();

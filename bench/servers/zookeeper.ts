@@ -7,7 +7,7 @@
  *   (without it the Netty factory binds, then every connection dies with NoClassDefFoundError), netty-resolver,
  *   slf4j-log4j12, log4j-1.2, and a folder with a log4j.properties writing to the console.
  * - start: `java -Xmx1000m -cp ... org.apache.zookeeper.server.ZooKeeperServerMain zoo.cfg` with a temp dataDir,
- *   admin.enableServer=false, 4lw.commands.whitelist=*, maxClientCnxns=0; ready when `ruok` answers `imok`.
+ *   admin.enableServer=false, 4lw.commands.whitelist=*, maxClientCnxns=0; ready when `ruok` answers `imok` and `srvr` shows a mode.
  * - over TLS: secureClientPort on another free port with the given `ssl.*` lines (ZooKeeper's own property names; 3.8
  *   reads PEM stores with ssl.keyStore.type=PEM, and netty-handler.jar, which holds its SslHandler, is in the jar's
  *   manifest); the plain clientPort stays for `ruok`, and the port returned is the secure one.
@@ -113,7 +113,7 @@ export interface ZooKeeperOptions {
   readonly tls?: readonly string[];
 }
 
-/** Starts one standalone ZooKeeper; resolves with it once `ruok` answers `imok`. */
+/** Starts one standalone ZooKeeper; resolves with it once `ruok` answers `imok` and `srvr` shows it serving. */
 export async function startZooKeeper(
   install: ZooKeeperInstall,
   options: ZooKeeperOptions,
@@ -161,7 +161,11 @@ export async function startZooKeeper(
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (proc.hasExited()) throw new Error(`ZooKeeper ${await proc.exited} before answering ruok (log: ${logFile})`);
-    if ((await fourLetterWord(port, 'ruok', 500)) === 'imok') return { proc, port: securePort ?? port };
+    // ruok says imok as soon as the port is bound, before the server serves sessions (a loaded machine widens that
+    // window enough for every client of a phase to be turned away); srvr shows the server's mode only once it serves.
+    if ((await fourLetterWord(port, 'ruok', 500)) === 'imok' && (await fourLetterWord(port, 'srvr', 500)).includes('Mode: ')) {
+      return { proc, port: securePort ?? port };
+    }
     await new Promise((r) => setTimeout(r, 150));
   }
   await proc.stop();
