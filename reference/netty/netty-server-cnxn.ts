@@ -21,6 +21,9 @@ import type { NettyChannel } from './netty-channel.ts';
 import type { NettyContext } from './netty-context.ts';
 import { OutstandingRequests } from '../outstanding-requests.ts';
 
+/** What requestArrived returns when the request leaves reading as it was. */
+const NOT_THROTTLED: Promise<void> = Promise.resolve();
+
 export class NettyServerCnxn implements ServerConnection {
   readonly id: string;
   readonly remoteAddress: SocketAddress;
@@ -90,8 +93,8 @@ export class NettyServerCnxn implements ServerConnection {
   }
 
   /** Loop only: a request is being handed to the server; one with xid > 0 counts until its reply is sent. */
-  async requestArrived(payload: Uint8Array): Promise<void> {
-    if (this.outstanding.requested(payload)) await this.refreshAutoRead();
+  requestArrived(payload: Uint8Array): Promise<void> {
+    return this.outstanding.requested(payload) ? this.refreshAutoRead() : NOT_THROTTLED;
   }
 
   /** Loop only, at close: this connection's requests no longer count. */
