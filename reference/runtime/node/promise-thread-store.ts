@@ -13,6 +13,12 @@
  * Only promises carry the thread here: a timer or socket callback runs as no thread (`main`), which is right for
  * the runtime's own callbacks, which only settle promises. Stores of several runtimes share the hooks; each sees
  * only its own threads.
+ *
+ * These hooks are still not free: while any promise hook is installed, V8 makes a throwaway promise for every
+ * `await` and calls the hooks for every promise, about a quarter of the server's CPU per ping even with empty hooks
+ * (bench/report/where-the-time-goes.md). They stay because nothing else on Node 20 follows a thread across its
+ * awaits, and an interrupt must reach the thread parked in a blocking call; the hot paths instead make as few
+ * promises as they can (bench/promises-per-request.ts counts them).
  */
 import { promiseHooks } from 'node:v8';
 
