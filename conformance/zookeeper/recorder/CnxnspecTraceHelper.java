@@ -268,7 +268,8 @@ public class CnxnspecTraceHelper extends Helper {
 
   /**
    * Called by the driver's word `qend`: shuts the factory down through its own shutdown(), off the worker thread
-   * that read the word (shutdown joins the workers), then marks the end quiescent: every thread has been joined.
+   * that read the word (shutdown joins the workers), waits for the connection expirer, then marks the end
+   * quiescent: every thread has ended.
    */
   public void shutdownFactory() {
     Object f;
@@ -279,6 +280,7 @@ public class CnxnspecTraceHelper extends Helper {
     Thread t = new Thread(() -> {
       try {
         f.getClass().getMethod("shutdown").invoke(f);
+        joinExpirer(f);
         emit("lifecycle", "\"phase\":\"joined\"");
         writeQuiescent();
       } catch (ReflectiveOperationException e) {
@@ -286,5 +288,23 @@ public class CnxnspecTraceHelper extends Helper {
       }
     }, "cnxnspec-shutdown");
     t.start();
+  }
+
+  /**
+   * shutdown() interrupts the factory's connection expirer but does not join it, so on a loaded machine it can end
+   * after the quiescence marker and the trace shows it running after stop. Waits for that one thread (the
+   * factory's own `expirerThread` field), for at most 2 s so that the driver's deadline still holds.
+   */
+  private static void joinExpirer(Object f) {
+    try {
+      java.lang.reflect.Field field = f.getClass().getDeclaredField("expirerThread");
+      field.setAccessible(true);
+      Object expirer = field.get(f);
+      if (expirer instanceof Thread) ((Thread) expirer).join(2_000);
+    } catch (ReflectiveOperationException e) {
+      System.err.println("cnxnspec recorder: could not find the connection expirer to wait for: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
