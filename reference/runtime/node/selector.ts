@@ -60,15 +60,16 @@ export class NodeSelector implements Selector, KeySelector {
     readonly id: string,
   ) {}
 
-  async select(timeoutMs?: number): Promise<SelectionKey[]> {
+  /** Not async: an async method returning doSelect's promise would make three more promises per select. */
+  select(timeoutMs?: number): Promise<SelectionKey[]> {
     if (timeoutMs === undefined || timeoutMs === 0 || timeoutMs === Number.POSITIVE_INFINITY) return this.doSelect(FOREVER);
     if (!(timeoutMs > 0)) {
-      throw new CnxnspecError('CNXNSPEC_ERR_CONFIG', `select timeout must be positive or absent, got ${timeoutMs}`);
+      return Promise.reject(new CnxnspecError('CNXNSPEC_ERR_CONFIG', `select timeout must be positive or absent, got ${timeoutMs}`));
     }
     return this.doSelect(Math.max(1, wholeMs(timeoutMs)));
   }
 
-  async selectNow(): Promise<SelectionKey[]> {
+  selectNow(): Promise<SelectionKey[]> {
     return this.doSelect(NOW);
   }
 
