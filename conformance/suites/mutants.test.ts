@@ -19,6 +19,7 @@ import { decodeSuiteToken } from '../harness/suite-token.ts';
 import type { HarnessCheck } from '../harness/checks/harness-check.ts';
 import { shuffleCheck } from '../harness/checks/shuffle-check.ts';
 import { heldUnderLimitCheck } from '../harness/checks/held-under-limit-check.ts';
+import { closeSessionCheck } from '../harness/checks/close-session-check.ts';
 
 const TIMEOUT = { timeout: 60_000 };
 /** For mutants found only after several hundred runs (a few seconds each on a loaded machine). */
@@ -182,10 +183,8 @@ test('[accept.per-ip-limit] mutant per-ip-leak-on-handoff-failure is rejected', 
 test('[accept.per-ip-limit] mutant eof-close-stays-registered is rejected (the close an end of stream causes)', LONG_TIMEOUT, () =>
   assertRejected('eof-close-stays-registered', 'accept.per-ip-limit', ['cnxn.close', 'accept.max-cnxns']));
 
-test.todo(
-  '[expiry.touch] mutant set-session-no-touch is rarely rejected: only when the expirer fires between setSession and the IO pass ' +
-    'that writes the ConnectResponse (that pass touches with the new timeout); seen once in 2,000 runs on some seeds, none on seed 1',
-);
+test('[expiry.touch] mutant set-session-no-touch is rejected (a handler that works between setSession and the ConnectResponse)', LONG_TIMEOUT, () =>
+  assertRejected('set-session-no-touch', 'expiry.touch', ['expiry.buckets', 'expiry.session-timeout', 'cnxn.close']));
 
 test('[cnxn.interest-ops] mutant enable-recv-no-update is rejected (a throttle lifted after the reply was written)', LONG_TIMEOUT, () =>
   assertRejected('enable-recv-no-update', 'cnxn.interest-ops', ['cnxn.throttle', 'wire.order']));
@@ -221,3 +220,15 @@ test('[cnxn.throttle] mutant connect-hold-ends-on-return is rejected (requests p
 test('[cnxn.throttle] mutant in-flight-leaked-on-close is rejected by the held-under-limit check (a closed connection\'s requests kept in the count)', TIMEOUT, () =>
   // The generated scenarios' handler answers every request, so a wrongly held connection is only read later: a handler holding its replies shows it.
   assertRejectedByCheck('in-flight-leaked-on-close', heldUnderLimitCheck, 'cnxn.throttle'));
+
+// The factory's closeSession, reached by the handler's kicks in the search and made on purpose by the closeSession check.
+
+test('[cnxn.close] mutant close-session-wrong-connection is rejected (closeSession closes a connection registered later)', LONG_TIMEOUT, () =>
+  // The connection closed in its place has no cause for its close, which expiry-on-time may name first.
+  assertRejected('close-session-wrong-connection', 'cnxn.close', ['expiry.buckets', 'expiry.touch']));
+
+test('[accept.per-ip-limit] mutant close-session-stays-registered is rejected by the closeSession check', TIMEOUT, () =>
+  assertRejectedByCheck('close-session-stays-registered', closeSessionCheck, 'accept.per-ip-limit'));
+
+test('[accept.per-ip-limit] mutant close-session-per-ip-kept is rejected by the closeSession check', TIMEOUT, () =>
+  assertRejectedByCheck('close-session-per-ip-kept', closeSessionCheck, 'accept.per-ip-limit'));

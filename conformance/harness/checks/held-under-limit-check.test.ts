@@ -1,24 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FactoryModule } from '../../../spec/server-cnxn-factory.ts';
-import { createFactory as createNio } from '../../../reference/nio/nio-server-cnxn-factory.ts';
-import netty from '../../../reference/netty/netty-server-cnxn-factory.ts';
-import * as independentNio from '../../../fixtures/factories/independent-nio/index.ts';
-import * as independentLoops from '../../../fixtures/factories/independent-loops/index.ts';
+import { CORRECT_FACTORIES } from './correct-factories.ts';
 import * as leaking from '../../../fixtures/mutants/in-flight-leaked-on-close.ts';
 import { heldUnderLimitCheck } from './held-under-limit-check.ts';
 
 const T = { timeout: 120_000 };
 
-const CORRECT: readonly [string, FactoryModule][] = [
-  ['reference NIO', { createFactory: createNio }],
-  ['reference Netty-style', netty],
-  ['independent NIO', independentNio],
-  ['independent event-loop', independentLoops],
-];
-
 test('[cnxn.throttle] held-under-limit check: the reference factories and both independent ones read a connection while the count is at the limit', T, async () => {
-  for (const [name, module] of CORRECT) {
+  for (const [name, module] of CORRECT_FACTORIES) {
     const outcome = await heldUnderLimitCheck.run(module);
     assert.deepEqual(outcome.findings, [], `${name}: ${JSON.stringify(outcome.findings)}`);
     assert.deepEqual(outcome.judged, ['cnxn.throttle'], `${name} was not judged: ${JSON.stringify(outcome.notJudged)}`);

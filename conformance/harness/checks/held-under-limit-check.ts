@@ -19,7 +19,7 @@ import { createSimulation, randomWalkFromSeed } from '../../sim/index.ts';
 import { connectFrame, existsFrame } from '../../wire/zk-client-frames.ts';
 import { observeHandler } from '../observed-handler.ts';
 import { CONNECT_RESPONSE_BYTES } from '../scenario.ts';
-import { describeError, type CheckFinding, type CheckOutcome, type HarnessCheck } from './harness-check.ts';
+import { describeError, overSeeds, type CheckOutcome, type HarnessCheck, type SeededRun } from './harness-check.ts';
 
 const SEEDS = [51, 52, 53];
 const LIMIT = 1;
@@ -49,7 +49,7 @@ function packetsByConnection(trace: readonly TraceEvent[]): Map<string, TraceEve
   return out;
 }
 
-async function heldRun(module: FactoryModule, seed: number): Promise<CheckFinding[] | { readonly notJudged: string }> {
+async function heldRun(module: FactoryModule, seed: number): Promise<SeededRun> {
   const sim = createSimulation({ seed, strategy: randomWalkFromSeed(seed), maxSteps: 200_000 });
   let closedFirst: string | undefined;
   const outcome = await sim.run({
@@ -106,13 +106,7 @@ export const heldUnderLimitCheck: HarnessCheck = {
   name: 'held under the outstanding limit',
   mode: 'harness',
   requirements: ['cnxn.throttle'],
-  async run(module): Promise<CheckOutcome> {
-    const findings: CheckFinding[] = [];
-    for (const seed of SEEDS) {
-      const run = await heldRun(module, seed);
-      if ('notJudged' in run) return { judged: [], findings: [], notJudged: this.requirements.map((id) => ({ id, reason: run.notJudged })) };
-      findings.push(...run);
-    }
-    return { judged: this.requirements, findings };
+  run(module): Promise<CheckOutcome> {
+    return overSeeds(this.requirements, SEEDS, (seed) => heldRun(module, seed));
   },
 };
