@@ -232,3 +232,9 @@ test('[accept.per-ip-limit] mutant close-session-stays-registered is rejected by
 
 test('[accept.per-ip-limit] mutant close-session-per-ip-kept is rejected by the closeSession check', TIMEOUT, () =>
   assertRejectedByCheck('close-session-per-ip-kept', closeSessionCheck, 'accept.per-ip-limit'));
+
+test('[cnxn.close] mutant close-session-reason-ignored is rejected (closeSession closes with a reason of its own)', LONG_TIMEOUT, () =>
+  assertRejected('close-session-reason-ignored', 'cnxn.close', ['expiry.buckets', 'expiry.touch']));
+
+test('[accept.pause-on-failure] mutant accept-pause-keeps-interest is rejected (a pause that leaves OP_ACCEPT set)', LONG_TIMEOUT, () =>
+  assertRejected('accept-pause-keeps-interest', 'accept.pause-on-failure'));
