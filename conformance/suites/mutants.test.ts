@@ -238,3 +238,9 @@ test('[cnxn.close] mutant close-session-reason-ignored is rejected (closeSession
 
 test('[accept.pause-on-failure] mutant accept-pause-keeps-interest is rejected (a pause that leaves OP_ACCEPT set)', LONG_TIMEOUT, () =>
   assertRejected('accept-pause-keeps-interest', 'accept.pause-on-failure'));
+
+test('[factory.lifecycle-stop] mutant accept-pause-not-woken is rejected (a stop during an accept pause)', LONG_TIMEOUT, () =>
+  assertRejected('accept-pause-not-woken', 'factory.lifecycle-stop', ['accept.pause-on-failure']));
+
+test('[expiry.buckets] mutant expiry-first-of-bucket-only is rejected (two connections idle in one interval)', LONG_TIMEOUT, () =>
+  assertRejected('expiry-first-of-bucket-only', 'expiry.buckets'));
