@@ -41,6 +41,7 @@ const NETTY_MUTANTS: readonly NettyMutant[] = [
   { name: 'netty-io-off-loop', requirement: 'netty.event-loop-affinity' },
   { name: 'netty-outstanding-not-dropped', requirement: 'cnxn.throttle', check: heldUnderLimitCheck },
   { name: 'netty-close-session-keeps-slot', requirement: 'netty.per-ip-limit' },
+  { name: 'netty-throttle-at-limit', requirement: 'cnxn.throttle', check: heldUnderLimitCheck },
   { name: 'netty-auto-read-never-restored', requirement: 'wire.order' },
   // The hunt for defects the suite did not catch; the first two survived until the per-address and total limits
   // were judged at channel-active in the search (spec/invariants/per-ip-limit.ts, harness/max-cnxns-check.ts).
