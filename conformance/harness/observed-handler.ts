@@ -7,9 +7,10 @@
  */
 
 import type { DisconnectReason } from '../../spec/disconnect-reasons.ts';
-import type { RequestHandler, ServerConnection } from '../../spec/server-cnxn-factory.ts';
+import type { RequestHandler, ServerCnxnFactory, ServerConnection } from '../../spec/server-cnxn-factory.ts';
 import { DIGEST_START, digestHex, digestUpdate } from '../../spec/trace/digest.ts';
 import type { HarnessEvent } from '../../spec/trace/events.ts';
+import type { SessionCloser } from './handler/conformance-handler.ts';
 
 export type Observe = (event: HarnessEvent) => void;
 type Call = 'connectRequest' | 'packet' | 'fourLetterWord';
@@ -102,5 +103,13 @@ export function observeHandler(handler: RequestHandler, observe: Observe): Reque
       fourLetterWord: (cnxn: ServerConnection, word: string) =>
         around(cnxn, 'fourLetterWord', new TextEncoder().encode(word), () => fourLetterWord(wrap(cnxn), word)),
     }),
+  };
+}
+
+/** The factory's closeSession as the handler calls it, reported first (with the holder the handler saw) so a close it causes has its cause before it. */
+export function observeCloseSession(factory: Pick<ServerCnxnFactory, 'closeSession'>, observe: Observe): SessionCloser {
+  return (sessionId, holder, reason) => {
+    observe({ ev: 'handlerAct', ch: holder ?? 'none', act: 'closeSession', reason });
+    return factory.closeSession(sessionId, reason);
   };
 }

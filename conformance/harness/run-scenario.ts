@@ -16,7 +16,7 @@ import type { TraceEvent } from '../../spec/trace/events.ts';
 import { invariants, type Invariant, type Violation } from '../../spec/invariants/index.ts';
 import { JUTE_MAXBUFFER } from '../../spec/knobs.ts';
 import { createSimulation, type Outcome, type SimPeer } from '../sim/index.ts';
-import { observeHandler } from './observed-handler.ts';
+import { observeCloseSession, observeHandler } from './observed-handler.ts';
 import { LONGEST_SESSION_TIMEOUT, peerScript, peersDoneAt, SCENARIO_PORT, type Scenario } from './scenario.ts';
 import { ConformanceHandler } from './handler/conformance-handler.ts';
 import { INLINE_HANDLER } from './handler/handler-shape.ts';
@@ -191,7 +191,7 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
       const created = factoryModule.createFactory(rt, options);
       factory = created;
       await created.configure({ host: '127.0.0.1', port: SCENARIO_PORT }, maxClientCnxns, 50, false);
-      handler = new ConformanceHandler(rt, scenario.handler ?? INLINE_HANDLER, config.globalOutstandingLimit);
+      handler = new ConformanceHandler(rt, scenario.handler ?? INLINE_HANDLER, config.globalOutstandingLimit, observeCloseSession(created, sim.observe));
       handler.start();
       // Whatever handler serves the run, the harness sees every call across its boundary itself.
       await created.startup(observeHandler(costedHandler(handler, rt, scenario.costs?.handlerMs ?? 0), sim.observe));

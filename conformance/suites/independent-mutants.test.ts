@@ -15,6 +15,7 @@ import { runSuite, type Failure } from '../harness/run-suite.ts';
 import { decodeSuiteToken } from '../harness/suite-token.ts';
 import type { HarnessCheck } from '../harness/checks/harness-check.ts';
 import { shuffleCheck } from '../harness/checks/shuffle-check.ts';
+import { heldUnderLimitCheck } from '../harness/checks/held-under-limit-check.ts';
 import { INDEPENDENT_MUTANTS, SURVIVING_INDEPENDENT_MUTANTS, type MutantEntry } from '../../fixtures/factories/independent-nio-mutants/index.ts';
 
 const TIMEOUT = { timeout: 180_000 };
@@ -28,6 +29,7 @@ const RUNS = 2_000;
  */
 const BY_HARNESS_CHECK: Readonly<Record<string, HarnessCheck>> = {
   'no-shuffle': shuffleCheck,
+  'in-flight-kept-on-close': heldUnderLimitCheck,
 };
 
 function requirementsOf(failure: Failure): string[] {

@@ -9,7 +9,8 @@
  * - a refusal of a channel that never became a connection (per-IP or total limit, failed handoff or registration),
  *   or was refused before its first read (an event-loop factory checks the limits when the channel becomes active);
  * - a queue that refused an offer for it (its handoff, its interest restore, its IO work);
- * - the handler: close or closeAfterFlush with that reason, or a handler call that threw;
+ * - the handler: close or closeAfterFlush with that reason, or a handler call that threw; the server's closeSession
+ *   with that reason, for the connection the handler saw holding the session (never another one);
  * - stop, from the stop point on (observed.ts).
  * Limits: a write failure is visible only as the peer's close or reset that causes it, a cancelled key only
  * as a cancel event, and a failed registration not at all (the channel never registers); so each is accepted on
@@ -264,7 +265,7 @@ function explain(trace: readonly TraceEvent[], config: ObservedConfig): Explaine
         }
         break;
       case 'handlerAct':
-        if ((e.act === 'close' || e.act === 'closeAfterFlush') && e.reason) add(e.ch, { what: `the handler's ${e.act}(${e.reason})`, seq: e.seq, reasons: [e.reason] });
+        if ((e.act === 'close' || e.act === 'closeAfterFlush' || e.act === 'closeSession') && e.reason) add(e.ch, { what: `the handler's ${e.act}(${e.reason})`, seq: e.seq, reasons: [e.reason] });
         break;
       case 'handlerReturn':
         if (e.threw !== undefined) add(e.ch, { what: `the handler's ${e.call} threw`, seq: e.seq, reasons: THREW });

@@ -111,11 +111,16 @@ export type HarnessEvent =
     }
   /** A handler call ended; `threw` when it threw (on purpose in the harness, to see the factory survive it). */
   | { readonly ev: 'handlerReturn'; readonly ch: string; readonly call: 'connectRequest' | 'packet' | 'fourLetterWord'; readonly threw?: string }
-  /** The handler acted on a connection through ServerConnection; for setSession, `n` is the timeout in ms. */
+  /**
+   * The handler acted on a connection through ServerConnection; for setSession, `n` is the timeout in ms. For
+   * closeSession (a call of the factory's closeSession, reported before it): `ch` is the connection the handler
+   * saw take that session and still holds it by what it saw, `none` when no connection does (an unknown id, a
+   * session whose connection closed).
+   */
   | {
       readonly ev: 'handlerAct';
       readonly ch: string;
-      readonly act: 'send' | 'closeAfterFlush' | 'close' | 'disableRecv' | 'enableRecv' | 'setSession';
+      readonly act: 'send' | 'closeAfterFlush' | 'close' | 'disableRecv' | 'enableRecv' | 'setSession' | 'closeSession';
       readonly n?: number;
       /** For send: the running digest of every byte the handler has sent on this connection, this frame included. */
       readonly digest?: string;

@@ -90,7 +90,7 @@ export const EVENT_FIELDS: Readonly<Record<EventName, EventFields>> = {
   },
   handlerReturn: { required: { ch: 'string', call: { enum: HANDLER_CALLS } }, optional: { threw: 'string' } },
   handlerAct: {
-    required: { ch: 'string', act: { enum: ['send', 'closeAfterFlush', 'close', 'disableRecv', 'enableRecv', 'setSession'] } },
+    required: { ch: 'string', act: { enum: ['send', 'closeAfterFlush', 'close', 'disableRecv', 'enableRecv', 'setSession', 'closeSession'] } },
     optional: { n: 'count', digest: 'string', reason: 'string' },
   },
   connectionClosed: { required: { ch: 'string', reason: 'string' } },

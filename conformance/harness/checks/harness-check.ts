@@ -36,3 +36,20 @@ export function describeError(err: unknown): string {
   const frames = (err.stack ?? '').split('\n').slice(1, 4).map((l) => l.trim());
   return [err.message, ...frames].join(' | ');
 }
+
+/** What one seeded run of a check found, or why it could not judge. */
+export type SeededRun = CheckFinding[] | { readonly notJudged: string };
+
+/**
+ * A check made of one scripted run under several seeds: every run's findings, or nothing judged (with the reason)
+ * as soon as one run cannot judge, so a check never passes what it did not see.
+ */
+export async function overSeeds(requirements: readonly string[], seeds: readonly number[], run: (seed: number) => Promise<SeededRun>): Promise<CheckOutcome> {
+  const findings: CheckFinding[] = [];
+  for (const seed of seeds) {
+    const result = await run(seed);
+    if ('notJudged' in result) return { judged: [], findings: [], notJudged: requirements.map((id) => ({ id, reason: result.notJudged })) };
+    findings.push(...result);
+  }
+  return { judged: requirements, findings };
+}

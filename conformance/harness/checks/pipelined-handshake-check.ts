@@ -15,7 +15,7 @@ import { createSimulation, randomWalkFromSeed } from '../../sim/index.ts';
 import { connectFrame, existsFrame } from '../../wire/zk-client-frames.ts';
 import { observeHandler } from '../observed-handler.ts';
 import { CONNECT_RESPONSE_BYTES } from '../scenario.ts';
-import { describeError, type CheckFinding, type CheckOutcome, type HarnessCheck } from './harness-check.ts';
+import { describeError, overSeeds, type CheckOutcome, type HarnessCheck, type SeededRun } from './harness-check.ts';
 
 const SEEDS = [41, 42, 43, 44];
 /** How long the server's own thread takes before it answers a ConnectRequest. */
@@ -49,7 +49,7 @@ class LateHandshakeHandler extends EchoHandler {
 }
 
 /** The findings of one run, or why it could not judge (a factory that cannot start or run is judged elsewhere). */
-async function pipelinedRun(module: FactoryModule, seed: number): Promise<CheckFinding[] | { readonly notJudged: string }> {
+async function pipelinedRun(module: FactoryModule, seed: number): Promise<SeededRun> {
   const sim = createSimulation({ seed, strategy: randomWalkFromSeed(seed), maxSteps: 200_000 });
   const outcome = await sim.run({
     main: async (rt) => {
@@ -84,13 +84,7 @@ export const pipelinedHandshakeCheck: HarnessCheck = {
   name: 'pipelined handshake',
   mode: 'harness',
   requirements: ['cnxn.throttle'],
-  async run(module): Promise<CheckOutcome> {
-    const findings: CheckFinding[] = [];
-    for (const seed of SEEDS) {
-      const run = await pipelinedRun(module, seed);
-      if ('notJudged' in run) return { judged: [], findings: [], notJudged: this.requirements.map((id) => ({ id, reason: run.notJudged })) };
-      findings.push(...run);
-    }
-    return { judged: this.requirements, findings };
+  run(module): Promise<CheckOutcome> {
+    return overSeeds(this.requirements, SEEDS, (seed) => pipelinedRun(module, seed));
   },
 };

@@ -8,9 +8,11 @@ import { wireLifecycleChecks } from './wire-lifecycle-checks.ts';
 import { wireProbeCheck } from './wire-probe-check.ts';
 import { nettyChecks } from './netty-checks.ts';
 import { pipelinedHandshakeCheck } from './pipelined-handshake-check.ts';
+import { heldUnderLimitCheck } from './held-under-limit-check.ts';
+import { closeSessionCheck } from './close-session-check.ts';
 import { applies, type Profile } from '../profile.ts';
 
-export const HARNESS_CHECKS: readonly HarnessCheck[] = [lifecycleChecks, shuffleCheck, wireLifecycleChecks, wireProbeCheck, nettyChecks, pipelinedHandshakeCheck];
+export const HARNESS_CHECKS: readonly HarnessCheck[] = [lifecycleChecks, shuffleCheck, wireLifecycleChecks, wireProbeCheck, nettyChecks, pipelinedHandshakeCheck, heldUnderLimitCheck, closeSessionCheck];
 
 /** The checks that judge something `profile` applies; the others would only spend time. */
 export function checksFor(profile: Profile): readonly HarnessCheck[] {

@@ -4,7 +4,8 @@
  * (request-pipeline.ts); real session ids from the handshake and sessions moved by a reconnect, the old
  * connection closed with client_reconnect (sessions.ts); closeSession; four-letter words
  * (four-letter-words.ts); throttling by disableRecv/enableRecv (receive-throttle.ts); requests that throw, take
- * virtual time, or end with a close (requests.ts).
+ * virtual time, or end with a close (requests.ts), made by the connection itself or by the factory's closeSession
+ * (as ZooKeeper closes an expired or ended session's connection), which also meets ids that hold no connection.
  *
  * It keeps what it decided where the peers cannot know it (the ConnectResponse bytes of each connection), so the
  * answer model (expected-replies.ts) can hold the factory to exactly what the handler sent, and it reports what
@@ -34,6 +35,11 @@ export interface HandlerFinding {
 
 /** Virtual ms the handler's thread spends on a request it throttled the connection for. */
 const THROTTLED_WORK_MS = 1;
+/** A session id the handler never hands out (its ids count up from 2^56 + 1; 0 means no session). */
+const UNKNOWN_SESSION = 0x7fff_ffff_ffff_fff1n;
+
+/** The factory's closeSession; `holder` is the connection the handler saw take the session and still hold it. */
+export type SessionCloser = (sessionId: bigint, holder: string | undefined, reason: DisconnectReason) => Promise<boolean>;
 
 export class ConformanceHandler implements RequestHandler {
   private readonly pipeline: RequestPipeline | undefined;
@@ -43,6 +49,8 @@ export class ConformanceHandler implements RequestHandler {
   private readonly throttleInline: boolean;
   /** Work after the reply that lifts a throttle, before enableRecv (HandlerShape.liftAfterMs). */
   private readonly liftAfterMs: number;
+  /** Work between setSession and the ConnectResponse (HandlerShape.sessionWorkMs). */
+  private readonly sessionWorkMs: number;
   private readonly outstanding: OutstandingLimit;
   /** Connections that opened with a four-letter word the handler took: nothing more may be read from them. */
   private readonly answeredWord = new Set<string>();
@@ -55,10 +63,13 @@ export class ConformanceHandler implements RequestHandler {
     shape: HandlerShape,
     /** The globalOutstandingLimit the factory was given (its default when the scenario gave none). */
     globalOutstandingLimit = GLOBAL_OUTSTANDING_LIMIT,
+    /** The factory's closeSession; without it a kick always closes the connection itself. */
+    private readonly closeSession?: SessionCloser,
   ) {
     this.pipeline = shape.threads > 0 ? new RequestPipeline(runtime, shape.threads) : undefined;
     this.throttleInline = shape.throttleFrom === 'io';
     this.liftAfterMs = shape.liftAfterMs ?? 0;
+    this.sessionWorkMs = shape.sessionWorkMs ?? 0;
     this.throttle = new ReceiveThrottle(shape.threads > 0 ? shape.throttleAt : undefined, (cnxn, message) => this.report('cnxn.throttle', cnxn, message));
     this.outstanding = new OutstandingLimit(globalOutstandingLimit, (cnxn, message) => this.report('cnxn.throttle', cnxn, message));
   }
@@ -97,6 +108,7 @@ export class ConformanceHandler implements RequestHandler {
         await reopened.previous?.close('client_reconnect');
       }
       cnxn.setSession(sessionId, timeOut);
+      if (this.sessionWorkMs > 0 && this.pipeline) await this.runtime.clock.sleep(this.sessionWorkMs);
       await this.sendHandshake(cnxn, timeOut, sessionId, passwordFor(sessionId));
     });
   }
@@ -133,7 +145,7 @@ export class ConformanceHandler implements RequestHandler {
       }
       if (kind === 'kick') {
         this.outstanding.closed(cnxn.id);
-        await cnxn.close('close_connection_command');
+        await this.kick(cnxn, header.xid);
       }
       if (kind === 'bye') await cnxn.sendCloseAfterFlush('close_connection_command');
       if (this.liftAfterMs > 0 && this.throttle.lifts(cnxn)) await this.runtime.clock.sleep(this.liftAfterMs);
@@ -156,6 +168,26 @@ export class ConformanceHandler implements RequestHandler {
   connectionClosed(cnxn: ServerConnection, _reason: DisconnectReason): void {
     this.outstanding.closed(cnxn.id);
     this.sessions.release(cnxn);
+  }
+
+  /**
+   * A kick closes its connection: by the connection's close, or (by its xid) by the factory's closeSession of its
+   * session, or by the close followed by a closeSession of the session it held; an unknown id comes first. The
+   * session is ended before either closeSession, so no reconnect can move it to a connection the call would then
+   * close, and closeSession is used only while this connection holds it, so the handler knows what it must close.
+   */
+  private async kick(cnxn: ServerConnection, xid: number): Promise<void> {
+    const id = cnxn.sessionId();
+    const how = this.closeSession && id !== 0n && this.sessions.holder(id) === cnxn ? xid % 3 : 0;
+    if (how === 0 || !this.closeSession) return cnxn.close('close_connection_command');
+    this.sessions.end(id);
+    await this.closeSession(UNKNOWN_SESSION, undefined, 'client_closed_session');
+    if (how === 1) {
+      await this.closeSession(id, cnxn.id, 'client_closed_session');
+      return;
+    }
+    await cnxn.close('close_connection_command');
+    await this.closeSession(id, undefined, 'client_closed_session');
   }
 
   private async sendHandshake(cnxn: ServerConnection, timeOut: number, sessionId: bigint, passwd: Uint8Array): Promise<void> {

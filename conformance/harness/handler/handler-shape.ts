@@ -20,6 +20,11 @@ export interface HandlerShape {
    * ended its IO pass by then, so the lift arrives on its own, with no pass or reply to carry it.
    */
   readonly liftAfterMs?: number;
+  /**
+   * With threads: virtual ms between setSession and the ConnectResponse. ZooKeeper sets the session on the
+   * connection at once and answers once the session's creation has gone through its request pipeline.
+   */
+  readonly sessionWorkMs?: number;
 }
 
 export const INLINE_HANDLER: HandlerShape = { threads: 0 };

@@ -32,6 +32,11 @@ export class SessionTable {
     return { ok: true, previous: previous === cnxn ? undefined : previous };
   }
 
+  /** The connection holding session `id` now, if any. */
+  holder(id: bigint): ServerConnection | undefined {
+    return this.holders.get(id);
+  }
+
   /** closeSession: the id is forgotten, so a later reconnect with it is refused. */
   end(id: bigint): void {
     this.holders.delete(id);

@@ -1,7 +1,7 @@
 /**
  * How much longer than its free-IO timeline a scenario may take when reads, writes and handler calls cost
- * virtual time: the peers wait for replies that come later, so they finish later, and the factory needs longer
- * to settle. A bound, generous on purpose (liveness is judged after it, so too short a bound would report a
+ * virtual time, or the handler works before each ConnectResponse: the peers wait for replies that come later, so
+ * they finish later, and the factory needs longer to settle. A bound, generous on purpose (liveness is judged after it, so too short a bound would report a
  * slow pass as a lost reply): every call the scenario can cause, at the costliest call's price.
  */
 
@@ -44,7 +44,8 @@ function costliest(costs: CostModel): number {
   return Math.max(0, ...all);
 }
 
-export function costAllowance(scenario: Scenario): number {
+/** The virtual time reads, writes and handler calls can add, by the scenario's cost model. */
+function ioAllowance(scenario: Scenario): number {
   const costs = scenario.costs;
   if (!costs) return 0;
   const steps = scenario.peers.flatMap((p) => p.steps);
@@ -53,11 +54,21 @@ export function costAllowance(scenario: Scenario): number {
   return calls * costliest(costs) + handlerCalls * (costs.handlerMs ?? 0);
 }
 
+/** The handler's work between setSession and each ConnectResponse (HandlerShape.sessionWorkMs), one per handshake. */
+function sessionWork(scenario: Scenario): number {
+  const ms = scenario.handler?.sessionWorkMs ?? 0;
+  return ms === 0 ? 0 : ms * scenario.peers.flatMap((p) => p.steps).filter((s) => s.kind === 'handshake' || s.kind === 'reconnect').length;
+}
+
+export function costAllowance(scenario: Scenario): number {
+  return ioAllowance(scenario) + sessionWork(scenario);
+}
+
 /**
  * With 0 workers the selector thread runs each IO pass itself, so a key a select reported waits for the costed
  * passes of the keys before it, and the factory touches it only then (at handleIO); the trace's activity (the
  * select) is older than the factory's. Expiry is judged with that much slack in those scenarios only.
  */
 export function inlineIoSlack(scenario: Scenario): number {
-  return scenario.config.workers === 0 ? costAllowance(scenario) : 0;
+  return scenario.config.workers === 0 ? ioAllowance(scenario) : 0;
 }
