@@ -7,8 +7,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { findApacheZooKeeper, startApacheZooKeeper } from '../zookeeper/apache-zookeeper.ts';
+import { runShell } from '../zookeeper/client-shell.ts';
 import { startZk } from '../../reference/zk/test-support.ts';
 
 const apache = findApacheZooKeeper();
@@ -33,19 +33,8 @@ after(async () => {
 /** Runs `commands` in one CLI session (then quit) and returns its output, stdout and stderr together. */
 function zkCli(port: number, commands: readonly string[]): Promise<string> {
   if (!apache.found) throw new Error('no Apache ZooKeeper');
-  return new Promise((resolve, reject) => {
-    const child = spawn('java', ['-Xmx128m', '-cp', apache.classpathJars.join(':'), 'org.apache.zookeeper.ZooKeeperMain', '-server', `127.0.0.1:${port}`], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', () => {
-      clearTimeout(timer);
-      resolve(out);
-    });
-    child.stdin.end([...commands, 'quit', ''].join('\n'));
-  });
+  const args = ['-Xmx128m', '-cp', apache.classpathJars.join(':'), 'org.apache.zookeeper.ZooKeeperMain', '-server', `127.0.0.1:${port}`];
+  return runShell('java', args, (stdin) => void stdin.end([...commands, 'quit', ''].join('\n')));
 }
 
 /** What two servers may differ in: ports, zxids, times, session ids; log4j's complaints and the client's closing event are dropped. */
@@ -104,7 +93,11 @@ test('[zk.containers, zk.ttl-nodes, zk.more-ops] zkCli: create -c and -t, getAll
     'create -s -t 100000 /cli-ts-',
     'create -e -t 100000 /cli-te',
     'create -e /cli-e',
+    // Enough ephemerals, and children of /, that the order of each listing tells Java's HashSet order from name order.
+    ...['alpha', 'gamma', 'delta', 'omega', 'kappa'].map((n) => `create -e /cli-e-${n}`),
     'getEphemerals /',
+    'getEphemerals /cli-e-',
+    'ls /',
     'getAllChildrenNumber /cli-c',
     'whoami',
     'config',

@@ -20,7 +20,7 @@ import { Err, KeeperError } from './error-codes.ts';
 import { QuotaStats } from './quota-stats.ts';
 import type { Stat } from './stat.ts';
 import { EventType, type TreeEvent } from './watch-events.ts';
-import { javaHashSetCloneOrder } from './java-hash-order.ts';
+import { javaChildrenOrder, javaHashSetCloneOrder } from './java-hash-order.ts';
 import { checkPathShape, childPath, nameOf, parentOf, validatePath } from './zk-path.ts';
 
 type MutableStat = { -readonly [K in keyof Stat]: Stat[K] };
@@ -30,6 +30,8 @@ interface ZNode {
   acl: readonly Acl[];
   stat: MutableStat;
   readonly children: Set<string>;
+  /** The most children the node ever had at once: its Java set's table never shrinks, so its order depends on it. */
+  childPeak?: number;
   /**
    * Children ever created here: the next sequential suffix. ZooKeeper 3.8 numbers from it, not from the cversion
    * clients see, which deletes raise too (measured: create, delete, create gives suffixes 0 and 1, cversion 3).
@@ -143,8 +145,14 @@ export class DataTree {
     return size;
   }
 
+  /** A session's ephemeral paths in name order (the dump four-letter word lists them so). */
   ephemeralsOf(sessionId: bigint): string[] {
     return [...(this.ephemerals.get(sessionId) ?? [])].sort();
+  }
+
+  /** A session's ephemeral paths in the order getEphemerals lists them: a clone of ZooKeeper's set of them. */
+  ephemeralsAsListed(sessionId: bigint): string[] {
+    return javaHashSetCloneOrder([...(this.ephemerals.get(sessionId) ?? [])], this.ephemeralPeaks.get(sessionId) ?? 0);
   }
 
   // --- reads ----------------------------------------------------------------------------------------------
@@ -159,10 +167,13 @@ export class DataTree {
     return { data: node.data, stat: clientStat(node.stat) };
   }
 
-  /** Children in name order (ZooKeeper gives no order; a fixed one makes answers reproducible). */
+  /**
+   * Children in the order ZooKeeper 3.8 lists them: its node's HashSet's (java-hash-order.ts). Clients are promised
+   * no order, but they print what they get, so the same order makes the same output.
+   */
   getChildren(path: string): { children: string[]; stat: Stat } {
     const node = this.need(path);
-    return { children: [...node.children].sort(), stat: clientStat(node.stat) };
+    return { children: javaChildrenOrder([...node.children], node.childPeak ?? 0), stat: clientStat(node.stat) };
   }
 
   /** Nodes below `path` at any depth; NONODE when there is no such node. */
@@ -323,6 +334,8 @@ export class DataTree {
     try {
       return fn();
     } catch (err) {
+      // Undoing is not itself logged: an undo step that re-links a node must not queue steps behind the ones running.
+      this.undoLog = null;
       for (const undo of log.reverse()) undo();
       throw err;
     } finally {
@@ -366,8 +379,10 @@ export class DataTree {
     this.nodes.set(path, node);
     const parent = this.nodes.get(parentOf(path));
     if (parent !== undefined && path !== '/') {
+      this.keepChildOrder(parent);
       parent.children.add(nameOf(path));
       parent.stat.numChildren = parent.children.size;
+      parent.childPeak = Math.max(parent.childPeak ?? 0, parent.children.size);
     }
   }
 
@@ -375,6 +390,7 @@ export class DataTree {
     this.nodes.delete(path);
     const parent = this.nodes.get(parentOf(path));
     if (parent !== undefined) {
+      this.keepChildOrder(parent);
       parent.children.delete(nameOf(path));
       parent.stat.numChildren = parent.children.size;
     }
@@ -420,6 +436,22 @@ export class DataTree {
     const paths = this.ephemerals.get(sessionId);
     paths?.delete(path);
     if (paths?.size === 0) this.ephemerals.delete(sessionId);
+  }
+
+  /**
+   * Inside a multi, remembers a parent's children as they were, in order, with their peak: a multi that fails never
+   * touched ZooKeeper's sets, and a child unlinked then linked again would otherwise come back last in its order.
+   */
+  private keepChildOrder(parent: ZNode): void {
+    if (this.undoLog === null) return;
+    const before = [...parent.children];
+    const peak = parent.childPeak;
+    this.onUndo(() => {
+      parent.children.clear();
+      for (const name of before) parent.children.add(name);
+      parent.childPeak = peak;
+      parent.stat.numChildren = parent.children.size;
+    });
   }
 
   private onUndo(step: () => void): void {

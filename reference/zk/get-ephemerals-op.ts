@@ -11,7 +11,9 @@ export const getEphemerals: OpHandler = {
   write: false,
   run(ctx, r) {
     const prefix = r.path('prefixPath');
-    const paths = ctx.tree.ephemeralsOf(ctx.client.sessionId).filter((p) => prefix === '/' || p.startsWith(prefix));
+    // As ZooKeeper reads it: a prefix that is blank or "/" once trimmed means every path.
+    const all = prefix.trim() === '' || prefix.trim() === '/';
+    const paths = ctx.tree.ephemeralsAsListed(ctx.client.sessionId).filter((p) => all || p.startsWith(prefix));
     return { body: (w) => stringList.write(w, paths) };
   },
 };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cloneTableSize, grownTableSize, javaHashSetCloneOrder } from './java-hash-order.ts';
+import { CHILDREN_TABLE, cloneTableSize, grownTableSize, javaChildrenOrder, javaHashSetCloneOrder } from './java-hash-order.ts';
 
 const T = { timeout: 5_000 };
 
@@ -15,6 +15,17 @@ test('[zk.session-lifecycle] unit: ephemerals of a closed session go in the orde
 });
 
 test('[zk.session-lifecycle] unit: HashMap table sizes: grown from 16 past three quarters full, a clone sized for its entries alone', T, () => {
-  assert.deepEqual([0, 12, 13, 24, 25].map(grownTableSize), [16, 16, 32, 32, 64]);
+  assert.deepEqual([0, 12, 13, 24, 25].map((peak) => grownTableSize(peak)), [16, 16, 32, 32, 64]);
+  assert.deepEqual([0, 6, 7, 12, 13].map((peak) => grownTableSize(peak, CHILDREN_TABLE)), [8, 8, 16, 16, 32]);
   assert.deepEqual([1, 2, 3, 5, 6, 11, 12].map(cloneTableSize), [2, 4, 8, 8, 16, 16, 32]);
+});
+
+test('[zk.data-tree] unit: a znode\'s children are listed in the order of Java\'s HashSet with room for 8, as ZooKeeper 3.8 listed them', T, () => {
+  // Apache ZooKeeper 3.8 listed these children of /p (created in this order, beta deleted and created again after
+  // iota) as epsilon, zeta, iota, eta, alpha, delta, kappa, theta, gamma, beta (the C client's ls, 2026-11-30).
+  const inserted = ['alpha', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota', 'beta', 'kappa'];
+  assert.deepEqual(javaChildrenOrder(inserted, 10), ['epsilon', 'zeta', 'iota', 'eta', 'alpha', 'delta', 'kappa', 'theta', 'gamma', 'beta']);
+  // The root's and /zookeeper's own children, as every fresh ZooKeeper lists them.
+  assert.deepEqual(javaChildrenOrder(['zookeeper', 'p'], 2), ['p', 'zookeeper']);
+  assert.deepEqual(javaChildrenOrder(['quota', 'config'], 2), ['config', 'quota']);
 });
