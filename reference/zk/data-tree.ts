@@ -32,6 +32,8 @@ interface ZNode {
   readonly children: Set<string>;
   /** The most children the node ever had at once: its Java set's table never shrinks, so its order depends on it. */
   childPeak?: number;
+  /** The children in listing order, kept until they change: a large node is listed far more often than changed. */
+  listed?: readonly string[];
   /**
    * Children ever created here: the next sequential suffix. ZooKeeper 3.8 numbers from it, not from the cversion
    * clients see, which deletes raise too (measured: create, delete, create gives suffixes 0 and 1, cversion 3).
@@ -173,7 +175,8 @@ export class DataTree {
    */
   getChildren(path: string): { children: string[]; stat: Stat } {
     const node = this.need(path);
-    return { children: javaChildrenOrder([...node.children], node.childPeak ?? 0), stat: clientStat(node.stat) };
+    node.listed ??= javaChildrenOrder([...node.children], node.childPeak ?? 0);
+    return { children: [...node.listed], stat: clientStat(node.stat) };
   }
 
   /** Nodes below `path` at any depth; NONODE when there is no such node. */
@@ -443,12 +446,14 @@ export class DataTree {
    * touched ZooKeeper's sets, and a child unlinked then linked again would otherwise come back last in its order.
    */
   private keepChildOrder(parent: ZNode): void {
+    parent.listed = undefined;
     if (this.undoLog === null) return;
     const before = [...parent.children];
     const peak = parent.childPeak;
     this.onUndo(() => {
       parent.children.clear();
       for (const name of before) parent.children.add(name);
+      parent.listed = undefined;
       parent.childPeak = peak;
       parent.stat.numChildren = parent.children.size;
     });
