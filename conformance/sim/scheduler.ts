@@ -14,12 +14,11 @@
  * Implements runtime.deterministic-replay (the picks alone decide every interleaving) and runtime.virtual-time.
  */
 
-import { InterruptedError } from '../../spec/errors.ts';
 import type { Actor, Gate, StepActor } from './actor.ts';
 import { ThreadActor } from './actor.ts';
 import type { Caller, Op } from './ops.ts';
 import { immediate } from './ops.ts';
-import { simError } from './sim-error.ts';
+import { interruptedError, simError } from './sim-error.ts';
 import type { SchedulingStrategy } from './strategy.ts';
 import type { VirtualClock } from './virtual-clock.ts';
 import { Watchdog } from './watchdog.ts';
@@ -227,7 +226,7 @@ export class Scheduler {
       if (actor.aborted) {
         actor.aborted = false;
         op.abort?.();
-        throw new InterruptedError(actor.name);
+        throw interruptedError(actor.name);
       }
       const result = op.exec();
       if ('next' in result) {
