@@ -58,11 +58,11 @@ class LazyChoices extends fc.Arbitrary<number[]> {
     const upTo = (index: number): void => {
       while (drawn.length <= index && drawn.length < length) drawn.push(this.item.generate(items, itemBias).value);
     };
-    const target: number[] = [];
-    target.length = length;
-    const choices = new Proxy(target, {
+    // An empty target: one of the drawn length would hold thousands of holes. The traps give the length.
+    const choices = new Proxy<number[]>([], {
       get(t, key, receiver) {
         if (typeof key === 'string') {
+          if (key === 'length') return length;
           const index = indexOf(key);
           if (index >= 0) {
             if (index >= length) return undefined;
@@ -77,6 +77,7 @@ class LazyChoices extends fc.Arbitrary<number[]> {
         return index >= 0 ? index < length : Reflect.has(t, key);
       },
       getOwnPropertyDescriptor(t, key) {
+        if (key === 'length') return { value: length, writable: true, enumerable: false, configurable: false };
         const index = typeof key === 'string' ? indexOf(key) : -1;
         if (index < 0 || index >= length) return Reflect.getOwnPropertyDescriptor(t, key);
         upTo(index);

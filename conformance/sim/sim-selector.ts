@@ -131,7 +131,11 @@ export class SimSelector implements Selector {
     const waiter: Waiter = { woken: false, settled: false };
     this.waiter = waiter;
     const watched = this.registered.map((key) => [key, key.interestOps()] as const);
-    const watchedReady = () => watched.some(([key, interest]) => key.readyFor(interest) !== 0);
+    // A loop, not some() with a callback: this is asked at every step the select waits, and made a closure each time.
+    const watchedReady = () => {
+      for (const [key, interest] of watched) if (key.readyFor(interest) !== 0) return true;
+      return false;
+    };
     const deadline = wait === FOREVER ? undefined : ctx.clock.now() + wait;
     return {
       next: {
