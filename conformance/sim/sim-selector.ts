@@ -18,7 +18,7 @@ import { CnxnspecError } from '../../spec/errors.ts';
 import type { SelectionKey, Selector } from '../../spec/runtime.ts';
 import type { SimContext } from './context.ts';
 import type { Caller, Op, OpResult } from './ops.ts';
-import { immediate } from './ops.ts';
+import { alwaysReady, immediate, noDeadline } from './ops.ts';
 import type { SimSelectionKey } from './sim-selection-key.ts';
 import { wholeMs } from './virtual-clock.ts';
 
@@ -105,8 +105,8 @@ export class SimSelector implements Selector {
     return this.ctx.sched.call(
       (caller): Op<SelectionKey[]> => ({
         label: `select ${this.id}`,
-        ready: () => true,
-        deadline: () => undefined,
+        ready: alwaysReady,
+        deadline: noDeadline,
         exec: () => this.begin(caller, wait),
       }),
     );
