@@ -7,6 +7,7 @@
  *   in bytes per connection.
  *
  *     npx tsx bench/profile-summary.ts cpu FILE.cpuprofile [TOP]
+ *     npx tsx bench/profile-summary.ts areas FILE.cpuprofile      (a search's profile: shares by part of the project)
  *     npx tsx bench/profile-summary.ts heap BEFORE.heapsnapshot AFTER.heapsnapshot CONNECTIONS [TOP]
  */
 import { readFileSync } from 'node:fs';
@@ -62,6 +63,37 @@ export function summariseCpu(profile: CpuProfile, topN = 15): CpuSummary {
     top,
     groups: { idle: groups.idle / total, gc: groups.gc / total, asyncHooks: groups.asyncHooks / total, program: groups.program / total },
   };
+}
+
+/**
+ * Where a search's time goes, by part of the project: each sample's own frame, grouped by the folder it is in
+ * (the simulation, the harness, the invariants, the reference factory, fast-check), plus GC and V8's own work
+ * ("program": runtime calls, promise jobs). Builtins a function calls (Map, Array methods) are counted with it.
+ */
+const AREAS: readonly (readonly [string, RegExp])[] = [
+  ['simulation (conformance/sim)', /\/conformance\/sim\//],
+  ['invariants (spec/invariants)', /\/spec\/invariants\//],
+  ['handler (conformance/harness/handler)', /\/conformance\/harness\/handler\//],
+  ['scenario drawing (conformance/harness/scenario)', /\/conformance\/harness\/scenario\//],
+  ['harness (conformance/harness, the rest)', /\/conformance\/harness\//],
+  ['reference factory (reference/)', /\/reference\//],
+  ['spec, other (spec/)', /\/spec\//],
+  ['fast-check and pure-rand', /\/node_modules\/(fast-check|pure-rand)\//],
+];
+
+export function areaShares(profile: CpuProfile): Array<{ readonly area: string; readonly share: number }> {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const counts = new Map<string, number>();
+  for (const id of profile.samples) {
+    const node = byId.get(id);
+    if (node === undefined) continue;
+    const { functionName, url } = node.callFrame;
+    const area =
+      functionName === '(garbage collector)' ? 'GC' : functionName === '(program)' ? 'program (V8)' : functionName === '(idle)' ? 'idle' : (AREAS.find(([, pattern]) => pattern.test(url))?.[0] ?? 'other (Node.js, module loading)');
+    counts.set(area, (counts.get(area) ?? 0) + 1);
+  }
+  const total = Math.max(1, profile.samples.length);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([area, n]) => ({ area, share: n / total }));
 }
 
 interface HeapSnapshot {
@@ -137,10 +169,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const [mode, ...rest] = process.argv.slice(2);
   if (mode === 'cpu' && rest[0] !== undefined) {
     console.log(formatCpu(summariseCpu(read(rest[0]) as CpuProfile, Number(rest[1] ?? 15))));
+  } else if (mode === 'areas' && rest[0] !== undefined) {
+    for (const { area, share } of areaShares(read(rest[0]) as CpuProfile)) console.log(`${(share * 100).toFixed(1).padStart(6)}%  ${area}`);
   } else if (mode === 'heap' && rest.length >= 3) {
     console.log(formatHeap(heapGrowth(read(rest[0]!) as HeapSnapshot, read(rest[1]!) as HeapSnapshot, Number(rest[2]), Number(rest[3] ?? 15))));
   } else {
-    console.error('usage: profile-summary.ts cpu FILE.cpuprofile [TOP] | heap BEFORE AFTER CONNECTIONS [TOP]');
+    console.error('usage: profile-summary.ts cpu FILE.cpuprofile [TOP] | areas FILE.cpuprofile | heap BEFORE AFTER CONNECTIONS [TOP]');
     process.exit(2);
   }
 }

@@ -153,7 +153,9 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
 
   // A. Serve until the peers are done; or, for a stop scenario, shut down at stopAt while peers may still be
   //    connecting at that very instant, so a channel can be caught between accept and registration.
-  const doneAt = peersDoneAt(scenario) + SETTLE_MS + costAllowance(scenario);
+  // Computed once: the scenario's allowance walks every peer step.
+  const allowance = costAllowance(scenario);
+  const doneAt = peersDoneAt(scenario) + SETTLE_MS + allowance;
   const stopping = scenario.stopAt !== undefined && scenario.stopAt < doneAt;
   let shutdownReturned = false;
   const shutdown = async (rt: HostRuntime, stopped: ServerCnxnFactory) => {
@@ -240,8 +242,7 @@ export async function runScenario(factoryModule: FactoryModule, scenario: Scenar
   const violations: Violation[] = [];
   // With no problem so far, every phase ended at rest: safety invariants may judge what is owed at the end.
   const complete = problems.length === 0;
-  // Computed once: the scenario's allowance walks every peer step.
-  const costed = { atQuiescence: false, complete, timeSlackMs: costAllowance(scenario) };
+  const costed = { atQuiescence: false, complete, timeSlackMs: allowance };
   const safety = { atQuiescence: false, complete, timeSlackMs: inlineIoSlack(scenario) };
   for (const invariant of invariants) {
     if (invariant.name === 'stop-ends-promptly' || invariant.name === 'close-after-flush') violations.push(...invariant.check(trace, costed));

@@ -9,6 +9,7 @@ import type { FactoryModule } from '../../spec/server-cnxn-factory.ts';
 import type { Invariant } from '../../spec/invariants/index.ts';
 import type { TraceEvent } from '../../spec/trace/events.ts';
 import { POS_PRIORITY_RANGE } from '../sim/index.ts';
+import { choicesArbitrary, lazyChoices } from './lazy-choices.ts';
 import { runScenario, type RunResult } from './run-scenario.ts';
 import { scenarioArbitrary } from './scenario-arbitrary.ts';
 import type { Scenario } from './scenario.ts';
@@ -98,13 +99,14 @@ const PCT_RANKS = 16;
 
 export const DEFAULT_SHRINK_BUDGET_MS = 10_000;
 
-export function scheduleArbitrary(strategy: StrategyName): fc.Arbitrary<Schedule> {
-  if (strategy.kind === 'random') {
-    return fc.array(fc.nat({ max: 1_000 }), { maxLength: 4_000, size: 'max' }).map((choices) => ({ kind: 'random' as const, choices }));
-  }
-  if (strategy.kind === 'pos') {
-    return fc.array(fc.nat({ max: POS_PRIORITY_RANGE - 1 }), { maxLength: 4_000, size: 'max' }).map((draws) => ({ kind: 'pos' as const, draws }));
-  }
+/**
+ * The schedules fast-check draws for a strategy. `lazy` draws a random walk's choices and POS's draws as a run
+ * reads them (lazy-choices.ts): the same schedules, for a search's own runs, which never leave their process.
+ */
+export function scheduleArbitrary(strategy: StrategyName, lazy = false): fc.Arbitrary<Schedule> {
+  const choices = lazy ? lazyChoices : choicesArbitrary;
+  if (strategy.kind === 'random') return choices(1_000).map((choices) => ({ kind: 'random' as const, choices }));
+  if (strategy.kind === 'pos') return choices(POS_PRIORITY_RANGE - 1).map((draws) => ({ kind: 'pos' as const, draws }));
   const depth = strategy.depth;
   return fc
     .record({

@@ -32,7 +32,8 @@ export interface BlockOptions {
 
 export async function searchBlock(options: BlockOptions): Promise<void> {
   let index = options.from;
-  const property = fc.asyncProperty(scenarioArbitrary, scheduleArbitrary(options.strategy), async (scenario, schedule) => {
+  // The schedule drawn as the run reads it: these runs never leave this process (lazy-choices.ts).
+  const property = fc.asyncProperty(scenarioArbitrary, scheduleArbitrary(options.strategy, true), async (scenario, schedule) => {
     const at = index++;
     options.onRun?.(at);
     const { findings } = await runOne(options.factory, scenario, schedule, options.only, options.invariants);

@@ -3,13 +3,13 @@
  * PRNG for runtime.shuffle, faults, the network and the queues. Internal: factories see only HostRuntime.
  */
 
-import { InterruptedError } from '../../spec/errors.ts';
 import type { TraceBody } from '../../spec/trace/events.ts';
 import { SimCosts } from './costs.ts';
 import type { SimFaults } from './faults.ts';
 import type { Caller } from './ops.ts';
 import type { Prng } from './prng.ts';
 import type { Scheduler } from './scheduler.ts';
+import { interruptedError } from './sim-error.ts';
 import type { SimNetwork } from './network.ts';
 import type { TraceRecorder } from './trace-recorder.ts';
 import type { VirtualClock } from './virtual-clock.ts';
@@ -68,6 +68,6 @@ export class SimContext implements SimParts {
     if (!caller.interruptPending) return;
     caller.interruptPending = false;
     this.emit({ ev: 'interrupted', name: caller.name }, caller.name);
-    throw new InterruptedError(caller.name);
+    throw interruptedError(caller.name);
   }
 }

@@ -42,9 +42,9 @@ function core(next: () => number): Omit<SchedulingStrategy, 'token'> {
 }
 
 export function pos(draws: readonly number[]): SchedulingStrategy {
-  const own = [...draws];
+  // Read where it stands, not copied, as randomWalk's choices (random-walk.ts).
   let at = 0;
-  return { ...core(() => (own[at++] ?? 0) % POS_PRIORITY_RANGE), token: { code: 'o', choices: own } };
+  return { ...core(() => (draws[at++] ?? 0) % POS_PRIORITY_RANGE), token: { code: 'o', choices: draws } };
 }
 
 export function posFromSeed(seed: number): SchedulingStrategy {

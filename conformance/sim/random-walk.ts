@@ -11,12 +11,13 @@ import { createPrng, STREAM } from './prng.ts';
 import type { SchedulingStrategy } from './strategy.ts';
 
 export function randomWalk(choices: readonly number[]): SchedulingStrategy {
-  const own = [...choices];
+  // Read where it stands, not copied: a schedule the harness draws as it is read (lazy-choices.ts) is then drawn
+  // only as far as the run goes. Nothing changes a schedule once drawn.
   return {
     name: 'random-walk',
-    token: { code: 'r', choices: own },
+    token: { code: 'r', choices },
     pick(runnable, step) {
-      const choice = own[step];
+      const choice = choices[step];
       return choice === undefined ? 0 : choice % runnable.length;
     },
   };

@@ -14,12 +14,11 @@
  * Implements runtime.deterministic-replay (the picks alone decide every interleaving) and runtime.virtual-time.
  */
 
-import { InterruptedError } from '../../spec/errors.ts';
 import type { Actor, Gate, StepActor } from './actor.ts';
 import { ThreadActor } from './actor.ts';
 import type { Caller, Op } from './ops.ts';
 import { immediate } from './ops.ts';
-import { simError } from './sim-error.ts';
+import { interruptedError, simError } from './sim-error.ts';
 import type { SchedulingStrategy } from './strategy.ts';
 import type { VirtualClock } from './virtual-clock.ts';
 import { Watchdog } from './watchdog.ts';
@@ -55,9 +54,13 @@ export class Scheduler {
   private parkedSignal: Gate<void> | undefined;
   private orders = 0;
   private readonly watchdog: Watchdog;
-  /** The runnable actors and their names at the current step, refilled every step (no two arrays made per step). */
+  /** The runnable actors at the current step: the first as many as are runnable, written over every step. */
   private readonly runnable: Actor[] = [];
-  private readonly names: string[] = [];
+  /**
+   * Their names, for the strategy: one array for each number of runnable actors, written over every step. An
+   * array emptied by `length = 0` gives up its storage, so refilling one array made it anew at every step.
+   */
+  private readonly namesByCount: string[][] = [];
 
   constructor(
     private readonly clock: VirtualClock,
@@ -167,16 +170,10 @@ export class Scheduler {
         // 2.
         const now = this.clock.now();
         const runnable = this.runnable;
-        const names = this.names;
-        runnable.length = 0;
-        names.length = 0;
-        for (const actor of this.actors) {
-          if (!actor.runnable(now)) continue;
-          runnable.push(actor);
-          names.push(actor.name);
-        }
+        let count = 0;
+        for (const actor of this.actors) if (actor.runnable(now)) runnable[count++] = actor;
         // 3.
-        if (runnable.length === 0) {
+        if (count === 0) {
           const due = this.nextDeadline(now);
           if (due === undefined) return { status: 'stuck' };
           if (due > limits.maxVirtualTime) return { status: 'time-bound' };
@@ -186,9 +183,11 @@ export class Scheduler {
         // 4.
         if (this.steps >= stepLimit) return { status: 'step-bound' };
         const step = this.steps;
+        const names = (this.namesByCount[count] ??= new Array<string>(count));
+        for (let i = 0; i < count; i++) names[i] = runnable[i]!.name;
         const index = this.strategy.pick(names, step);
-        if (!Number.isInteger(index) || index < 0 || index >= runnable.length) {
-          throw simError(`strategy ${this.strategy.name} picked ${index} of ${runnable.length} runnable at step ${step}`);
+        if (!Number.isInteger(index) || index < 0 || index >= count) {
+          throw simError(`strategy ${this.strategy.name} picked ${index} of ${count} runnable at step ${step}`);
         }
         this.picks.push(index);
         const actor = runnable[index]!;
@@ -227,7 +226,7 @@ export class Scheduler {
       if (actor.aborted) {
         actor.aborted = false;
         op.abort?.();
-        throw new InterruptedError(actor.name);
+        throw interruptedError(actor.name);
       }
       const result = op.exec();
       if ('next' in result) {

@@ -8,7 +8,7 @@
 import type { BlockingQueue } from '../../spec/runtime.ts';
 import type { QueueState, SimContext } from './context.ts';
 import type { OpResult } from './ops.ts';
-import { immediate, wait } from './ops.ts';
+import { alwaysReady, immediate, noDeadline, wait } from './ops.ts';
 
 interface Taker<T> {
   handed: { readonly item: T } | undefined;
@@ -56,8 +56,8 @@ export class SimQueue<T> implements BlockingQueue<T>, QueueState {
   take(): Promise<T> {
     return this.ctx.sched.call((caller) => ({
       label: `take ${this.name}`,
-      ready: () => true,
-      deadline: () => undefined,
+      ready: alwaysReady,
+      deadline: noDeadline,
       exec: (): OpResult<T> => {
         this.ctx.emit({ ev: 'takeBegin', queue: this.name });
         this.ctx.checkInterrupt(caller);

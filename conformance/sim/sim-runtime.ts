@@ -17,7 +17,7 @@ import type {
 } from '../../spec/runtime.ts';
 import type { SimContext } from './context.ts';
 import type { OpResult } from './ops.ts';
-import { immediate, wait } from './ops.ts';
+import { alwaysReady, immediate, noDeadline, wait } from './ops.ts';
 import { shuffleWith } from './prng.ts';
 import { SimQueue } from './sim-queue.ts';
 import { SimSelector } from './sim-selector.ts';
@@ -76,8 +76,8 @@ export class SimRuntime implements HostRuntime {
     const delay = wholeMs(ms);
     return ctx.sched.call((caller) => ({
       label: `sleep ${delay}`,
-      ready: () => true,
-      deadline: () => undefined,
+      ready: alwaysReady,
+      deadline: noDeadline,
       exec: (): OpResult<void> => {
         ctx.emit({ ev: 'sleep', ms: delay });
         ctx.checkInterrupt(caller);

@@ -18,7 +18,7 @@ import { CnxnspecError } from '../../spec/errors.ts';
 import type { SelectionKey, Selector } from '../../spec/runtime.ts';
 import type { SimContext } from './context.ts';
 import type { Caller, Op, OpResult } from './ops.ts';
-import { immediate } from './ops.ts';
+import { alwaysReady, immediate, noDeadline } from './ops.ts';
 import type { SimSelectionKey } from './sim-selection-key.ts';
 import { wholeMs } from './virtual-clock.ts';
 
@@ -105,8 +105,8 @@ export class SimSelector implements Selector {
     return this.ctx.sched.call(
       (caller): Op<SelectionKey[]> => ({
         label: `select ${this.id}`,
-        ready: () => true,
-        deadline: () => undefined,
+        ready: alwaysReady,
+        deadline: noDeadline,
         exec: () => this.begin(caller, wait),
       }),
     );
@@ -131,7 +131,11 @@ export class SimSelector implements Selector {
     const waiter: Waiter = { woken: false, settled: false };
     this.waiter = waiter;
     const watched = this.registered.map((key) => [key, key.interestOps()] as const);
-    const watchedReady = () => watched.some(([key, interest]) => key.readyFor(interest) !== 0);
+    // A loop, not some() with a callback: this is asked at every step the select waits, and made a closure each time.
+    const watchedReady = () => {
+      for (const [key, interest] of watched) if (key.readyFor(interest) !== 0) return true;
+      return false;
+    };
     const deadline = wait === FOREVER ? undefined : ctx.clock.now() + wait;
     return {
       next: {

@@ -10,7 +10,7 @@ import { OP_READ, OP_WRITE, type CloseOptions, type SocketAddress, type SocketCh
 import type { Connection } from './connection.ts';
 import type { SimContext } from './context.ts';
 import { afterCost } from './costs.ts';
-import { immediate, type OpResult } from './ops.ts';
+import { alwaysReady, immediate, noDeadline, type OpResult } from './ops.ts';
 import { SimChannel } from './sim-channel.ts';
 import { SimTlsServerSession } from './sim-tls.ts';
 
@@ -49,8 +49,8 @@ export class SimSocketChannel extends SimChannel implements SocketChannel {
   read(into: Uint8Array): Promise<number> {
     return this.ctx.sched.call(() => ({
       label: `read ${this.id}`,
-      ready: () => true,
-      deadline: () => undefined,
+      ready: alwaysReady,
+      deadline: noDeadline,
       exec: (): OpResult<number> => {
         if (this.closed) throw this.invalidUse('read');
         if (this.tls !== undefined && this.tls.state !== 'done') return { value: this.handshakeRead(this.tls) };
@@ -86,8 +86,8 @@ export class SimSocketChannel extends SimChannel implements SocketChannel {
   write(data: Uint8Array): Promise<number> {
     return this.ctx.sched.call(() => ({
       label: `write ${this.id}`,
-      ready: () => true,
-      deadline: () => undefined,
+      ready: alwaysReady,
+      deadline: noDeadline,
       exec: (): OpResult<number> => {
         if (this.closed) throw this.invalidUse('write');
         const failure = this.conn.writeFailure();

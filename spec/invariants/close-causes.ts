@@ -108,7 +108,8 @@ export class IdleClock {
     const deadline = bucketAfter(entry.low + entry.timeout, this.config.expiryInterval);
     if (!entry.overdue && now >= deadline) entry.overdue = { deadline, seq };
     if (!entry.pastTimeout && now > entry.low + entry.timeout) entry.pastTimeout = { deadline: entry.low + entry.timeout, seq };
-    Object.assign(entry, { low: t, lowSeq: seq });
+    entry.low = t;
+    entry.lowSeq = seq;
   }
 
   /** Activity at `e` on `ch`: both ends of its idle window move (methods, not closures made per event: this runs on every event). */
@@ -116,13 +117,16 @@ export class IdleClock {
     const entry = this.idle.get(ch);
     if (!entry) return;
     this.lower(entry, e.t, e.seq, e.t);
-    Object.assign(entry, { up: e.t, upSeq: e.seq });
+    entry.up = e.t;
+    entry.upSeq = e.seq;
   }
 
   /** A sign of life at `e` that may not count as activity: only the window's upper end moves. */
   private up(ch: string, e: TraceEvent): void {
     const entry = this.idle.get(ch);
-    if (entry) Object.assign(entry, { up: e.t, upSeq: e.seq });
+    if (!entry) return;
+    entry.up = e.t;
+    entry.upSeq = e.seq;
   }
 
   /** The selecting thread's reports that `e` shows handled: those it names, or all of them at its next select. */
@@ -141,7 +145,8 @@ export class IdleClock {
       const entry = this.idle.get(p.ch);
       if (!entry) continue;
       this.lower(entry, p.t, p.seq, e.t);
-      Object.assign(entry, { up: e.t, upSeq: e.seq });
+      entry.up = e.t;
+      entry.upSeq = e.seq;
     }
     if (left.length > 0) this.pending.set(e.thread, left);
     else this.pending.delete(e.thread);
