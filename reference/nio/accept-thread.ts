@@ -169,7 +169,8 @@ export class AcceptThread {
   }
 
   /** After a failed accept(): no accept interest for `ms`, one select with that timeout, then OP_ACCEPT again. */
-  private async pauseAccept(ms: number): Promise<void> {
+  /** Protected so that a mutant can get the pause wrong without copying the select loop around it. */
+  protected async pauseAccept(ms: number): Promise<void> {
     this.ctx.runtime.fact({ ev: 'acceptPaused', ms });
     try {
       if (this.acceptKey.isValid()) await this.acceptKey.setInterestOps(0);
