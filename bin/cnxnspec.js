@@ -16,7 +16,8 @@ const sources = fileURLToPath(new URL('../conformance/cli/main.ts', import.meta.
 if (!existsSync(sources)) {
   await import('../dist/conformance/cli/main.js');
 } else {
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), sources, ...process.argv.slice(2)], {
+  // Node flags given to this process (e.g. --max-semi-space-size) are the child's too: it is the one that works.
+  const child = spawn(process.execPath, [...process.execArgv, '--import', import.meta.resolve('tsx'), sources, ...process.argv.slice(2)], {
     stdio: ['inherit', 'inherit', 'inherit'],
     detached: true,
   });

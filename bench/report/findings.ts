@@ -109,11 +109,12 @@ function memoryWhy(result: RunResult): string {
     'echo handler). The largest per-connection items the heap snapshots found are gone (see "Where the time goes"); ' +
     'what is left of the live heap is the connection\'s own objects (the connection, its channel and key, its frame ' +
     'reader and outgoing buffers, its expiry entry). The rest of the RSS is not native memory (under 1 KiB per ' +
-    'session for both) but V8\'s: the young generation, grown to its 16 MiB semi-spaces and fully touched by the ' +
-    'short-lived objects of the queue hand-offs (about 62 KiB allocated per session opened, the floor 14), and ' +
-    'old-space pages holding objects promoted during the storm that died later. What would close it: fewer ' +
-    'short-lived allocations per hand-off, or node run with --max-semi-space-size=2 (5.8 KiB per session measured, ' +
-    'pings unchanged, the storm 1.17x slower; see "RSS per held session: where the rest goes").'
+    'session for both) but V8\'s: the young generation, which the sessions\' own state passes through (every node ' +
+    'server runs with the 8 MiB semi-spaces `cnxnspec serve` gives its server thread; with V8\'s default of 16 MiB ' +
+    'the reference measured 9.9 KiB per session against 7.1), and old-space pages holding objects promoted during the ' +
+    'storm that died later. What would close it: fewer short-lived allocations per hand-off (about 62 KiB allocated ' +
+    'per session opened, the floor 14), so that fewer objects are promoted to die there; 4 MiB semi-spaces gave 6.1 ' +
+    'KiB but made the storm 1.26x slower (see "RSS per held session: where the rest goes").'
   );
 }
 

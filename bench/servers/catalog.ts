@@ -10,6 +10,8 @@
  * - over TLS (ids with `tls`, issue 13): ZooKeeper's Netty factory and the reference Netty-style factory with 2 and 4
  *   event loops on a secure client port, with the same PEM key store and `ssl.*` settings (servers/tls-stores.ts).
  * Every server gets the same sessionless (pre-handshake) timeout, short so that the idle-socket phase is quick.
+ * Every node server, the floor included, runs with the young generation `cnxnspec serve` gives its server thread
+ * (conformance/cli/serve-thread.ts), so that the reference is measured as it serves and the floor on the same heap.
  * In `short` (chart legends) the backlog is named only where it is not 4096.
  */
 import { availableParallelism } from 'node:os';
@@ -17,6 +19,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultSelectorThreads, defaultWorkerThreads } from '../../spec/knobs.ts';
+import { SERVE_NODE_FLAGS } from '../../conformance/cli/serve-thread.ts';
 import { javaLiveHeapKiB } from './heap-probe.ts';
 import { spawnServer, type ServerProcess } from './processes.ts';
 import type { BenchTls } from './tls-stores.ts';
@@ -137,6 +140,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** `root`: the checkout whose sources the server runs (bench/hot-path.ts compares two); default this one. */
 async function startNode(spec: ServerSpec, sessionlessMs: number, logFile: string, root = ROOT, tlsFile?: string, nodeFlags: readonly string[] = []): Promise<RunningServer> {
   const args = [
+    // The heap `cnxnspec serve` gives its server thread, as a flag (given first, so that nodeFlags can override it).
+    ...SERVE_NODE_FLAGS,
     ...nodeFlags,
     '--expose-gc',
     '--import',
