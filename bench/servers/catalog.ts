@@ -47,6 +47,11 @@ export interface ServerSpec {
   readonly sharedTree?: boolean;
   /** Serves a secure client port only (ZooKeeper keeps its plain port too, for `ruok`); measured by tls-phases.ts. */
   readonly tls?: boolean;
+  /**
+   * Runs `cnxnspec serve` itself (this checkout's CLI, its server on its worker thread) instead of node-server.ts:
+   * checks that the node servers measure what the command runs. It answers no memory probes (no live heap).
+   */
+  readonly cli?: boolean;
 }
 
 export interface RunningServer {
@@ -85,6 +90,7 @@ export function experimentalServers(): ServerSpec[] {
     { id: 'bare-x2', label: 'bare node:net, 2 processes (node:cluster), backlog 4096', short: 'bare x2', family: 'bare', backlog: EXPLICIT_BACKLOG, processes: 2 },
     { id: 'ref-x2', label: 'reference NIO at its defaults, 2 processes (node:cluster)', short: 'ref x2', family: 'reference', processes: 2 },
     { id: 'ref-x2-shared', label: 'reference NIO at its defaults, 2 processes forwarding to one ZkServer', short: 'ref x2 shared', family: 'reference', processes: 2, sharedTree: true },
+    { id: 'ref-serve', label: 'cnxnspec serve (reference NIO at its defaults, on its server thread)', short: 'cnxnspec serve', family: 'reference', cli: true },
   ];
 }
 
@@ -136,6 +142,40 @@ export function serverCatalog(): ServerSpec[] {
 }
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * `cnxnspec serve` as a user runs it, with a zoo.cfg that matches node-server.ts's setting: no per-IP limit, every
+ * four-letter word, the run's sessionless timeout. Started through node --import tsx rather than bin/cnxnspec.js,
+ * whose clone path would put a wrapper process between this and the server's PID.
+ */
+async function startCli(spec: ServerSpec, sessionlessMs: number, logFile: string, workDir: string, root = ROOT, nodeFlags: readonly string[] = []): Promise<RunningServer> {
+  const cfg = join(workDir, `${spec.id}.cfg`);
+  const lines = ['clientPortAddress=127.0.0.1', 'tickTime=2000', 'maxClientCnxns=0', '4lw.commands.whitelist=*', `nio.sessionlessCnxnTimeout=${sessionlessMs}`];
+  if (spec.backlog !== undefined) lines.push(`clientPortListenBacklog=${spec.backlog}`);
+  writeFileSync(cfg, [...lines, ''].join('\n'));
+  const args = [...nodeFlags, '--import', 'tsx', join(root, 'conformance/cli/main.ts'), 'serve', '--config', cfg, '--port', '0'];
+  const proc = spawnServer(process.execPath, args, logFile, { cwd: root });
+  const port = await new Promise<number>((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`${spec.id} did not start within 30 s (log: ${logFile})`)), 30_000);
+    proc.child.stderr?.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      const match = /listening on 127\.0\.0\.1:(\d+)/.exec(err);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+    void proc.exited.then((how) => {
+      clearTimeout(timer);
+      reject(new Error(`${spec.id} ${how} before it was ready (log: ${logFile})`));
+    });
+  }).catch(async (err: unknown) => {
+    await proc.stop();
+    throw err;
+  });
+  return { proc, port, handler: 'ZkServer (cnxnspec serve)', liveHeapKiB: async () => undefined };
+}
 
 /** `root`: the checkout whose sources the server runs (bench/hot-path.ts compares two); default this one. */
 async function startNode(spec: ServerSpec, sessionlessMs: number, logFile: string, root = ROOT, tlsFile?: string, nodeFlags: readonly string[] = []): Promise<RunningServer> {
@@ -218,6 +258,7 @@ export async function startServer(
   if (spec.family !== 'zookeeper') {
     const tlsFile = tls === undefined ? undefined : join(options.workDir, 'tls.cfg');
     if (tlsFile !== undefined && tls !== undefined) writeFileSync(tlsFile, [...tls, ''].join('\n'));
+    if (spec.cli === true) return startCli(spec, options.sessionlessMs, options.logFile, options.workDir, options.root, options.nodeFlags);
     return startNode(spec, options.sessionlessMs, options.logFile, options.root, tlsFile, options.nodeFlags);
   }
   if (options.zookeeper === undefined) throw new Error('Apache ZooKeeper is not available');
