@@ -73,7 +73,7 @@ test.after(() => rmSync(work, { recursive: true, force: true }));
 
 test('package: the tarball holds the compiled code, its declarations and the shipped files, and no sources or tests', () => {
   const listed = run('tar', ['tzf', tarball], work).stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-  for (const needed of ['bin/cnxnspec.js', 'dist/spec/index.js', 'dist/spec/index.d.ts', 'dist/spec/trace/digest.d.ts', 'dist/conformance/cli/main.js', 'fixtures/zoo.cfg', 'spec/pending.txt']) {
+  for (const needed of ['bin/cnxnspec.js', 'bin/serve-node-flags.json', 'dist/spec/index.js', 'dist/spec/index.d.ts', 'dist/spec/trace/digest.d.ts', 'dist/conformance/cli/main.js', 'fixtures/zoo.cfg', 'spec/pending.txt']) {
     assert.ok(listed.includes(needed), `${needed} is missing from the package`);
   }
   assert.deepEqual(listed.filter((f) => /\.test\.|(?<!\.d)\.ts$|^fixtures\/(mutants|traces|factories)\//.test(f)), []);

@@ -110,7 +110,7 @@ function memoryWhy(result: RunResult): string {
     'what is left of the live heap is the connection\'s own objects (the connection, its channel and key, its frame ' +
     'reader and outgoing buffers, its expiry entry). The rest of the RSS is not native memory (under 1 KiB per ' +
     'session for both) but V8\'s: the young generation, which the sessions\' own state passes through (every node ' +
-    'server runs with the 8 MiB semi-spaces `cnxnspec serve` gives its server thread; with V8\'s default of 16 MiB ' +
+    'server runs with the 8 MiB semi-spaces `cnxnspec serve` runs with; with V8\'s default of 16 MiB ' +
     'the reference measured 9.9 KiB per session against 7.1), and old-space pages holding objects promoted during the ' +
     'storm that died later. What would close it: fewer short-lived allocations per hand-off (about 62 KiB allocated ' +
     'per session opened, the floor 14), so that fewer objects are promoted to die there; 4 MiB semi-spaces gave 6.1 ' +

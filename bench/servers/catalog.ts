@@ -10,16 +10,15 @@
  * - over TLS (ids with `tls`, issue 13): ZooKeeper's Netty factory and the reference Netty-style factory with 2 and 4
  *   event loops on a secure client port, with the same PEM key store and `ssl.*` settings (servers/tls-stores.ts).
  * Every server gets the same sessionless (pre-handshake) timeout, short so that the idle-socket phase is quick.
- * Every node server, the floor included, runs with the young generation `cnxnspec serve` gives its server thread
- * (conformance/cli/serve-thread.ts), so that the reference is measured as it serves and the floor on the same heap.
+ * Every node server, the floor included, runs with the node flags `cnxnspec serve` runs with (bin/serve-node-flags.json),
+ * so that the reference is measured as it serves and the floor on the same heap.
  * In `short` (chart legends) the backlog is named only where it is not 4096.
  */
 import { availableParallelism } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultSelectorThreads, defaultWorkerThreads } from '../../spec/knobs.ts';
-import { SERVE_NODE_FLAGS } from '../../conformance/cli/serve-thread.ts';
 import { javaLiveHeapKiB } from './heap-probe.ts';
 import { spawnServer, type ServerProcess } from './processes.ts';
 import type { BenchTls } from './tls-stores.ts';
@@ -48,7 +47,7 @@ export interface ServerSpec {
   /** Serves a secure client port only (ZooKeeper keeps its plain port too, for `ruok`); measured by tls-phases.ts. */
   readonly tls?: boolean;
   /**
-   * Runs `cnxnspec serve` itself (this checkout's CLI, its server on its worker thread) instead of node-server.ts:
+   * Runs `cnxnspec serve` itself (this checkout's CLI, with serve's node flags) instead of node-server.ts:
    * checks that the node servers measure what the command runs. It answers no memory probes (no live heap).
    */
   readonly cli?: boolean;
@@ -90,7 +89,7 @@ export function experimentalServers(): ServerSpec[] {
     { id: 'bare-x2', label: 'bare node:net, 2 processes (node:cluster), backlog 4096', short: 'bare x2', family: 'bare', backlog: EXPLICIT_BACKLOG, processes: 2 },
     { id: 'ref-x2', label: 'reference NIO at its defaults, 2 processes (node:cluster)', short: 'ref x2', family: 'reference', processes: 2 },
     { id: 'ref-x2-shared', label: 'reference NIO at its defaults, 2 processes forwarding to one ZkServer', short: 'ref x2 shared', family: 'reference', processes: 2, sharedTree: true },
-    { id: 'ref-serve', label: 'cnxnspec serve (reference NIO at its defaults, on its server thread)', short: 'cnxnspec serve', family: 'reference', cli: true },
+    { id: 'ref-serve', label: 'cnxnspec serve (reference NIO at its defaults)', short: 'cnxnspec serve', family: 'reference', cli: true },
   ];
 }
 
@@ -143,17 +142,20 @@ export function serverCatalog(): ServerSpec[] {
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** The node flags `cnxnspec serve` runs with (bin/cnxnspec.js says why), read from where the bin reads them. */
+export const SERVE_NODE_FLAGS: readonly string[] = (JSON.parse(readFileSync(join(ROOT, 'bin/serve-node-flags.json'), 'utf8')) as { flags: string[] }).flags;
+
 /**
  * `cnxnspec serve` as a user runs it, with a zoo.cfg that matches node-server.ts's setting: no per-IP limit, every
- * four-letter word, the run's sessionless timeout. Started through node --import tsx rather than bin/cnxnspec.js,
- * whose clone path would put a wrapper process between this and the server's PID.
+ * four-letter word, the run's sessionless timeout. Started as bin/cnxnspec.js starts it (node with serve's flags,
+ * --import tsx) rather than through the bin, whose wrapper process would stand between this and the server's PID.
  */
 async function startCli(spec: ServerSpec, sessionlessMs: number, logFile: string, workDir: string, root = ROOT, nodeFlags: readonly string[] = []): Promise<RunningServer> {
-  const cfg = join(workDir, `${spec.id}.cfg`);
+  const cfg = join(workDir, `${spec.id.replace(/[^\w.-]/g, '_')}.cfg`);
   const lines = ['clientPortAddress=127.0.0.1', 'tickTime=2000', 'maxClientCnxns=0', '4lw.commands.whitelist=*', `nio.sessionlessCnxnTimeout=${sessionlessMs}`];
   if (spec.backlog !== undefined) lines.push(`clientPortListenBacklog=${spec.backlog}`);
   writeFileSync(cfg, [...lines, ''].join('\n'));
-  const args = [...nodeFlags, '--import', 'tsx', join(root, 'conformance/cli/main.ts'), 'serve', '--config', cfg, '--port', '0'];
+  const args = [...SERVE_NODE_FLAGS, ...nodeFlags, '--import', 'tsx', join(root, 'conformance/cli/main.ts'), 'serve', '--config', cfg, '--port', '0'];
   const proc = spawnServer(process.execPath, args, logFile, { cwd: root });
   const port = await new Promise<number>((resolve, reject) => {
     let err = '';
@@ -180,7 +182,7 @@ async function startCli(spec: ServerSpec, sessionlessMs: number, logFile: string
 /** `root`: the checkout whose sources the server runs (bench/hot-path.ts compares two); default this one. */
 async function startNode(spec: ServerSpec, sessionlessMs: number, logFile: string, root = ROOT, tlsFile?: string, nodeFlags: readonly string[] = []): Promise<RunningServer> {
   const args = [
-    // The heap `cnxnspec serve` gives its server thread, as a flag (given first, so that nodeFlags can override it).
+    // The heap `cnxnspec serve` runs with (given first, so that nodeFlags can override it).
     ...SERVE_NODE_FLAGS,
     ...nodeFlags,
     '--expose-gc',

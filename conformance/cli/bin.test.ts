@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serveStopsOnSignal } from '../../test/serve-check.ts';
 
@@ -39,4 +40,30 @@ test('[factory.host-runtime-only] bin: SIGTERM to cnxnspec test while its suite 
   });
   cli.kill('SIGTERM');
   assert.equal(await closed, 128 + 15, stderr);
+});
+
+/** Starts `cnxnspec serve --verbose` through the bin with NODE_OPTIONS as given; returns its log up to listening, then stops it. */
+async function verboseServe(nodeOptions: string, t: { after: (fn: () => void) => void }): Promise<string> {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--verbose'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_OPTIONS: nodeOptions } });
+  t.after(() => void child.kill('SIGKILL'));
+  let stderr = '';
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      if (/listening on/.test(stderr)) resolve();
+    });
+    void closed.then(() => reject(new Error(`serve ended before listening:\n${stderr}`)));
+  });
+  child.kill('SIGTERM');
+  assert.equal(await closed, 0, stderr);
+  return stderr;
+}
+
+test('[zk.serve] bin: serve runs node with the flags of bin/serve-node-flags.json, unless node was given a semi-space size of its own', T, async (t) => {
+  const { flags } = JSON.parse(readFileSync(new URL('../../bin/serve-node-flags.json', import.meta.url), 'utf8')) as { flags: string[] };
+  assert.ok(flags.length > 0);
+  assert.match(await verboseServe('', t), new RegExp(`DEBUG heap: ${flags.join(' ')}\\n`));
+  // Given in NODE_OPTIONS, the user's size is the one in effect: the bin adds nothing that would override it.
+  assert.match(await verboseServe('--max-semi-space-size=16', t), /DEBUG heap: --max-semi-space-size=16\n/);
 });

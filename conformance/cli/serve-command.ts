@@ -3,17 +3,17 @@
  * sockets until SIGINT or SIGTERM, then shuts it down cleanly and exits 0; the secure client port speaks TLS. The
  * factory is chosen as boot chooses it (zoo.cfg `serverCnxnFactory=`, else ZOOKEEPER_SERVER_CNXN_FACTORY, else
  * NIO). Logs go to stderr. Without --config it reads the sample zoo.cfg shipped in the package (`--sample-config`
- * prints it), which allows ruok and the other usual four-letter words. The server runs on a thread of its own with a
- * smaller young generation than V8's default (./serve-thread.ts says why).
+ * prints it), which allows ruok and the other usual four-letter words.
  */
 
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { consoleLogger, nextSignal, serve, shutdownOnSignal } from '../../reference/boot/serve.ts';
 import { parseZooCfg } from '../../reference/boot/zoo-cfg.ts';
+import { createNodeRuntime } from '../../reference/runtime/node/index.ts';
 import { CnxnspecError } from '../../spec/errors.ts';
 import { packageFile } from '../package-root.ts';
-import { runServeThread } from './serve-thread.ts';
 
 /** The sample zoo.cfg, shipped in the package and found from wherever the command runs. */
 export const SAMPLE_ZOO_CFG = packageFile('fixtures/zoo.cfg');
@@ -46,19 +46,37 @@ export function serveCommand(): Command {
     });
 }
 
-/** Reads and checks the config here, so that a bad one is reported as such, then serves on the server thread. */
 export async function runServe(flags: ServeFlags): Promise<number> {
   const path = resolve(flags.config ?? SAMPLE_ZOO_CFG);
-  const configText = readConfig(path, flags.config);
-  parseZooCfg(configText, path);
-  return runServeThread({
-    configText,
-    configPath: path,
-    baseDir: dirname(path),
-    ...(flags.port !== undefined ? { port: flags.port } : {}),
-    ...(flags.securePort !== undefined ? { securePort: flags.securePort } : {}),
-    verbose: flags.verbose === true,
-  });
+  const cfg = parseZooCfg(readConfig(path, flags.config), path);
+  const log = consoleLogger(flags.verbose === true);
+  log.log('debug', heapLine());
+  const runtime = createNodeRuntime({ logger: log });
+  // Caught from before startup, so that a signal during startup still ends in a clean shutdown.
+  const signal = nextSignal();
+  try {
+    const running = await runtime.runAs('main', () =>
+      serve(runtime, {
+        cfg,
+        ...(flags.port !== undefined ? { port: flags.port } : {}),
+        ...(flags.securePort !== undefined ? { securePort: flags.securePort } : {}),
+        // The CLI is where real time enters: znode ctime/mtime are wall-clock ms.
+        epochMs: Date.now() - runtime.clock.now(),
+        baseDir: dirname(path),
+      }),
+    );
+    await shutdownOnSignal(running, signal, log);
+    return 0;
+  } finally {
+    signal.dispose();
+    await runtime.dispose();
+  }
+}
+
+/** The young generation this process runs with, for --verbose (bin/cnxnspec.js says why serve sets it). */
+function heapLine(): string {
+  const given = [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)].filter((flag) => flag.startsWith('--max-semi-space-size'));
+  return given.length > 0 ? `heap: ${given.join(' ')}` : "heap: V8's default semi-spaces (node was started without --max-semi-space-size)";
 }
 
 function readConfig(path: string, given: string | undefined): string {
