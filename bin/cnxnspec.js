@@ -3,7 +3,7 @@
  * The `cnxnspec` command. In the published package the CLI is compiled JavaScript (dist/) and runs in this very
  * process: no wrapper, so signals reach it directly and its exit status is the command's. Two cases run it in a
  * child instead, in its own process group (so that a Ctrl-C reaches it once, from here), with SIGINT, SIGTERM and
- * SIGHUP forwarded and its exit status passed on:
+ * SIGHUP forwarded and its exit status passed on, and ending if this process is killed outright:
  * - a clone, where the sources are TypeScript and nothing is built: the child runs them through tsx;
  * - `serve`, unless node was already given a semi-space size: the child gets the node flags of
  *   ./serve-node-flags.json. V8 grows its young generation to 16 MiB semi-spaces under thousands of sessions
@@ -35,10 +35,13 @@ if (!clone && flags.length === 0) {
 } else {
   const entry = clone ? ['--import', import.meta.resolve('tsx'), sources] : [compiled];
   // Node flags given to this process (e.g. --max-old-space-size) are the child's too: it is the one that works.
+  // The IPC channel tells the child when this process is gone, however it ended (conformance/cli/end-with-launcher.ts).
   const child = spawn(process.execPath, [...process.execArgv, ...flags, ...entry, ...process.argv.slice(2)], {
-    stdio: ['inherit', 'inherit', 'inherit'],
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     detached: true,
+    env: { ...process.env, CNXNSPEC_LAUNCHER_CHANNEL: '1' },
   });
+  child.channel?.unref();
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? 128 + (signal ? constants.signals[signal] : 1)));
 }

@@ -17,7 +17,8 @@ function fourLetterWord(port: number, word: string): Promise<string> {
   });
 }
 
-function refused(port: number): Promise<boolean> {
+/** Whether nothing listens on 127.0.0.1:port any more. */
+export function refused(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1', () => {
       socket.destroy();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { serveStopsOnSignal } from '../../test/serve-check.ts';
+import { refused, serveStopsOnSignal } from '../../test/serve-check.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = fileURLToPath(new URL('../../bin/cnxnspec.js', import.meta.url));
@@ -66,4 +66,24 @@ test('[zk.serve] bin: serve runs node with the flags of bin/serve-node-flags.jso
   assert.match(await verboseServe('', t), new RegExp(`DEBUG heap: ${flags.join(' ')}\\n`));
   // Given in NODE_OPTIONS, the user's size is the one in effect: the bin adds nothing that would override it.
   assert.match(await verboseServe('--max-semi-space-size=16', t), /DEBUG heap: --max-semi-space-size=16\n/);
+});
+
+test('[zk.serve] bin: serve killed outright (SIGKILL to the PID that started it) still shuts its server down and releases the port', T, async (t) => {
+  const cli = spawn(process.execPath, [bin, 'serve', '--port', '0'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  t.after(() => void cli.kill('SIGKILL'));
+  let stderr = '';
+  // 'close' comes once every holder of the command's stderr has ended: the server's process included.
+  const closed = new Promise<void>((resolve) => cli.on('close', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    cli.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      const found = /listening on 127\.0\.0\.1:(\d+)/.exec(stderr);
+      if (found) resolve(Number(found[1]));
+    });
+    void closed.then(() => reject(new Error(`serve ended before listening:\n${stderr}`)));
+  });
+  cli.kill('SIGKILL');
+  await closed;
+  assert.match(stderr, /INFO received SIGTERM\n(.*\n)*INFO shut down\n/);
+  assert.ok(await refused(port), `port ${port} still accepts connections after its launcher was killed`);
 });

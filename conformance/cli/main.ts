@@ -17,6 +17,7 @@ import { probeCommand } from './probe-command.ts';
 import { mergeCommand } from './merge-command.ts';
 import { EXIT_CODES_HELP, exitFor } from './exit-codes.ts';
 import { packageFile, PACKAGE_VERSION } from '../package-root.ts';
+import { endWithLauncher } from './end-with-launcher.ts';
 
 interface SpecFlags {
   json?: boolean;
@@ -48,6 +49,8 @@ program.addCommand(checkCommand());
 program.addCommand(probeCommand());
 program.addCommand(mergeCommand());
 for (const command of [program, ...program.commands]) command.exitOverride().addHelpText('after', EXIT_CODES_HELP);
+
+endWithLauncher();
 
 let code: number;
 try {
