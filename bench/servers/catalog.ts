@@ -146,6 +146,32 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SERVE_NODE_FLAGS: readonly string[] = (JSON.parse(readFileSync(join(ROOT, 'bin/serve-node-flags.json'), 'utf8')) as { flags: string[] }).flags;
 
 /**
+ * Waits up to 30 s for the line of `stream` that says a node server is ready, and returns its match; a server
+ * that exits first or stays silent is stopped and reported with its log.
+ */
+async function readyLine(spec: ServerSpec, proc: ServerProcess, logFile: string, stream: 'stdout' | 'stderr', ready: RegExp): Promise<RegExpExecArray> {
+  return new Promise<RegExpExecArray>((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`${spec.id} did not start within 30 s (log: ${logFile})`)), 30_000);
+    proc.child[stream]?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = ready.exec(text);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match);
+      }
+    });
+    void proc.exited.then((how) => {
+      clearTimeout(timer);
+      reject(new Error(`${spec.id} ${how} before it was ready (log: ${logFile})`));
+    });
+  }).catch(async (err: unknown) => {
+    await proc.stop();
+    throw err;
+  });
+}
+
+/**
  * `cnxnspec serve` as a user runs it, with a zoo.cfg that matches node-server.ts's setting: no per-IP limit, every
  * four-letter word, the run's sessionless timeout. Started as bin/cnxnspec.js starts it (node with serve's flags,
  * --import tsx) rather than through the bin, whose wrapper process would stand between this and the server's PID.
@@ -157,26 +183,8 @@ async function startCli(spec: ServerSpec, sessionlessMs: number, logFile: string
   writeFileSync(cfg, [...lines, ''].join('\n'));
   const args = [...SERVE_NODE_FLAGS, ...nodeFlags, '--import', 'tsx', join(root, 'conformance/cli/main.ts'), 'serve', '--config', cfg, '--port', '0'];
   const proc = spawnServer(process.execPath, args, logFile, { cwd: root });
-  const port = await new Promise<number>((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`${spec.id} did not start within 30 s (log: ${logFile})`)), 30_000);
-    proc.child.stderr?.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-      const match = /listening on 127\.0\.0\.1:(\d+)/.exec(err);
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    });
-    void proc.exited.then((how) => {
-      clearTimeout(timer);
-      reject(new Error(`${spec.id} ${how} before it was ready (log: ${logFile})`));
-    });
-  }).catch(async (err: unknown) => {
-    await proc.stop();
-    throw err;
-  });
-  return { proc, port, handler: 'ZkServer (cnxnspec serve)', liveHeapKiB: async () => undefined };
+  const [, port] = await readyLine(spec, proc, logFile, 'stderr', /listening on 127\.0\.0\.1:(\d+)/);
+  return { proc, port: Number(port), handler: 'ZkServer (cnxnspec serve)', liveHeapKiB: async () => undefined };
 }
 
 /** `root`: the checkout whose sources the server runs (bench/hot-path.ts compares two); default this one. */
@@ -200,25 +208,7 @@ async function startNode(spec: ServerSpec, sessionlessMs: number, logFile: strin
     ...(spec.sharedTree === true ? ['--shared-tree'] : []),
   ];
   const proc = spawnServer(process.execPath, args, logFile, { cwd: root });
-  const ready = await new Promise<{ port: number; handler: string }>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`${spec.id} did not start within 30 s (log: ${logFile})`)), 30_000);
-    proc.child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /READY (\d+) (.*)\n/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ port: Number(match[1]), handler: match[2] as string });
-      }
-    });
-    void proc.exited.then((how) => {
-      clearTimeout(timer);
-      reject(new Error(`${spec.id} ${how} before it was ready (log: ${logFile})`));
-    });
-  }).catch(async (err: unknown) => {
-    await proc.stop();
-    throw err;
-  });
+  const [, port, handler] = await readyLine(spec, proc, logFile, 'stdout', /READY (\d+) (.*)\n/);
   const liveHeapKiB = () =>
     new Promise<number | undefined>((resolve) => {
       let out = '';
@@ -238,7 +228,7 @@ async function startNode(spec: ServerSpec, sessionlessMs: number, logFile: strin
       proc.child.stdout?.on('data', onData);
       proc.child.stdin?.write('mem\n');
     });
-  return { proc, port: ready.port, handler: ready.handler, liveHeapKiB };
+  return { proc, port: Number(port), handler: handler as string, liveHeapKiB };
 }
 
 export async function startServer(

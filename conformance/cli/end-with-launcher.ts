@@ -6,14 +6,13 @@
  * child ends as if it had been sent SIGTERM (serve shuts down cleanly, test stops its suite).
  */
 
-/** Installs the watch when this process has a launcher's channel; returns whether it did. */
-export function endWithLauncher(): boolean {
+/** Installs the watch when this process has a launcher's channel. */
+export function endWithLauncher(): void {
   const launched = process.env['CNXNSPEC_LAUNCHER_CHANNEL'] === '1';
   // Not for this process's own children, whose channels (if any) are to this process.
   delete process.env['CNXNSPEC_LAUNCHER_CHANNEL'];
-  if (!launched || !process.channel) return false;
+  if (!launched || !process.channel) return;
   // The channel carries no messages and must not keep the command alive once it is done.
   process.channel.unref();
   process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
-  return true;
 }
